@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
+import { PageTitle } from "@/components/layout/app-shell";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { formatInteger } from "@/components/format";
+import { serverApi } from "@/server/api/request-context";
+
+export const metadata: Metadata = { title: "Building" };
+
+async function loadBuilding(buildingId: string) {
+  const api = await serverApi("landlord", `/landlord/buildings/${buildingId}`);
+  try {
+    return await api.portfolio.building({ buildingId });
+  } catch (error) {
+    // Another landlord's building, or a malformed id: the same "not found" page.
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    throw error;
+  }
+}
+
+export default async function BuildingPage({ params }: { params: Promise<{ buildingId: string }> }) {
+  const { buildingId } = await params;
+  const { building, dwellings } = await loadBuilding(buildingId);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/landlord" className="text-brand-700 underline">
+          ← All buildings
+        </Link>
+      </p>
+      <PageTitle
+        title={building.name}
+        subtitle={`${building.address} · ${building.siteName} (climate zone ${building.climateZone}) · ${formatInteger(
+          building.radiatorCount,
+        )} radiators on ${formatInteger(building.gatewayCount)} gateways`}
+      />
+      <Card>
+        <CardHeader title="Dwellings" description={`${dwellings.length} dwellings`} />
+        <Table caption="Dwellings of the building">
+          <THead>
+            <tr>
+              <Th>Dwelling</Th>
+              <Th numeric>Floor</Th>
+              <Th numeric>Rooms</Th>
+              <Th numeric>Radiators</Th>
+              <Th>Refund enrolment</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {dwellings.map((d) => (
+              <Tr key={d.id}>
+                <Td className="font-medium">{d.label}</Td>
+                <Td numeric>{d.floor}</Td>
+                <Td numeric>{d.roomCount}</Td>
+                <Td numeric>{d.radiatorCount}</Td>
+                <Td>{d.residentEnrolled ? <Badge tone="success">enrolled</Badge> : <Badge>not enrolled</Badge>}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import { AppShell } from "@/components/layout/app-shell";
+import { requireRole } from "@/server/auth/session";
+
+export default async function Layout({ children }: { children: React.ReactNode }) {
+  const user = await requireRole("landlord", "/landlord");
+  return (
+    <AppShell audience="Landlord" homeHref="/landlord" userName={user.name} organizationName={user.organizationName}>
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,60 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { signOutAction } from "@/server/auth/actions";
+import { buttonClasses } from "@/components/ui/button";
+
+/** The frame of every signed-in page: brand, audience, who is signed in, sign-out. */
+export function AppShell({
+  audience,
+  homeHref,
+  userName,
+  organizationName,
+  children,
+}: {
+  audience: string;
+  homeHref: string;
+  userName: string;
+  organizationName?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+        Skip to content
+      </a>
+      <header className="border-b border-stone-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+          <div className="flex items-baseline gap-3">
+            <Link href={homeHref} className="text-lg font-bold text-brand-700">
+              Hearth
+            </Link>
+            <span className="text-sm text-stone-600">{audience}</span>
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="text-stone-700">
+              <span className="font-medium">{userName}</span>
+              {organizationName && <span className="hidden sm:inline"> · {organizationName}</span>}
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className={buttonClasses("secondary", "sm")}>
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+export function PageTitle({ title, subtitle }: { title: string; subtitle?: ReactNode }) {
+  return (
+    <div className="mb-6">
+      <h1 className="text-2xl font-semibold text-stone-900">{title}</h1>
+      {subtitle && <p className="mt-1 text-stone-600">{subtitle}</p>}
+    </div>
+  );
+}

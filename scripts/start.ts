@@ -1,0 +1,249 @@
+/**
+ * `npm start`: everything needed to run Hearth from a fresh clone.
+ *
+ *   no DATABASE_URL  → embedded PostgreSQL in .data/pg (port HEARTH_PG_PORT, default 54329),
+ *                      database `hearth` created if absent
+ *   DATABASE_URL     → that database, as is
+ *   then: migrations; the demo seed when the database is empty (unless HEARTH_DEMO=0);
+ *   AUTH_SECRET from the environment or .data/auth-secret; `next build` when the sources are
+ *   newer than .next/BUILD_ID; `next start` on PORT (default 3000), HEARTH_HOST (default localhost).
+ *
+ * Ctrl-C / SIGTERM stop the Next.js server, then PostgreSQL, then exit.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../server/auth/demo-accounts";
+import { createDatabase, withDatabase } from "../server/db/admin";
+import { closeDb, createDb } from "../server/db/client";
+import { migrateDb } from "../server/db/migrate";
+import { isSeeded, seedDemo } from "../server/services/seed";
+import { displayPath, startEmbeddedPostgres } from "./embedded-pg";
+import type { EmbeddedPostgres } from "./embedded-pg";
+import { bin, buildNeeded, exitCode, ROOT, seconds, spawnManaged } from "./proc";
+import type { Managed } from "./proc";
+
+process.chdir(ROOT); // migrations are read from ./drizzle; next runs here
+
+const DATA_DIR = path.join(ROOT, ".data");
+const DATABASE_NAME = "hearth";
+const startedAt = Date.now();
+
+const say = (line: string) => console.log(`[hearth] ${line}`);
+const fail = (line: string) => console.error(`[hearth] ${line}`);
+
+// ---------------------------------------------------------------------------------------------
+// What we started, and how to stop it
+
+let postgresServer: EmbeddedPostgres | undefined;
+const children = new Set<Managed>();
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    await Promise.all([...children].map((child) => child.stop("SIGTERM", 10_000)));
+    if (postgresServer) {
+      if (!postgresServer.hasExited()) say("stopping PostgreSQL…");
+      await postgresServer.stop();
+    }
+    process.exit(code);
+  }
+  return new Promise<never>(() => {}); // already on the way out
+}
+
+let signalsSeen = 0;
+function onSignal(signal: NodeJS.Signals) {
+  signalsSeen += 1;
+  if (signalsSeen === 1) {
+    console.log(""); // after the terminal's ^C
+    say(`${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping…`);
+    void shutdown(0);
+  } else if (signalsSeen === 3) {
+    fail("forced exit; child processes may be left running");
+    process.exit(1);
+  }
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+process.on("SIGHUP", onSignal);
+
+function fatal(err: unknown) {
+  if (shuttingDown) return; // errors from connections cut by the shutdown
+  fail(err instanceof Error ? err.message : String(err));
+  if (process.env.HEARTH_DEBUG && err instanceof Error && err.stack) console.error(err.stack);
+  void shutdown(1);
+}
+process.on("unhandledRejection", fatal);
+
+// If whatever launched us (tsx, npm, a supervisor) dies without signalling us, stop too.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid && !shuttingDown) {
+    say("parent process exited: stopping…");
+    void shutdown(0);
+  }
+}, 1000).unref();
+
+async function phase<T>(label: string, run: () => Promise<T>, done?: (result: T) => string): Promise<T> {
+  const t0 = Date.now();
+  say(`${label}…`);
+  const result = await run();
+  say(`${label}: ${done ? `${done(result)} ` : ""}(${seconds(Date.now() - t0)})`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function authSecret(): Promise<string> {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const file = path.join(DATA_DIR, "auth-secret");
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret) return secret;
+  }
+  await fs.mkdir(DATA_DIR, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  await fs.writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await fs.chmod(file, 0o600);
+  say(`created a session secret in ${displayPath(file)}`);
+  return secret;
+}
+
+async function waitUntilServing(url: string, server: Managed) {
+  while (!server.hasExited() && !shuttingDown) {
+    try {
+      await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
+      return true;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return false;
+}
+
+async function main() {
+  const demo = process.env.HEARTH_DEMO !== "0";
+  const port = process.env.PORT || "3000";
+  const host = process.env.HEARTH_HOST || "localhost";
+  const secret = await authSecret();
+
+  // 1. Database server
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    say(`using DATABASE_URL (${new URL(databaseUrl).host}${new URL(databaseUrl).pathname})`);
+  } else {
+    const pgDir = path.join(DATA_DIR, "pg");
+    postgresServer = await phase(
+      "embedded PostgreSQL",
+      () => startEmbeddedPostgres({ dataDir: pgDir, log: (line) => say(`  ${line}`) }),
+      (pg) => `ready on 127.0.0.1:${pg.port}, data in ${displayPath(pgDir)}`,
+    );
+    const server = postgresServer;
+    void server.exited.then(() => {
+      // A terminal Ctrl-C reaches PostgreSQL too; give our own handler a moment to claim it.
+      setTimeout(() => {
+        if (!shuttingDown) fatal(new Error("PostgreSQL exited unexpectedly"));
+      }, 300);
+    });
+    await createDatabase(server.serverUrl, DATABASE_NAME);
+    databaseUrl = withDatabase(server.serverUrl, DATABASE_NAME);
+  }
+  const url = databaseUrl;
+
+  // 2. Migrations and demo data
+  const db = createDb(url, { maxConnections: 2 });
+  try {
+    const applied = async () => {
+      try {
+        const rows = await db.$client`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        return Number(rows[0]?.n ?? 0);
+      } catch {
+        return 0; // no migrations table yet
+      }
+    };
+    const before = await applied();
+    await phase(
+      "migrate",
+      async () => {
+        await migrateDb(db);
+        return (await applied()) - before;
+      },
+      (count) => (count > 0 ? `applied ${count} migration(s)` : "up to date"),
+    );
+    if (demo) {
+      if (await isSeeded(db)) say("seed: the database already has data; not seeding");
+      else {
+        await phase(
+          "seed demo data",
+          () => seedDemo(db),
+          (summary) =>
+            Object.entries(summary)
+              .map(([key, count]) => `${count} ${key}`)
+              .join(", "),
+        );
+      }
+    }
+  } finally {
+    await closeDb(db);
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    AUTH_SECRET: secret,
+    HEARTH_DEMO: demo ? "1" : "0",
+    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+  };
+
+  // 3. Production build when the sources changed
+  const why = buildNeeded();
+  if (why) {
+    const t0 = Date.now();
+    say(`build: ${why}; running next build…`);
+    const build = spawnManaged(bin("next"), ["build"], { env });
+    children.add(build);
+    const exit = await build.exited;
+    children.delete(build);
+    if (shuttingDown) return;
+    if (exitCode(exit) !== 0) {
+      fail(`next build failed (exit ${exitCode(exit)}); fix the errors above and run npm start again.`);
+      return void shutdown(exitCode(exit) || 1);
+    }
+    say(`build: done (${seconds(Date.now() - t0)})`);
+  } else {
+    say("build: .next is up to date");
+  }
+
+  // 4. The server
+  const t0 = Date.now();
+  say(`starting next on ${host}:${port}…`);
+  const server = spawnManaged(bin("next"), ["start", "-p", port, "-H", host], { env });
+  children.add(server);
+  void server.exited.then((exit) => {
+    setTimeout(() => {
+      if (shuttingDown) return;
+      fail(`the Next.js server exited (code ${exitCode(exit)})`);
+      void shutdown(exitCode(exit));
+    }, 300);
+  });
+
+  const probeHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : probeHost;
+  if (!(await waitUntilServing(`http://${probeHost}:${port}/`, server))) return;
+
+  const lines = [
+    "",
+    `Hearth is ready at http://${shownHost}:${port}  (server ${seconds(Date.now() - t0)}, total ${seconds(Date.now() - startedAt)})`,
+  ];
+  if (demo) {
+    const width = Math.max(...DEMO_ACCOUNTS.map((account) => account.email.length));
+    lines.push(`Demo accounts (password: ${DEMO_PASSWORD}):`);
+    for (const account of DEMO_ACCOUNTS) lines.push(`  ${account.email.padEnd(width)}  ${account.description}`);
+  }
+  lines.push("Press Ctrl-C to stop.", "");
+  console.log(lines.join("\n"));
+}
+
+main().catch(fatal);

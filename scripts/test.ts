@@ -1,0 +1,284 @@
+/**
+ * `npm test`: unit/integration tests (vitest) and end-to-end tests (next build + playwright),
+ * each against a fresh, migrated and seeded database.
+ *
+ *   npm test              both
+ *   npm test -- --unit    vitest only
+ *   npm test -- --e2e     next build + playwright only
+ *
+ * Databases: DATABASE_URL names the server (its database part is ignored): fresh databases
+ * hearth_test_<time>_<random> are created there and dropped at the end. Without DATABASE_URL an
+ * embedded PostgreSQL runs in .data/pg-test (port HEARTH_TEST_PG_PORT, default 54330).
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs, { existsSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { createDatabase, dropDatabase, withDatabase } from "../server/db/admin";
+import { closeDb, createDb } from "../server/db/client";
+import { migrateDb } from "../server/db/migrate";
+import { seedDemo } from "../server/services/seed";
+import { startEmbeddedPostgres, TEST_PG_PORT } from "./embedded-pg";
+import type { EmbeddedPostgres } from "./embedded-pg";
+import { bin, exitCode, ROOT, seconds, spawnManaged } from "./proc";
+import type { Managed } from "./proc";
+
+process.chdir(ROOT);
+
+const CHROMIUM = "/usr/bin/chromium";
+const TEST_AUTH_SECRET = "hearth-test-auth-secret-not-for-production-0000";
+const TEST_DB_PREFIX = "hearth_test_";
+const startedAt = Date.now();
+
+const say = (line: string) => console.log(`[test] ${line}`);
+const fail = (line: string) => console.error(`[test] ${line}`);
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== "--unit" && arg !== "--e2e");
+if (unknown.length > 0) {
+  fail(`unknown argument(s): ${unknown.join(" ")}. Use: npm test [-- --unit | --e2e]`);
+  process.exit(2);
+}
+const onlyUnit = args.includes("--unit");
+const onlyE2e = args.includes("--e2e");
+const runUnit = onlyUnit || !onlyE2e;
+const runE2e = onlyE2e || !onlyUnit;
+
+// ---------------------------------------------------------------------------------------------
+// What we started, and how to clean it up
+
+let serverUrl: string | undefined;
+let embedded: EmbeddedPostgres | undefined;
+const createdDatabases: string[] = [];
+const children = new Set<Managed>();
+/** Database creation in flight; cleanup waits for it so nothing is created after the drop. */
+let settingUp: Promise<unknown> = Promise.resolve();
+let cleaningUp: Promise<void> | undefined;
+let interrupted = false;
+
+function cleanup(): Promise<void> {
+  cleaningUp ??= (async () => {
+    await Promise.all([...children].map((child) => child.stop("SIGINT", 15_000)));
+    await settingUp.catch(() => {});
+    if (serverUrl && createdDatabases.length > 0 && !embedded?.hasExited()) {
+      const url = serverUrl;
+      const results = await Promise.allSettled(createdDatabases.map((name) => dropDatabase(url, name)));
+      const failed = createdDatabases.filter((_, i) => results[i]!.status === "rejected");
+      if (failed.length > 0 && embedded) say(`${failed.join(", ")} will be dropped by the next run`);
+      else if (failed.length > 0) fail(`could not drop ${failed.join(", ")}; drop them by hand`);
+      else say(`dropped ${createdDatabases.join(", ")}`);
+    }
+    if (embedded) await embedded.stop();
+  })();
+  return cleaningUp;
+}
+
+let signalsSeen = 0;
+function onSignal(signal: NodeJS.Signals) {
+  signalsSeen += 1;
+  interrupted = true;
+  if (signalsSeen === 1) {
+    console.log("");
+    say(`${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping and cleaning up…`);
+    void cleanup().then(() => {
+      console.log(`\nnpm test: INTERRUPTED after ${seconds(Date.now() - startedAt)}`);
+      process.exit(130);
+    });
+  } else if (signalsSeen === 3) {
+    fail("forced exit; test databases or processes may be left behind");
+    process.exit(130);
+  }
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+process.on("SIGHUP", onSignal);
+process.on("unhandledRejection", (err) => void finish(err));
+
+// ---------------------------------------------------------------------------------------------
+
+function isRoot() {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (!isRoot()) {
+    fail(`Chromium is missing (${CHROMIUM}); the end-to-end tests need it. Install it with:`);
+    fail("  sudo apt-get install -y chromium");
+    process.exit(1);
+  }
+  say(`Chromium is missing; installing it with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const command of [["update"], ["install", "-y", "chromium"]]) {
+    const result = spawnSync("apt-get", command, { stdio: "inherit", env });
+    if (result.status !== 0) {
+      fail(`apt-get ${command.join(" ")} failed; install Chromium (${CHROMIUM}) and retry.`);
+      process.exit(1);
+    }
+  }
+  if (!existsSync(CHROMIUM)) {
+    fail(`apt-get installed chromium but ${CHROMIUM} is still missing.`);
+    process.exit(1);
+  }
+}
+
+function databaseName() {
+  const time = new Date().toISOString().replace(/\D/g, "").slice(0, 14); // yyyymmddhhmmss, UTC
+  return `${TEST_DB_PREFIX}${time}_${randomBytes(3).toString("hex")}`;
+}
+
+/** In the embedded test server nothing else lives: drop what an interrupted run left behind. */
+async function dropLeftovers(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ datname: string }[]>`
+      select datname from pg_database where datname like ${`${TEST_DB_PREFIX}%`}`;
+    for (const { datname } of rows) await dropDatabase(url, datname);
+    if (rows.length > 0) say(`dropped ${rows.length} database(s) left by an earlier run`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function freshDatabase(server: string): Promise<string> {
+  const name = databaseName();
+  await createDatabase(server, name);
+  createdDatabases.push(name);
+  const url = withDatabase(server, name);
+  const db = createDb(url, { maxConnections: 2 });
+  try {
+    await migrateDb(db);
+    await seedDemo(db);
+  } finally {
+    await closeDb(db);
+  }
+  return url;
+}
+
+// Machine-readable reports of both runners, summed into one closing line.
+const VITEST_REPORT = path.join(ROOT, ".data", "reports", "vitest.json");
+const PLAYWRIGHT_REPORT = path.join(ROOT, ".data", "reports", "playwright.json");
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function countTests() {
+  const vitest = readJson(VITEST_REPORT) as { numPassedTests?: number; numFailedTests?: number } | null;
+  const playwright = readJson(PLAYWRIGHT_REPORT) as { stats?: { expected?: number; unexpected?: number; flaky?: number } } | null;
+  return {
+    passed: (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0),
+    failed: (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0),
+  };
+}
+
+type Step = { name: string; status: "passed" | "failed" | "skipped"; ms: number; note?: string };
+const steps: Step[] = [];
+
+async function runStep(name: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
+  const t0 = Date.now();
+  say(`${name}: ${path.basename(command)} ${commandArgs.join(" ")}`);
+  const child = spawnManaged(command, commandArgs, { env });
+  children.add(child);
+  const exit = await child.exited;
+  children.delete(child);
+  await child.stop(); // whatever it left in its process group
+  if (interrupted) return false;
+  const code = exitCode(exit);
+  const step: Step = { name, status: code === 0 ? "passed" : "failed", ms: Date.now() - t0 };
+  if (code !== 0) step.note = `exit ${code}`;
+  steps.push(step);
+  say(`${name}: ${step.status}${step.note ? ` (${step.note})` : ""} in ${seconds(step.ms)}`);
+  return code === 0;
+}
+
+async function main() {
+  fs.rmSync(path.dirname(VITEST_REPORT), { recursive: true, force: true });
+  if (runE2e) ensureChromium();
+
+  // 1. Database server
+  const t0 = Date.now();
+  if (process.env.DATABASE_URL) {
+    serverUrl = withDatabase(process.env.DATABASE_URL, "postgres");
+    const shown = new URL(serverUrl);
+    say(`database server: ${shown.hostname}:${shown.port || 5432} (from DATABASE_URL)`);
+  } else {
+    const port = Number(process.env.HEARTH_TEST_PG_PORT) || TEST_PG_PORT;
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(ROOT, ".data", "pg-test"),
+      port,
+      log: (line) => say(`  ${line}`),
+    });
+    serverUrl = embedded.serverUrl;
+    say(`embedded PostgreSQL ready on 127.0.0.1:${port} (${seconds(Date.now() - t0)})`);
+    await dropLeftovers(serverUrl);
+  }
+
+  // 2. Fresh databases, migrated and seeded
+  const t1 = Date.now();
+  const server = serverUrl;
+  const setup = Promise.all([
+    runUnit ? freshDatabase(server) : undefined,
+    runE2e ? freshDatabase(server) : undefined,
+  ]);
+  settingUp = setup;
+  const [unitUrl, e2eUrl] = await setup;
+  say(`databases ${createdDatabases.join(", ")} created, migrated and seeded (${seconds(Date.now() - t1)})`);
+  if (interrupted) return;
+
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
+  };
+
+  // 3. vitest
+  if (unitUrl) {
+    await runStep("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`], {
+      ...baseEnv,
+      DATABASE_URL: unitUrl,
+    });
+  }
+
+  // 4. next build, then playwright against it
+  if (e2eUrl && !interrupted) {
+    const e2eEnv = { ...baseEnv, DATABASE_URL: e2eUrl, HEARTH_DEMO: "1" };
+    const built = await runStep("build", bin("next"), ["build"], e2eEnv);
+    if (interrupted) return;
+    if (built) await runStep("e2e", bin("playwright"), ["test"], { ...e2eEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: PLAYWRIGHT_REPORT });
+    else steps.push({ name: "e2e", status: "skipped", ms: 0, note: "build failed" });
+  }
+}
+
+let finishing = false;
+async function finish(error?: unknown) {
+  if (interrupted || finishing) return; // the signal handler reports and exits
+  finishing = true;
+  if (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    steps.push({ name: "setup", status: "failed", ms: 0 });
+  }
+  await cleanup();
+  if (interrupted) return;
+  const ok = steps.length > 0 && steps.every((step) => step.status === "passed");
+  const details = steps
+    .map((step) => `${step.name} ${step.status}${step.ms ? ` ${seconds(step.ms)}` : ""}${step.note ? ` (${step.note})` : ""}`)
+    .join(", ");
+  const counts = countTests();
+  console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed`);
+  console.log(`npm test: ${ok ? "PASSED" : "FAILED"} in ${seconds(Date.now() - startedAt)} — ${details}`);
+  process.exit(ok ? 0 : 1);
+}
+
+main().then(
+  () => finish(),
+  (err) => finish(err),
+);

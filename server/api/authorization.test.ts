@@ -1,0 +1,141 @@
+import { TRPCError } from "@trpc/server";
+import { and, eq, inArray } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildings, dwellings, organizations, residents, rooms, sites, users } from "@/server/db/schema";
+import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
+import type { Role } from "@/server/auth/roles";
+import { appRouter } from "./root";
+import type { Meta } from "./trpc";
+
+/**
+ * Walks every procedure of the router with every role, and with a second tenant of the owning
+ * role. A new procedure fails this suite until it is given an input below, so none escapes it.
+ */
+const db = useTestDb();
+
+type Fixtures = { roomOfResident: string; buildingOfLandlord: string };
+
+/** Input for each procedure, built from the first tenant's data; `undefined` for no input. */
+const inputs: Record<string, (f: Fixtures) => unknown> = {
+  "account.overview": () => undefined,
+  "home.overview": () => undefined,
+  "home.room": (f) => ({ roomId: f.roomOfResident }),
+  "portfolio.buildings": () => undefined,
+  "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
+  "fleet.totals": () => undefined,
+  "fleet.sites": () => undefined,
+};
+
+/** First and second tenant of each role. Staff all belong to the operator: one tenant. */
+const accounts: Record<Role, string[]> = {
+  customer: ["customer@hearth.test", "customer2@hearth.test"],
+  resident: ["resident@hearth.test", "resident2@hearth.test"],
+  landlord: ["landlord@hearth.test", "landlord2@hearth.test"],
+  staff: ["staff@hearth.test"],
+};
+
+let fixtures: Fixtures;
+/** Strings that only the first tenant of each role may ever see. */
+const markers: Record<Role, string[]> = { customer: [], resident: [], landlord: [], staff: [] };
+
+async function organizationOf(email: string) {
+  const [row] = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(eq(users.email, email));
+  return row!;
+}
+
+beforeAll(async () => {
+  const [link] = await db
+    .select({ dwellingId: residents.dwellingId, label: dwellings.label })
+    .from(residents)
+    .innerJoin(dwellings, eq(dwellings.id, residents.dwellingId))
+    .where(eq(residents.userId, await userIdByEmail(db, accounts.resident[0]!)));
+  const roomRows = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.dwellingId, link!.dwellingId));
+  markers.resident = [link!.dwellingId, `"${link!.label}"`, ...roomRows.map((r) => r.id)];
+
+  const landlordOrg = await organizationOf(accounts.landlord[0]!);
+  const buildingRows = await db
+    .select({ id: buildings.id, siteName: sites.name })
+    .from(buildings)
+    .innerJoin(sites, eq(sites.id, buildings.siteId))
+    .where(eq(sites.organizationId, landlordOrg.id));
+  markers.landlord = [landlordOrg.name, ...buildingRows.flatMap((b) => [b.id, b.siteName])];
+
+  const customerOrg = await organizationOf(accounts.customer[0]!);
+  const memberRows = await db.select({ email: users.email }).from(users).where(eq(users.organizationId, customerOrg.id));
+  markers.customer = [customerOrg.id, customerOrg.name, ...memberRows.map((m) => m.email)];
+
+  fixtures = { roomOfResident: roomRows[0]!.id, buildingOfLandlord: buildingRows[0]!.id };
+  // The second tenants must exist and differ, or the cross-tenant checks prove nothing.
+  const second = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.email, [accounts.customer[1]!, accounts.landlord[1]!, accounts.resident[1]!])));
+  expect(second).toHaveLength(3);
+});
+
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);
+
+async function call(email: string | null, path: string) {
+  const caller = await callerAs(db, email);
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return (fn as (input: unknown) => Promise<unknown>)(inputs[path]!(fixtures));
+}
+
+async function errorCode(promise: Promise<unknown>) {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe("authorization of every procedure", () => {
+  it("finds the procedures", () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(Object.keys(inputs).length);
+  });
+
+  for (const [path, procedure] of procedures) {
+    const audience = procedure._def.meta?.audience;
+
+    describe(path, () => {
+      it("declares its audience and has an input for this suite", () => {
+        expect(audience, `${path} must be built from a role procedure`).toBeDefined();
+        expect(inputs[path], `add ${path} to the inputs of authorization.test.ts`).toBeDefined();
+      });
+
+      it("refuses anonymous callers", async () => {
+        if (audience === "public") return;
+        expect(await errorCode(call(null, path))).toBe("UNAUTHORIZED");
+      });
+
+      for (const role of Object.keys(accounts) as Role[]) {
+        const [first, second] = accounts[role];
+        if (audience !== role && audience !== "any" && audience !== "public") {
+          it(`refuses ${role} accounts`, async () => {
+            expect(await errorCode(call(first!, path))).toBe("FORBIDDEN");
+          });
+          continue;
+        }
+        it(`answers ${role} (first tenant)`, async () => {
+          expect(await errorCode(call(first!, path))).toBe("OK");
+        });
+        if (!second) continue;
+        it(`leaks nothing of the first ${role} to a second ${role}`, async () => {
+          const scopedById = inputs[path]!(fixtures) !== undefined;
+          if (scopedById) {
+            expect(await errorCode(call(second, path))).toBe("NOT_FOUND");
+            return;
+          }
+          const output = JSON.stringify(await call(second, path));
+          for (const marker of markers[role]) expect(output).not.toContain(marker);
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,20 @@
+import "server-only";
+import { getDb } from "@/server/db/client";
+import { getSessionUser, requireRole } from "@/server/auth/session";
+import type { Role } from "@/server/auth/roles";
+import { createCaller } from "./root";
+import type { Context } from "./trpc";
+
+/** The tRPC context of an HTTP request or a server render: the database and the signed-in user. */
+export async function createRequestContext(): Promise<Context> {
+  return { db: getDb(), user: await getSessionUser() };
+}
+
+/**
+ * For an audience's pages: call procedures directly as the signed-in user. Pages render
+ * alongside their layout, so each page checks the role itself (and redirects) before calling.
+ */
+export async function serverApi(role: Role, from: string) {
+  const user = await requireRole(role, from);
+  return createCaller({ db: getDb(), user });
+}

@@ -1,0 +1,16 @@
+import { accountRouter } from "./routers/account";
+import { fleetRouter } from "./routers/fleet";
+import { homeRouter } from "./routers/home";
+import { portfolioRouter } from "./routers/portfolio";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  account: accountRouter,
+  home: homeRouter,
+  portfolio: portfolioRouter,
+  fleet: fleetRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

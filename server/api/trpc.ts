@@ -1,0 +1,68 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { residents } from "@/server/db/schema";
+import type { SessionUser } from "@/server/auth/authenticate";
+import type { Role } from "@/server/auth/roles";
+
+export type Context = { db: Db; user: SessionUser | null };
+
+/** Each procedure records the audience it serves, so that tests can walk them all by role. */
+export type Meta = { audience: Role | "public" | "any" };
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // Field-by-field messages so that forms can show them next to their inputs.
+          fieldErrors: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ audience: "public" });
+
+export const protectedProcedure = t.procedure.meta({ audience: "any" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+function roleProcedure<R extends Role>(role: R) {
+  return t.procedure.meta({ audience: role }).use(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+    if (ctx.user.role !== role) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This is for ${role} accounts only.` });
+    }
+    return next({ ctx: { db: ctx.db, user: ctx.user as SessionUser & { role: R }, organizationId: ctx.user.organizationId } });
+  });
+}
+
+/** Compute customers: queries are scoped to `ctx.organizationId`. */
+export const customerProcedure = roleProcedure("customer");
+/** Landlords and local authorities: queries are scoped to the sites of `ctx.organizationId`. */
+export const landlordProcedure = roleProcedure("landlord");
+/** Operator staff: the whole fleet. */
+export const staffProcedure = roleProcedure("staff");
+/** Residents: queries are scoped to `ctx.dwellingId`, their own home. */
+export const residentProcedure = roleProcedure("resident").use(async ({ ctx, next }) => {
+  const [link] = await ctx.db
+    .select({ dwellingId: residents.dwellingId })
+    .from(residents)
+    .where(eq(residents.userId, ctx.user.id))
+    .limit(1);
+  if (!link) throw new TRPCError({ code: "NOT_FOUND", message: "No home is linked to this account yet." });
+  return next({ ctx: { ...ctx, dwellingId: link.dwellingId } });
+});

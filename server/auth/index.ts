@@ -1,0 +1,54 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/server/db/client";
+import { authenticate } from "./authenticate";
+
+export class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+export class TooManyAttempts extends CredentialsSignin {
+  code = "too_many_attempts";
+}
+
+const credentialsSchema = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+
+/** The client's address as seen by the server in front of us (first hop of X-Forwarded-For). */
+function clientAddress(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip") || "unknown";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  logger: {
+    // A wrong password is an expected outcome, already answered to the user: not a server error.
+    error(error) {
+      if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
+      console.error(error);
+    },
+  },
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/signin" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, request) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) throw new InvalidCredentials();
+        const result = await authenticate(getDb(), { ...parsed.data, ipAddress: clientAddress(request) });
+        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+        throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
+      },
+    }),
+  ],
+  callbacks: {
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

@@ -1,0 +1,22 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { getDb } from "@/server/db/client";
+import { auth } from "./index";
+import { loadSessionUser, type SessionUser } from "./authenticate";
+import { HOME_PATH_BY_ROLE, type Role } from "./roles";
+
+/** The signed-in user, read from the database, or null. */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  return loadSessionUser(getDb(), id);
+}
+
+/** For an audience's pages: signed out goes to sign-in; another audience goes to its own landing. */
+export async function requireRole(role: Role, from: string): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?next=${encodeURIComponent(from)}`);
+  if (user.role !== role) redirect(HOME_PATH_BY_ROLE[user.role]);
+  return user;
+}

@@ -1,0 +1,8 @@
+import path from "node:path";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import type { Db } from "./client";
+
+/** Applies every pending migration in drizzle/; safe to run on every start. */
+export async function migrateDb(db: Db) {
+  await migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
+}

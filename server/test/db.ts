@@ -1,0 +1,31 @@
+import { eq } from "drizzle-orm";
+import { afterAll } from "vitest";
+import { createCaller } from "@/server/api/root";
+import { loadSessionUser } from "@/server/auth/authenticate";
+import { closeDb, createDb, type Db } from "@/server/db/client";
+import { users } from "@/server/db/schema";
+
+/**
+ * The test database: a fresh, migrated and seeded PostgreSQL database made by `npm test`
+ * (scripts/test.ts), passed in DATABASE_URL.
+ */
+export function useTestDb(): Db {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: run the tests with `npm test`, which prepares a fresh database.");
+  const db = createDb(url, { maxConnections: 4 });
+  afterAll(() => closeDb(db));
+  return db;
+}
+
+export async function userIdByEmail(db: Db, email: string) {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!row) throw new Error(`no seeded user ${email}`);
+  return row.id;
+}
+
+/** A tRPC caller acting as a seeded user, or as nobody. */
+export async function callerAs(db: Db, email: string | null) {
+  if (email === null) return createCaller({ db, user: null });
+  const user = await loadSessionUser(db, await userIdByEmail(db, email));
+  return createCaller({ db, user });
+}
