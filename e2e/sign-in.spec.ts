@@ -14,10 +14,16 @@ const accounts = [
 
 for (const account of accounts) {
   test(`${account.email} signs in and sees its own data`, async ({ page }) => {
+    // A script blocked by the content security policy shows up as a console error.
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
     await signInAndLand(page, account.email, account.path);
     const main = page.getByRole("main");
     for (const text of account.sees) await expect(main).toContainText(text);
     for (const text of account.never) await expect(main).not.toContainText(text);
+    expect(consoleErrors).toEqual([]);
   });
 }
 
