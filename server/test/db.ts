@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { loadSessionUser } from "@/server/auth/authenticate";
 import { closeDb, createDb, type Db } from "@/server/db/client";
-import { users } from "@/server/db/schema";
+import { organizations, users } from "@/server/db/schema";
 
 /**
  * The test database: a fresh, migrated and seeded PostgreSQL database made by `npm test`
@@ -28,4 +28,16 @@ export async function callerAs(db: Db, email: string | null) {
   if (email === null) return createCaller({ db, user: null });
   const user = await loadSessionUser(db, await userIdByEmail(db, email));
   return createCaller({ db, user });
+}
+
+/** Empties the engine's tables (tasks, instances, radiator state, telemetry), keeping the seeded fleet. */
+export async function resetEngine(db: Db) {
+  await db.execute(sql`truncate instance_logs, instance_outputs, energy_allocations, instance_attempts, instances,
+    task_dependencies, tasks, jobs, radiator_states, telemetry_readings, telemetry_hourly, gateway_reports`);
+}
+
+export async function organizationIdByName(db: Db, name: string) {
+  const [row] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, name));
+  if (!row) throw new Error(`no seeded organization ${name}`);
+  return row.id;
 }

@@ -1,2 +1,4 @@
 export * from "./tenancy";
 export * from "./fleet";
+export * from "./compute";
+export * from "./device";

@@ -1,0 +1,148 @@
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { gateways, radiators } from "./fleet";
+import { instanceAttempts } from "./compute";
+import { organizations, users } from "./tenancy";
+
+/** A gateway's credential, shown once when issued; only its SHA-256 is kept. */
+export const gatewayCredentials = pgTable(
+  "gateway_credentials",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    gatewayId: uuid("gateway_id")
+      .notNull()
+      .references(() => gateways.id, { onDelete: "cascade" }),
+    /** Public part of the token, used to find the row before comparing hashes. */
+    tokenPrefix: text("token_prefix").notNull().unique(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [index("gateway_credentials_gateway_idx").on(t.gatewayId)],
+);
+
+/** Reports already processed, by sequence number, with the answer given: a retry gets the same answer. */
+export const gatewayReports = pgTable(
+  "gateway_reports",
+  {
+    gatewayId: uuid("gateway_id")
+      .notNull()
+      .references(() => gateways.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    response: jsonb("response").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gatewayId, t.seq] })],
+);
+
+/**
+ * A radiator's live state as last reported, and what the scheduler has put on it.
+ * The row is the lock that keeps two schedulers from filling the same radiator.
+ */
+export const radiatorStates = pgTable(
+  "radiator_states",
+  {
+    radiatorId: uuid("radiator_id")
+      .primaryKey()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    lastReadingAt: timestamp("last_reading_at", { withTimezone: true }),
+    roomTempC: real("room_temp_c"),
+    setpointC: real("setpoint_c"),
+    powerW: integer("power_w"),
+    /** The meter as last accounted for: energy deltas are taken from here. */
+    energyCounterWh: bigint("energy_counter_wh", { mode: "number" }),
+    coresActive: smallint("cores_active").notNull().default(0),
+    /** How many cores the room's thermostat wants running. */
+    coresWanted: smallint("cores_wanted").notNull().default(0),
+    /** Cores promised to dispatched and running attempts. */
+    coresAssigned: smallint("cores_assigned").notNull().default(0),
+    /** The one customer whose work runs here now (null when idle). */
+    currentOrganizationId: uuid("current_organization_id").references(() => organizations.id, {
+      onDelete: "restrict",
+    }),
+    containerRuntime: boolean("container_runtime").notNull().default(false),
+  },
+  (t) => [
+    index("radiator_states_wanting_idx")
+      .on(t.radiatorId)
+      .where(sql`${t.coresWanted} > ${t.coresAssigned}`),
+  ],
+);
+
+/** Raw readings as reported; charts and statements read the hourly rollup. */
+export const telemetryReadings = pgTable(
+  "telemetry_readings",
+  {
+    radiatorId: uuid("radiator_id")
+      .notNull()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
+    roomTempC: real("room_temp_c").notNull(),
+    setpointC: real("setpoint_c").notNull(),
+    powerW: integer("power_w").notNull(),
+    energyCounterWh: bigint("energy_counter_wh", { mode: "number" }).notNull(),
+    coresActive: smallint("cores_active").notNull(),
+    coresWanted: smallint("cores_wanted").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.radiatorId, t.recordedAt] })],
+);
+
+export const telemetryHourly = pgTable(
+  "telemetry_hourly",
+  {
+    radiatorId: uuid("radiator_id")
+      .notNull()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    hourStart: timestamp("hour_start", { withTimezone: true }).notNull(),
+    readingCount: integer("reading_count").notNull(),
+    roomTempSumC: real("room_temp_sum_c").notNull(),
+    setpointSumC: real("setpoint_sum_c").notNull(),
+    powerSumW: bigint("power_sum_w", { mode: "number" }).notNull(),
+    maxPowerW: integer("max_power_w").notNull(),
+    coresActiveSum: bigint("cores_active_sum", { mode: "number" }).notNull(),
+    coresWantedSum: bigint("cores_wanted_sum", { mode: "number" }).notNull(),
+    /** Metered energy attributed to this hour (from counter deltas). */
+    energyWh: bigint("energy_wh", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.radiatorId, t.hourStart] })],
+);
+
+/**
+ * The metering ledger: each counter delta of a radiator split between the attempts it ran
+ * (by core-seconds) and idle, heating-only energy (attemptId null). Append-only.
+ */
+export const energyAllocations = pgTable(
+  "energy_allocations",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    radiatorId: uuid("radiator_id")
+      .notNull()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    attemptId: bigint("attempt_id", { mode: "number" }).references(() => instanceAttempts.id, {
+      onDelete: "cascade",
+    }),
+    coreSeconds: bigint("core_seconds", { mode: "number" }).notNull(),
+    energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("energy_allocations_radiator_idx").on(t.radiatorId, t.periodEnd),
+    index("energy_allocations_attempt_idx").on(t.attemptId),
+  ],
+);

@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "./metering";
+
+describe("energyDeltaWh", () => {
+  it("counts 0 for the first reading", () => {
+    expect(energyDeltaWh(null, 12_345)).toBe(0);
+  });
+
+  it("takes the difference of a counter that went up or stayed", () => {
+    expect(energyDeltaWh(1000, 1250)).toBe(250);
+    expect(energyDeltaWh(1000, 1000)).toBe(0);
+  });
+
+  it("counts the whole counter after a reset", () => {
+    expect(energyDeltaWh(1000, 40)).toBe(40);
+    expect(energyDeltaWh(1000, 0)).toBe(0);
+  });
+
+  it("refuses negative or fractional counters", () => {
+    expect(() => energyDeltaWh(null, -1)).toThrow(RangeError);
+    expect(() => energyDeltaWh(-1, 5)).toThrow(RangeError);
+    expect(() => energyDeltaWh(1, 2.5)).toThrow(RangeError);
+  });
+
+  it("property: never negative", () => {
+    fc.assert(
+      fc.property(fc.option(fc.nat(), { nil: null }), fc.nat(), (prev, counter) => {
+        expect(energyDeltaWh(prev, counter)).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it("property: deltas over readings with resets to 0 sum to the energy consumed", () => {
+    // Each step consumes `wh` and may first reset the counter to 0. A reset is only detectable
+    // when the next reading is below the last one, so a reset step consumes less than the
+    // counter held (a reset from 0 is no reset at all).
+    const steps = fc.array(fc.record({ reset: fc.boolean(), wh: fc.nat({ max: 5000 }) }), { maxLength: 50 });
+    fc.assert(
+      fc.property(fc.nat({ max: 1_000_000 }), steps, (initialCounterWh, ss) => {
+        let counter = initialCounterWh;
+        let previous: number | null = null;
+        let metered = energyDeltaWh(previous, counter);
+        previous = counter;
+        let consumed = 0;
+        for (const { reset, wh } of ss) {
+          if (reset && counter > 0) {
+            const used = wh % counter;
+            counter = used;
+            consumed += used;
+          } else {
+            counter += wh;
+            consumed += wh;
+          }
+          const delta = energyDeltaWh(previous, counter);
+          expect(delta).toBeGreaterThanOrEqual(0);
+          metered += delta;
+          previous = counter;
+        }
+        expect(metered).toBe(consumed);
+      }),
+    );
+  });
+});
+
+describe("coreSecondsInPeriod", () => {
+  const t = (s: number) => new Date(Date.UTC(2026, 0, 15, 12, 0, 0) + s * 1000);
+  const period = { start: t(0), end: t(3600) };
+
+  it("counts the overlap times the cores", () => {
+    expect(coreSecondsInPeriod({ from: t(600), to: t(1200), cores: 4 }, period)).toBe(2400);
+    expect(coreSecondsInPeriod({ from: t(-600), to: t(600), cores: 2 }, period)).toBe(1200);
+    expect(coreSecondsInPeriod({ from: t(-600), to: t(9000), cores: 1 }, period)).toBe(3600);
+  });
+
+  it("counts a running activity (to: null) up to the end of the period", () => {
+    expect(coreSecondsInPeriod({ from: t(3000), to: null, cores: 3 }, period)).toBe(1800);
+  });
+
+  it("counts 0 outside the period or with no cores", () => {
+    expect(coreSecondsInPeriod({ from: t(3600), to: null, cores: 3 }, period)).toBe(0);
+    expect(coreSecondsInPeriod({ from: t(-100), to: t(0), cores: 3 }, period)).toBe(0);
+    expect(coreSecondsInPeriod({ from: t(10), to: t(5), cores: 3 }, period)).toBe(0);
+    expect(coreSecondsInPeriod({ from: t(0), to: t(100), cores: 0 }, period)).toBe(0);
+  });
+
+  it("rounds down to whole core-seconds", () => {
+    const from = new Date(t(0).getTime() + 500);
+    expect(coreSecondsInPeriod({ from, to: t(10), cores: 1 }, period)).toBe(9);
+    expect(coreSecondsInPeriod({ from, to: t(10), cores: 3 }, period)).toBe(28); // 28.5
+  });
+
+  it("property: two adjacent periods count the whole, less at most 1 core-second of rounding", () => {
+    const ms = fc.integer({ min: 0, max: 10_000_000 });
+    fc.assert(
+      fc.property(ms, ms, fc.option(ms, { nil: null }), ms, ms, fc.nat({ max: 64 }), (a, b, to, p, q, cores) => {
+        const [start, mid] = [Math.min(p, q), Math.max(p, q)];
+        const end = mid + 1_000_000;
+        const activity = { from: new Date(Math.min(a, b)), to: to === null ? null : new Date(to), cores };
+        const whole = coreSecondsInPeriod(activity, { start: new Date(start), end: new Date(end) });
+        const first = coreSecondsInPeriod(activity, { start: new Date(start), end: new Date(mid) });
+        const second = coreSecondsInPeriod(activity, { start: new Date(mid), end: new Date(end) });
+        expect(first + second).toBeLessThanOrEqual(whole);
+        expect(first + second).toBeGreaterThanOrEqual(whole - 1);
+        expect(whole).toBeLessThanOrEqual(Math.floor(((end - start) * cores) / 1000));
+      }),
+    );
+  });
+});
+
+describe("splitEnergyWh", () => {
+  it("shares by core-seconds, the rest idle", () => {
+    const split = splitEnergyWh(
+      100,
+      [
+        { attemptId: 1, coreSeconds: 3600 },
+        { attemptId: 2, coreSeconds: 1800 },
+      ],
+      7200,
+    );
+    expect(split).toEqual({
+      allocations: [
+        { attemptId: 1, coreSeconds: 3600, energyWh: 50 },
+        { attemptId: 2, coreSeconds: 1800, energyWh: 25 },
+      ],
+      idleWh: 25,
+      idleCoreSeconds: 1800,
+    });
+  });
+
+  it("uses the attempts' total when the radiator reports fewer core-seconds", () => {
+    const split = splitEnergyWh(
+      90,
+      [
+        { attemptId: 1, coreSeconds: 200 },
+        { attemptId: 2, coreSeconds: 100 },
+      ],
+      100,
+    );
+    expect(split.allocations.map((a) => a.energyWh)).toEqual([60, 30]);
+    expect(split.idleWh).toBe(0);
+    expect(split.idleCoreSeconds).toBe(0);
+  });
+
+  it("gives leftover Wh to the largest remainders, ties to the lower attemptId, idle last", () => {
+    // Three equal thirds of 10 Wh: 3.33 each, one Wh left over → lowest attemptId.
+    const split = splitEnergyWh(
+      10,
+      [
+        { attemptId: 9, coreSeconds: 1 },
+        { attemptId: 4, coreSeconds: 1 },
+        { attemptId: 7, coreSeconds: 1 },
+      ],
+      3,
+    );
+    expect(split.allocations).toEqual([
+      { attemptId: 9, coreSeconds: 1, energyWh: 3 },
+      { attemptId: 4, coreSeconds: 1, energyWh: 4 },
+      { attemptId: 7, coreSeconds: 1, energyWh: 3 },
+    ]);
+    // An attempt and idle tied at 0.5 each of 1 Wh: the attempt gets it.
+    expect(splitEnergyWh(1, [{ attemptId: 1, coreSeconds: 5 }], 10)).toEqual({
+      allocations: [{ attemptId: 1, coreSeconds: 5, energyWh: 1 }],
+      idleWh: 0,
+      idleCoreSeconds: 5,
+    });
+    // A larger remainder beats a lower attemptId: 5 × 1/3 = 1.67 and 5 × 2/3 = 3.33.
+    const uneven = splitEnergyWh(
+      5,
+      [
+        { attemptId: 1, coreSeconds: 1 },
+        { attemptId: 2, coreSeconds: 2 },
+      ],
+      3,
+    );
+    expect(uneven.allocations.map((a) => a.energyWh)).toEqual([2, 3]);
+  });
+
+  it("a delta of 0 gives 0 to everyone", () => {
+    const split = splitEnergyWh(0, [{ attemptId: 1, coreSeconds: 100 }], 400);
+    expect(split).toEqual({
+      allocations: [{ attemptId: 1, coreSeconds: 100, energyWh: 0 }],
+      idleWh: 0,
+      idleCoreSeconds: 300,
+    });
+  });
+
+  it("with no attempts, everything is idle", () => {
+    expect(splitEnergyWh(42, [], 3600)).toEqual({ allocations: [], idleWh: 42, idleCoreSeconds: 3600 });
+  });
+
+  it("with no core-seconds at all, everything is idle", () => {
+    expect(splitEnergyWh(7, [], 0)).toEqual({ allocations: [], idleWh: 7, idleCoreSeconds: 0 });
+    expect(splitEnergyWh(7, [{ attemptId: 3, coreSeconds: 0 }], 0)).toEqual({
+      allocations: [{ attemptId: 3, coreSeconds: 0, energyWh: 0 }],
+      idleWh: 7,
+      idleCoreSeconds: 0,
+    });
+  });
+
+  it("an attempt with 0 core-seconds gets 0", () => {
+    const split = splitEnergyWh(
+      11,
+      [
+        { attemptId: 1, coreSeconds: 0 },
+        { attemptId: 2, coreSeconds: 1 },
+      ],
+      3,
+    );
+    expect(split.allocations[0]!.energyWh).toBe(0);
+    expect(split.allocations[1]!.energyWh + split.idleWh).toBe(11);
+  });
+
+  it("refuses bad input", () => {
+    expect(() => splitEnergyWh(-1, [], 0)).toThrow(RangeError);
+    expect(() => splitEnergyWh(1, [], -1)).toThrow(RangeError);
+    expect(() => splitEnergyWh(1, [{ attemptId: 1, coreSeconds: 1.5 }], 2)).toThrow(RangeError);
+    expect(() =>
+      splitEnergyWh(
+        1,
+        [
+          { attemptId: 1, coreSeconds: 1 },
+          { attemptId: 1, coreSeconds: 1 },
+        ],
+        2,
+      ),
+    ).toThrow(/twice/);
+  });
+
+  const attemptsArb = fc.uniqueArray(
+    fc.record({ attemptId: fc.nat({ max: 1_000_000 }), coreSeconds: fc.oneof(fc.constant(0), fc.nat({ max: 100_000 })) }),
+    { selector: (a) => a.attemptId, maxLength: 12 },
+  );
+  const deltaArb = fc.oneof(fc.constant(0), fc.nat({ max: 20 }), fc.nat({ max: 1_000_000 }));
+  const radiatorArb = fc.oneof(fc.constant(0), fc.nat({ max: 2_000_000 }));
+
+  it("property: the parts sum to the delta exactly and none is negative", () => {
+    fc.assert(
+      fc.property(deltaArb, attemptsArb, radiatorArb, (delta, attempts, radiator) => {
+        const split = splitEnergyWh(delta, attempts, radiator);
+        const total = split.allocations.reduce((sum, a) => sum + a.energyWh, 0) + split.idleWh;
+        expect(total).toBe(delta);
+        for (const a of split.allocations) expect(a.energyWh).toBeGreaterThanOrEqual(0);
+        expect(split.idleWh).toBeGreaterThanOrEqual(0);
+        expect(split.idleCoreSeconds).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it("property: each part is within 1 Wh of its exact proportional share", () => {
+    fc.assert(
+      fc.property(deltaArb, attemptsArb, radiatorArb, (delta, attempts, radiator) => {
+        const split = splitEnergyWh(delta, attempts, radiator);
+        const attemptTotal = attempts.reduce((sum, a) => sum + a.coreSeconds, 0);
+        const D = Math.max(radiator, attemptTotal);
+        if (D === 0) {
+          expect(split.allocations.every((a) => a.energyWh === 0)).toBe(true);
+          expect(split.idleWh).toBe(delta);
+          return;
+        }
+        // |energy − delta × cs / D| < 1, compared exactly as |energy × D − delta × cs| < D.
+        const within = (energyWh: number, coreSeconds: number) => {
+          const diff = BigInt(energyWh) * BigInt(D) - BigInt(delta) * BigInt(coreSeconds);
+          expect(diff < BigInt(D) && -diff < BigInt(D)).toBe(true);
+        };
+        split.allocations.forEach((a) => within(a.energyWh, a.coreSeconds));
+        within(split.idleWh, D - attemptTotal);
+        for (const a of split.allocations) if (a.coreSeconds === 0) expect(a.energyWh).toBe(0);
+      }),
+    );
+  });
+
+  it("property: the order of the attempts does not change anyone's share", () => {
+    fc.assert(
+      fc.property(deltaArb, attemptsArb, radiatorArb, fc.nat(), (delta, attempts, radiator, seed) => {
+        const shuffled = [...attempts].sort(
+          (a, b) => ((a.attemptId * 2654435761 + seed) % 1009) - ((b.attemptId * 2654435761 + seed) % 1009),
+        );
+        const byId = (s: ReturnType<typeof splitEnergyWh>) =>
+          new Map(s.allocations.map((a) => [a.attemptId, a.energyWh] as const));
+        const one = splitEnergyWh(delta, attempts, radiator);
+        const other = splitEnergyWh(delta, shuffled, radiator);
+        expect(byId(other)).toEqual(byId(one));
+        expect(other.idleWh).toBe(one.idleWh);
+        expect(other.allocations.map((a) => a.attemptId)).toEqual(shuffled.map((a) => a.attemptId));
+      }),
+    );
+  });
+});

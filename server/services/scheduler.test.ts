@@ -1,0 +1,223 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { closeDb, createDb, type Db } from "@/server/db/client";
+import { buildings, gateways, instanceAttempts, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
+import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { assignWork, finishAttempt, markAttemptRunning, reclaimSilentRadiators } from "./scheduler";
+import { cancelTask, createTask } from "./tasks";
+
+const db = useTestDb();
+const now = new Date("2026-01-15T10:00:00Z");
+let lumen: string;
+let carmin: string;
+let donor: string;
+
+beforeEach(async () => {
+  await resetEngine(db);
+  lumen = await organizationIdByName(db, "Lumen Animation Studio");
+  carmin = await organizationIdByName(db, "Carmin Risk Analytics");
+  donor = await organizationIdByName(db, "Hearth Operations");
+});
+
+/** Radiators of a site, in a stable order. */
+async function radiatorsOf(siteName: string, count: number) {
+  const rows = await db
+    .select({ id: radiators.id })
+    .from(radiators)
+    .innerJoin(gateways, eq(gateways.id, radiators.gatewayId))
+    .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
+    .innerJoin(sites, eq(sites.id, buildings.siteId))
+    .where(eq(sites.name, siteName))
+    .orderBy(asc(radiators.serial))
+    .limit(count);
+  return rows.map((r) => r.id);
+}
+
+async function wantHeat(radiatorIds: string[], coresWanted: number, at = now) {
+  if (radiatorIds.length === 0) return;
+  await db
+    .insert(radiatorStates)
+    .values(radiatorIds.map((radiatorId) => ({ radiatorId, coresWanted, lastReadingAt: at })))
+    .onConflictDoUpdate({ target: radiatorStates.radiatorId, set: { coresWanted, lastReadingAt: at } });
+}
+
+/** The engine's invariants, read from the database. */
+async function expectInvariants(on: Db = db) {
+  const [twice] = await on.execute<{ n: number }>(sql`
+    select count(*)::int as n from (select instance_id from instance_attempts where state in ('dispatched','running')
+      group by instance_id having count(*) > 1) x`);
+  expect(twice!.n, "an instance is active on two radiators").toBe(0);
+  const [mixed] = await on.execute<{ n: number }>(sql`
+    select count(*)::int as n from (select a.radiator_id from instance_attempts a join instances i on i.id = a.instance_id
+      where a.state in ('dispatched','running') group by a.radiator_id having count(distinct i.organization_id) > 1) x`);
+  expect(mixed!.n, "a radiator runs two customers").toBe(0);
+  const [overfull] = await on.execute<{ n: number }>(sql`
+    select count(*)::int as n from radiator_states rs where rs.cores_assigned > rs.cores_wanted
+      or rs.cores_assigned <> coalesce((select sum(cores_assigned) from instance_attempts a
+        where a.radiator_id = rs.radiator_id and a.state in ('dispatched','running')), 0)`);
+  expect(overfull!.n, "radiator cores out of step with its attempts").toBe(0);
+}
+
+describe("assignWork", () => {
+  it("fills the cores that rooms want, and no more", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 10);
+    await wantHeat(rads, 3);
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "mc", instanceCount: 100, now });
+    const assigned = await assignWork(db, { now });
+    expect(assigned).toHaveLength(30);
+    await expectInvariants();
+    // Nothing more to give until heat is wanted again.
+    expect(await assignWork(db, { now })).toHaveLength(0);
+  });
+
+  it("sends OnDemand work before Flex work queued earlier", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 2);
+    await wantHeat(rads, 2);
+    const flex = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "flex", instanceCount: 10, now });
+    const onDemand = await createTask(db, {
+      organizationId: carmin,
+      profileName: "monte-carlo",
+      name: "od",
+      instanceCount: 3,
+      schedulingType: "OnDemand",
+      now,
+    });
+    const assigned = await assignWork(db, { now });
+    expect(assigned.filter((a) => a.taskId === onDemand.id)).toHaveLength(3);
+    expect(assigned.filter((a) => a.taskId === flex.id)).toHaveLength(0); // the last free core is on Carmin's radiator
+    await expectInvariants();
+  });
+
+  it("runs donated research only on heat that no paid work can use", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 4);
+    await wantHeat(rads, 4);
+    await createTask(db, { organizationId: donor, profileName: "research", name: "folding", instanceCount: 50, donated: true, now });
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "paid", instanceCount: 8, now });
+    const assigned = await assignWork(db, { now });
+    expect(assigned.filter((a) => a.organizationId === lumen)).toHaveLength(8);
+    expect(assigned.filter((a) => a.organizationId === donor)).toHaveLength(8);
+  });
+
+  it("keeps container work waiting on a fleet without a container runtime", async () => {
+    await wantHeat(await radiatorsOf("Résidence Balard", 5), 8);
+    await createTask(db, { organizationId: lumen, profileName: "docker-batch", name: "docker", instanceCount: 5, now });
+    expect(await assignWork(db, { now })).toHaveLength(0);
+  });
+
+  it("puts paid work on the all-year site in summer, when flats want no heat", async () => {
+    const summer = new Date("2026-07-15T14:00:00Z");
+    await wantHeat(await radiatorsOf("Résidence Balard", 50), 0, summer);
+    const pool = await radiatorsOf("Centre aquatique de Mérignac", 12);
+    await wantHeat(pool, 96, summer);
+    await createTask(db, { organizationId: lumen, profileName: "render", name: "frames", instanceRanges: "1-120", now: summer });
+    const assigned = await assignWork(db, { now: summer });
+    expect(assigned).toHaveLength(120);
+    expect(new Set(assigned.map((a) => a.radiatorId)).size).toBeLessThanOrEqual(12);
+    expect(assigned.every((a) => pool.includes(a.radiatorId))).toBe(true);
+  });
+
+  it("ignores radiators that stopped reporting", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 3);
+    await wantHeat(rads, 4, new Date(now.getTime() - 3600_000));
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "mc", instanceCount: 5, now });
+    expect(await assignWork(db, { now })).toHaveLength(0);
+  });
+
+  it("holds the invariants when two schedulers race on the same queue", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 200);
+    await wantHeat(rads, 4);
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "a", instanceCount: 500, now });
+    await createTask(db, { organizationId: carmin, profileName: "monte-carlo", name: "b", instanceCount: 500, now });
+    const url = process.env.DATABASE_URL!;
+    const [one, two] = [createDb(url, { maxConnections: 2 }), createDb(url, { maxConnections: 2 })];
+    try {
+      const results = await Promise.all([
+        assignWork(one, { now, batchSize: 20 }),
+        assignWork(two, { now, batchSize: 20 }),
+        assignWork(one, { now, batchSize: 50 }),
+      ]);
+      const all = results.flat();
+      expect(new Set(all.map((a) => a.instanceId)).size).toBe(all.length);
+      await expectInvariants();
+      // Whatever one scheduler skipped because the other held it is picked up by the next round.
+      await assignWork(db, { now });
+      const [{ n }] = (await db.execute<{ n: number }>(sql`select sum(cores_assigned)::int as n from radiator_states`)) as unknown as [{ n: number }];
+      expect(n).toBe(800);
+      await expectInvariants();
+    } finally {
+      await Promise.all([closeDb(one), closeDb(two)]);
+    }
+  });
+});
+
+describe("attempt life cycle", () => {
+  async function oneDispatched(maxRetriesPerInstance = 1) {
+    const [rad] = await radiatorsOf("Résidence Balard", 1);
+    await wantHeat([rad!], 1);
+    const task = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "t", instanceCount: 1, maxRetriesPerInstance, now });
+    const [assignment] = await assignWork(db, { now });
+    return { radiatorId: rad!, task, assignment: assignment! };
+  }
+
+  it("runs, succeeds, frees the radiator, and ignores a repeated exit", async () => {
+    const { assignment, radiatorId } = await oneDispatched();
+    await markAttemptRunning(db, { attemptId: assignment.attemptId, startedAt: now });
+    const end = { attemptId: assignment.attemptId, outcome: "succeeded" as const, exitCode: 0, endedAt: new Date(now.getTime() + 60_000) };
+    await finishAttempt(db, end);
+    await finishAttempt(db, end);
+    const [instance] = await db.select().from(instances).where(eq(instances.id, assignment.instanceId));
+    expect(instance).toMatchObject({ state: "succeeded", attemptCount: 1, exitCode: 0 });
+    const [state] = await db.select().from(radiatorStates).where(eq(radiatorStates.radiatorId, radiatorId));
+    expect(state).toMatchObject({ coresAssigned: 0, currentOrganizationId: null });
+  });
+
+  it("retries a failed instance until its attempts run out", async () => {
+    const { assignment } = await oneDispatched(1);
+    await finishAttempt(db, { attemptId: assignment.attemptId, outcome: "failed", exitCode: 1, endedAt: now });
+    const [again] = await assignWork(db, { now });
+    expect(again?.instanceId).toBe(assignment.instanceId);
+    await finishAttempt(db, { attemptId: again!.attemptId, outcome: "failed", exitCode: 1, endedAt: now });
+    const [instance] = await db.select().from(instances).where(eq(instances.id, assignment.instanceId));
+    expect(instance).toMatchObject({ state: "failed", attemptCount: 2 });
+    expect(await assignWork(db, { now })).toHaveLength(0);
+  });
+
+  it("takes work back from a silent radiator without billing the lost attempt", async () => {
+    const { assignment, radiatorId } = await oneDispatched(2);
+    await markAttemptRunning(db, { attemptId: assignment.attemptId, startedAt: now });
+    const later = new Date(now.getTime() + 10 * 60_000);
+    expect(await reclaimSilentRadiators(db, { now: later })).toBe(1);
+    const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, assignment.attemptId));
+    expect(attempt).toMatchObject({ state: "lost", billable: false });
+    // Another radiator that wants heat takes it over.
+    const [other] = (await radiatorsOf("Résidence Balard", 2)).filter((id) => id !== radiatorId);
+    await wantHeat([other!], 1, later);
+    const [again] = await assignWork(db, { now: later });
+    expect(again).toMatchObject({ instanceId: assignment.instanceId, radiatorId: other });
+    // A late exit from the lost attempt changes nothing.
+    await finishAttempt(db, { attemptId: assignment.attemptId, outcome: "succeeded", exitCode: 0, endedAt: later });
+    const [instance] = await db.select().from(instances).where(eq(instances.id, assignment.instanceId));
+    expect(instance).toMatchObject({ state: "dispatched", attemptCount: 2 });
+    await expectInvariants();
+  });
+
+  it("releases a dependent task when the task it waits for succeeds", async () => {
+    const [rad] = await radiatorsOf("Résidence Balard", 1);
+    await wantHeat([rad!], 4);
+    const first = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "first", instanceCount: 1, now });
+    const second = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "second", instanceCount: 2, dependsOnTaskIds: [first.id], now });
+    const round1 = await assignWork(db, { now });
+    expect(round1.map((a) => a.taskId)).toEqual([first.id]);
+    await finishAttempt(db, { attemptId: round1[0]!.attemptId, outcome: "succeeded", exitCode: 0, endedAt: now });
+    const round2 = await assignWork(db, { now });
+    expect(round2.map((a) => a.taskId)).toEqual([second.id, second.id]);
+  });
+
+  it("cancels what has not started at once", async () => {
+    const task = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "t", instanceCount: 5, now });
+    expect(await cancelTask(db, { taskId: task.id, organizationId: carmin, now })).toBe(false);
+    expect(await cancelTask(db, { taskId: task.id, organizationId: lumen, now })).toBe(true);
+    const rows = await db.select({ state: instances.state }).from(instances).where(eq(instances.taskId, task.id));
+    expect(rows.every((r) => r.state === "cancelled")).toBe(true);
+  });
+});

@@ -1,0 +1,361 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
+
+/**
+ * The dispatcher and the life cycle of attempts. Safe with several processes at once:
+ * radiators and queued instances are taken with `FOR UPDATE SKIP LOCKED`, so one radiator is
+ * filled by one scheduler at a time (one customer per radiator) and one instance is given to
+ * one radiator (an instance row is locked and its state checked in the same transaction).
+ * Lock order everywhere: radiator_states, then instances.
+ */
+
+export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** A radiator that has not reported for this long is considered gone; its work runs elsewhere. */
+export const SILENT_AFTER_S = 300;
+
+export type Assignment = {
+  attemptId: number;
+  instanceId: number;
+  radiatorId: string;
+  taskId: string;
+  organizationId: string;
+  instanceNumber: number;
+  coresAssigned: number;
+};
+
+type RadiatorRow = {
+  radiator_id: string;
+  free_cores: number;
+  total_cores: number;
+  ram_gb: number;
+  container_runtime: boolean;
+  current_organization_id: string | null;
+};
+
+type CandidateRow = {
+  id: string;
+  task_id: string;
+  organization_id: string;
+  instance_number: number;
+  priority_class: number;
+  cores_needed: number;
+  min_cores: number;
+  min_ram_gb: number;
+  requires_container_runtime: boolean;
+  attempt_count: number;
+};
+
+/** Passes rows to SQL as one JSON parameter (read back with jsonb_to_recordset). */
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+/** One round on up to `batchSize` radiators, after `afterRadiatorId`. */
+async function dispatchBatch(
+  tx: Tx,
+  opts: { now: Date; onlineSince: Date; radiatorIds?: string[]; afterRadiatorId: string; batchSize: number },
+) {
+  const radiatorFilter = opts.radiatorIds
+    ? sql`and rs.radiator_id in (select value::uuid from jsonb_array_elements_text(${json(opts.radiatorIds)}))`
+    : sql``;
+  const radiators = await tx.execute<RadiatorRow>(sql`
+    select rs.radiator_id, (rs.cores_wanted - rs.cores_assigned)::int as free_cores, h.cores as total_cores,
+      h.ram_gb, rs.container_runtime, rs.current_organization_id
+    from radiator_states rs
+    join radiators r on r.id = rs.radiator_id
+    join hardware_models h on h.id = r.hardware_model_id
+    where rs.cores_wanted > rs.cores_assigned and rs.last_reading_at >= ${opts.onlineSince.toISOString()}
+      and rs.radiator_id > ${opts.afterRadiatorId} ${radiatorFilter}
+    order by rs.radiator_id
+    limit ${opts.batchSize}
+    for update of rs skip locked`);
+  if (radiators.length === 0) return null;
+  const lastRadiatorId = radiators[radiators.length - 1]!.radiator_id;
+  const freeCores = radiators.reduce((n, r) => n + r.free_cores, 0);
+
+  // Each (class, customer) with queued work, found by a skip scan of the queue index.
+  const groups = await tx.execute<{ priority_class: number; organization_id: string }>(sql`
+    with recursive g as (
+      (select priority_class, organization_id from instances where state = 'queued'
+        order by priority_class, organization_id limit 1)
+      union all
+      select n.priority_class, n.organization_id from g, lateral (
+        select priority_class, organization_id from instances
+        where state = 'queued' and (priority_class, organization_id) > (g.priority_class, g.organization_id)
+        order by priority_class, organization_id limit 1) n
+    )
+    select priority_class, organization_id from g`);
+
+  // Lock at most as many instances per group as there are free cores; the planner picks among them.
+  const candidates: CandidateRow[] = [];
+  for (const group of groups) {
+    const rows = await tx.execute<CandidateRow>(sql`
+      select id, task_id, organization_id, instance_number, priority_class, cores_needed, min_cores, min_ram_gb,
+        requires_container_runtime, attempt_count
+      from instances
+      where state = 'queued' and priority_class = ${group.priority_class} and organization_id = ${group.organization_id}
+      order by queued_at, id
+      limit ${freeCores}
+      for update skip locked`);
+    candidates.push(...rows);
+  }
+  if (candidates.length === 0) return { lastRadiatorId, assignments: [] };
+
+  const running = await tx.execute<{ organization_id: string; cores: number }>(sql`
+    select current_organization_id as organization_id, sum(cores_assigned)::int as cores
+    from radiator_states where current_organization_id is not null group by 1`);
+
+  const slots: RadiatorSlot[] = radiators.map((r) => ({
+    radiatorId: r.radiator_id,
+    freeCores: r.free_cores,
+    totalCores: r.total_cores,
+    ramGb: r.ram_gb,
+    containerRuntime: r.container_runtime,
+    currentOrganizationId: r.current_organization_id,
+  }));
+  const queue: QueuedInstance[] = candidates.map((c) => ({
+    instanceId: Number(c.id),
+    organizationId: c.organization_id,
+    priorityClass: c.priority_class,
+    coresNeeded: c.cores_needed,
+    minCores: c.min_cores,
+    minRamGb: c.min_ram_gb,
+    requiresContainerRuntime: c.requires_container_runtime,
+  }));
+  queue.sort((a, b) => a.instanceId - b.instanceId);
+  const plan = planAssignments(slots, queue, new Map(running.map((r) => [r.organization_id, r.cores])));
+  if (plan.length === 0) return { lastRadiatorId, assignments: [] };
+
+  const byId = new Map(candidates.map((c) => [Number(c.id), c]));
+  const rows = plan.map((p) => {
+    const c = byId.get(p.instanceId)!;
+    return { instance_id: p.instanceId, radiator_id: p.radiatorId, attempt_number: c.attempt_count + 1, cores: p.coresNeeded, org: p.organizationId };
+  });
+  const now = opts.now.toISOString();
+  const inserted = await tx.execute<{ id: string; instance_id: string }>(sql`
+    insert into instance_attempts (instance_id, radiator_id, attempt_number, cores_assigned, state, dispatched_at)
+    select v.instance_id, v.radiator_id, v.attempt_number, v.cores, 'dispatched', ${now}
+    from jsonb_to_recordset(${json(rows)}) as v(instance_id bigint, radiator_id uuid, attempt_number smallint, cores smallint)
+    returning id, instance_id`);
+  await tx.execute(sql`
+    update instances i set state = 'dispatched', radiator_id = v.radiator_id, attempt_count = i.attempt_count + 1,
+      progress_pct = null
+    from jsonb_to_recordset(${json(rows)}) as v(instance_id bigint, radiator_id uuid)
+    where i.id = v.instance_id`);
+  const perRadiator = new Map<string, { cores: number; org: string }>();
+  for (const p of plan) {
+    const entry = perRadiator.get(p.radiatorId) ?? { cores: 0, org: p.organizationId };
+    entry.cores += p.coresNeeded;
+    perRadiator.set(p.radiatorId, entry);
+  }
+  await tx.execute(sql`
+    update radiator_states rs set cores_assigned = rs.cores_assigned + v.cores, current_organization_id = v.org
+    from jsonb_to_recordset(${json([...perRadiator].map(([radiatorId, e]) => ({ radiator_id: radiatorId, cores: e.cores, org: e.org })))})
+      as v(radiator_id uuid, cores int, org uuid)
+    where rs.radiator_id = v.radiator_id`);
+
+  const attemptByInstance = new Map(inserted.map((r) => [Number(r.instance_id), Number(r.id)]));
+  const assignments: Assignment[] = plan.map((p) => {
+    const c = byId.get(p.instanceId)!;
+    return {
+      attemptId: attemptByInstance.get(p.instanceId)!,
+      instanceId: p.instanceId,
+      radiatorId: p.radiatorId,
+      taskId: c.task_id,
+      organizationId: p.organizationId,
+      instanceNumber: c.instance_number,
+      coresAssigned: p.coresNeeded,
+    };
+  });
+  return { lastRadiatorId, assignments };
+}
+
+/**
+ * Fills the free wanted cores of online radiators (all, or `radiatorIds`) with queued work,
+ * in batches of radiators, each batch in its own short transaction.
+ */
+export async function assignWork(
+  db: Tx,
+  opts: { now: Date; radiatorIds?: string[]; batchSize?: number; silentAfterS?: number },
+): Promise<Assignment[]> {
+  if (opts.radiatorIds && opts.radiatorIds.length === 0) return [];
+  const onlineSince = new Date(opts.now.getTime() - (opts.silentAfterS ?? SILENT_AFTER_S) * 1000);
+  const all: Assignment[] = [];
+  let afterRadiatorId = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const round = await db.transaction((tx) =>
+      dispatchBatch(tx, { now: opts.now, onlineSince, radiatorIds: opts.radiatorIds, afterRadiatorId, batchSize: opts.batchSize ?? 500 }),
+    );
+    if (!round) return all;
+    all.push(...round.assignments);
+    afterRadiatorId = round.lastRadiatorId;
+  }
+}
+
+export async function markAttemptRunning(tx: Tx, opts: { attemptId: number; startedAt: Date }) {
+  const [attempt] = await tx.execute<{ instance_id: string }>(sql`
+    update instance_attempts set state = 'running', started_at = ${opts.startedAt.toISOString()}
+    where id = ${opts.attemptId} and state = 'dispatched'
+    returning instance_id`);
+  if (!attempt) return;
+  await tx.execute(sql`update instances set state = 'running' where id = ${attempt.instance_id} and state = 'dispatched'`);
+}
+
+/** Frees an attempt's cores on its radiator; the radiator is free for any customer once empty. */
+async function releaseCores(tx: Tx, radiatorId: string, cores: number) {
+  await tx.execute(sql`
+    update radiator_states set cores_assigned = greatest(0, cores_assigned - ${cores}),
+      current_organization_id = case when cores_assigned - ${cores} <= 0 then null else current_organization_id end
+    where radiator_id = ${radiatorId}`);
+}
+
+/**
+ * Ends an attempt as the gateway reported it. Idempotent: an attempt that already ended
+ * (a repeated report, or one lost to a timeout meanwhile) is left as it is.
+ */
+export async function finishAttempt(
+  tx: Tx,
+  opts: { attemptId: number; outcome: "succeeded" | "failed" | "cancelled"; exitCode: number | null; endedAt: Date },
+) {
+  const endedAt = opts.endedAt.toISOString();
+  const [attempt] = await tx.execute<{ instance_id: string; radiator_id: string; cores_assigned: number }>(sql`
+    update instance_attempts set state = ${opts.outcome}, ended_at = ${endedAt}, exit_code = ${opts.exitCode}
+    where id = ${opts.attemptId} and state in ('dispatched', 'running')
+    returning instance_id, radiator_id, cores_assigned`);
+  if (!attempt) return;
+  await releaseCores(tx, attempt.radiator_id, attempt.cores_assigned);
+  const [instance] = await tx.execute<{ task_id: string }>(sql`
+    update instances i set
+      state = case
+        when ${opts.outcome} = 'succeeded' then 'succeeded'
+        when ${opts.outcome} = 'cancelled' or t.cancel_requested_at is not null then 'cancelled'
+        when i.attempt_count < i.max_attempts then 'queued'
+        else 'failed' end::instance_state,
+      radiator_id = null,
+      exit_code = ${opts.exitCode},
+      queued_at = case when ${opts.outcome} = 'failed' and i.attempt_count < i.max_attempts then ${endedAt}::timestamptz else i.queued_at end,
+      ended_at = case when ${opts.outcome} = 'failed' and i.attempt_count < i.max_attempts and t.cancel_requested_at is null
+        then null else ${endedAt}::timestamptz end,
+      progress_pct = case when ${opts.outcome} = 'succeeded' then 100 else i.progress_pct end
+    from tasks t
+    where i.id = ${attempt.instance_id} and t.id = i.task_id
+    returning i.task_id`);
+  if (instance) await settleTask(tx, instance.task_id, opts.endedAt);
+}
+
+/**
+ * When every instance of a task has ended, records the end and releases the tasks that depended
+ * on it (their waiting instances join the queue once all their dependencies succeeded).
+ */
+export async function settleTask(tx: Tx, taskId: string, now: Date) {
+  const [open] = await tx.execute<{ n: number }>(sql`
+    select count(*)::int as n from instances
+    where task_id = ${taskId} and state in ('waiting', 'queued', 'dispatched', 'running')`);
+  if (open!.n > 0) return;
+  await tx.execute(sql`update tasks set ended_at = ${now.toISOString()} where id = ${taskId} and ended_at is null`);
+  await tx.execute(sql`
+    update instances i set state = 'queued', queued_at = ${now.toISOString()}
+    where i.state = 'waiting' and i.task_id in (
+      select d.task_id from task_dependencies d where d.depends_on_task_id = ${taskId}
+      and not exists (
+        select 1 from task_dependencies d2 join instances j on j.task_id = d2.depends_on_task_id
+        where d2.task_id = d.task_id and j.state <> 'succeeded'))`);
+}
+
+/**
+ * Takes the work back from radiators silent for longer than `silentAfterS`: their attempts are
+ * lost (not billed) and their instances go back to the queue while attempts remain.
+ */
+export async function reclaimSilentRadiators(db: Tx, opts: { now: Date; silentAfterS?: number }) {
+  const cutoff = new Date(opts.now.getTime() - (opts.silentAfterS ?? SILENT_AFTER_S) * 1000).toISOString();
+  const now = opts.now.toISOString();
+  return db.transaction(async (tx) => {
+    const silent = await tx.execute<{ radiator_id: string }>(sql`
+      select radiator_id from radiator_states
+      where cores_assigned > 0 and (last_reading_at is null or last_reading_at < ${cutoff})
+      for update skip locked`);
+    if (silent.length === 0) return 0;
+    const ids = json(silent.map((r) => r.radiator_id));
+    const lost = await tx.execute<{ instance_id: string }>(sql`
+      update instance_attempts set state = 'lost', ended_at = ${now}, billable = false
+      where state in ('dispatched', 'running')
+        and radiator_id in (select value::uuid from jsonb_array_elements_text(${ids}))
+      returning instance_id`);
+    const instanceIds = json(lost.map((r) => Number(r.instance_id)));
+    const touched = await tx.execute<{ task_id: string }>(sql`
+      update instances i set
+        state = case
+          when t.cancel_requested_at is not null then 'cancelled'
+          when i.attempt_count < i.max_attempts then 'queued'
+          else 'failed' end::instance_state,
+        radiator_id = null,
+        queued_at = ${now},
+        ended_at = case when t.cancel_requested_at is null and i.attempt_count < i.max_attempts then null else ${now}::timestamptz end
+      from tasks t
+      where t.id = i.task_id and i.id in (select value::bigint from jsonb_array_elements_text(${instanceIds}))
+      returning i.task_id`);
+    await tx.execute(sql`
+      update radiator_states set cores_assigned = 0, current_organization_id = null
+      where radiator_id in (select value::uuid from jsonb_array_elements_text(${ids}))`);
+    for (const taskId of new Set(touched.map((r) => r.task_id))) await settleTask(tx, taskId, opts.now);
+    return lost.length;
+  });
+}
+
+export type ActiveAttempt = {
+  attemptId: number;
+  instanceId: number;
+  radiatorId: string;
+  coresAssigned: number;
+  dispatchedAt: Date;
+  startedAt: Date | null;
+  cancelRequested: boolean;
+  taskId: string;
+  instanceNumber: number;
+  profileName: string;
+  constants: Record<string, string>;
+  maxWallTimeS: number | null;
+};
+
+/** Attempts dispatched or running on the given radiators, with what a gateway needs to run them. */
+export async function activeAttemptsOnRadiators(tx: Tx, radiatorIds: string[]): Promise<ActiveAttempt[]> {
+  if (radiatorIds.length === 0) return [];
+  const rows = await tx.execute<{
+    attempt_id: string;
+    instance_id: string;
+    radiator_id: string;
+    cores_assigned: number;
+    dispatched_at: string;
+    started_at: string | null;
+    cancel_requested: boolean;
+    task_id: string;
+    instance_number: number;
+    profile_name: string;
+    constants: Record<string, string>;
+    max_wall_time_s: number | null;
+  }>(sql`
+    select a.id as attempt_id, a.instance_id, a.radiator_id, a.cores_assigned, a.dispatched_at, a.started_at,
+      t.cancel_requested_at is not null as cancel_requested, t.id as task_id, i.instance_number,
+      p.name as profile_name, t.constants, t.max_wall_time_s
+    from instance_attempts a
+    join instances i on i.id = a.instance_id
+    join tasks t on t.id = i.task_id
+    join profiles p on p.id = t.profile_id
+    where a.state in ('dispatched', 'running')
+      and a.radiator_id in (select value::uuid from jsonb_array_elements_text(${json(radiatorIds)}))
+    order by a.id`);
+  return rows.map((r) => ({
+    attemptId: Number(r.attempt_id),
+    instanceId: Number(r.instance_id),
+    radiatorId: r.radiator_id,
+    coresAssigned: r.cores_assigned,
+    dispatchedAt: new Date(r.dispatched_at),
+    startedAt: r.started_at ? new Date(r.started_at) : null,
+    cancelRequested: r.cancel_requested,
+    taskId: r.task_id,
+    instanceNumber: r.instance_number,
+    profileName: r.profile_name,
+    constants: r.constants,
+    maxWallTimeS: r.max_wall_time_s,
+  }));
+}
