@@ -34,3 +34,7 @@ export function proxy(request: NextRequest) {
   response.headers.set("Content-Security-Policy", policy);
   return response;
 }
+
+// Not on the device protocol: its reports may be up to 16 MiB, and a proxy buffers a copy of each
+// body and cuts it at 10 MB (proxyClientMaxBodySize). server/device/http.ts sets the API policy itself.
+export const config = { matcher: ["/((?!api/device/).*)"] };

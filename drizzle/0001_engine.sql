@@ -204,8 +204,8 @@ ALTER TABLE "gateway_reports" ADD CONSTRAINT "gateway_reports_gateway_id_gateway
 ALTER TABLE "radiator_states" ADD CONSTRAINT "radiator_states_radiator_id_radiators_id_fk" FOREIGN KEY ("radiator_id") REFERENCES "public"."radiators"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "radiator_states" ADD CONSTRAINT "radiator_states_current_organization_id_organizations_id_fk" FOREIGN KEY ("current_organization_id") REFERENCES "public"."organizations"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "telemetry_hourly" ADD CONSTRAINT "telemetry_hourly_radiator_id_radiators_id_fk" FOREIGN KEY ("radiator_id") REFERENCES "public"."radiators"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "telemetry_readings" ADD CONSTRAINT "telemetry_readings_radiator_id_radiators_id_fk" FOREIGN KEY ("radiator_id") REFERENCES "public"."radiators"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "instance_attempts_instance_idx" ON "instance_attempts" USING btree ("instance_id");--> statement-breakpoint
+CREATE INDEX "instance_attempts_radiator_ended_idx" ON "instance_attempts" USING btree ("radiator_id","ended_at");--> statement-breakpoint
 CREATE INDEX "instance_attempts_radiator_active_idx" ON "instance_attempts" USING btree ("radiator_id") WHERE "instance_attempts"."state" in ('dispatched', 'running');--> statement-breakpoint
 CREATE UNIQUE INDEX "instance_logs_chunk_idx" ON "instance_logs" USING btree ("attempt_id","stream","chunk_seq");--> statement-breakpoint
 CREATE INDEX "instance_logs_instance_idx" ON "instance_logs" USING btree ("instance_id","id");--> statement-breakpoint

@@ -1,10 +1,15 @@
 import { AppShell } from "@/components/layout/app-shell";
 import { requireRole } from "@/server/auth/session";
 
+const NAV = [
+  { href: "/admin", label: "Fleet" },
+  { href: "/admin/gateways", label: "Gateways" },
+];
+
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("staff", "/admin");
   return (
-    <AppShell audience="Operator console" homeHref="/admin" userName={user.name} organizationName={user.organizationName}>
+    <AppShell audience="Operator console" homeHref="/admin" userName={user.name} organizationName={user.organizationName} nav={NAV}>
       {children}
     </AppShell>
   );

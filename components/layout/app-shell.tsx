@@ -9,12 +9,15 @@ export function AppShell({
   homeHref,
   userName,
   organizationName,
+  nav = [],
   children,
 }: {
   audience: string;
   homeHref: string;
   userName: string;
   organizationName?: string;
+  /** The audience's sections, shown next to the brand. */
+  nav?: ReadonlyArray<{ href: string; label: string }>;
   children: ReactNode;
 }) {
   return (
@@ -29,6 +32,15 @@ export function AppShell({
               Hearth
             </Link>
             <span className="text-sm text-stone-600">{audience}</span>
+            {nav.length > 0 && (
+              <nav aria-label={audience} className="flex gap-3 text-sm">
+                {nav.map((item) => (
+                  <Link key={item.href} href={item.href} className="text-stone-800 underline-offset-4 hover:underline">
+                    {item.label}
+                  </Link>
+                ))}
+              </nav>
+            )}
           </div>
           <div className="flex items-center gap-3 text-sm">
             <span className="text-stone-700">

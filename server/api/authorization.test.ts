@@ -1,7 +1,20 @@
 import { TRPCError } from "@trpc/server";
-import { and, eq, inArray } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildings, dwellings, organizations, residents, rooms, sites, users } from "@/server/db/schema";
+import { and, eq, inArray, like } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildings,
+  dwellings,
+  gatewayCredentials,
+  gateways,
+  hardwareModels,
+  organizations,
+  radiators,
+  residents,
+  rooms,
+  sites,
+  users,
+} from "@/server/db/schema";
+import { issueGatewayCredential } from "@/server/device/credentials";
 import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
 import type { Role } from "@/server/auth/roles";
 import { appRouter } from "./root";
@@ -13,7 +26,15 @@ import type { Meta } from "./trpc";
  */
 const db = useTestDb();
 
-type Fixtures = { roomOfResident: string; buildingOfLandlord: string };
+type Fixtures = {
+  roomOfResident: string;
+  buildingOfLandlord: string;
+  gatewayOfResident: string;
+  hardwareModelId: string;
+  credentialId: string;
+};
+
+const uniqueSerial = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** Input for each procedure, built from the first tenant's data; `undefined` for no input. */
 const inputs: Record<string, (f: Fixtures) => unknown> = {
@@ -24,6 +45,20 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
   "fleet.sites": () => undefined,
+  "fleet.hardwareModels": () => undefined,
+  "fleet.buildingOptions": () => undefined,
+  "fleet.gateways": () => ({}),
+  "fleet.gateway": (f) => ({ gatewayId: f.gatewayOfResident }),
+  "fleet.registerGateway": (f) => ({ buildingId: f.buildingOfLandlord, serial: uniqueSerial("GW-AUTHZ"), firmwareVersion: "2.4.1" }),
+  "fleet.registerRadiator": (f) => ({
+    gatewayId: f.gatewayOfResident,
+    roomId: f.roomOfResident,
+    hardwareModelId: f.hardwareModelId,
+    serial: uniqueSerial("QRAD-AUTHZ"),
+    installedOn: "2026-01-01",
+  }),
+  "fleet.issueCredential": (f) => ({ gatewayId: f.gatewayOfResident }),
+  "fleet.revokeCredential": (f) => ({ credentialId: f.credentialId }),
 };
 
 /** First and second tenant of each role. Staff all belong to the operator: one tenant. */
@@ -68,13 +103,29 @@ beforeAll(async () => {
   const memberRows = await db.select({ email: users.email }).from(users).where(eq(users.organizationId, customerOrg.id));
   markers.customer = [customerOrg.id, customerOrg.name, ...memberRows.map((m) => m.email)];
 
-  fixtures = { roomOfResident: roomRows[0]!.id, buildingOfLandlord: buildingRows[0]!.id };
+  const [gateway] = await db.select({ id: gateways.id }).from(gateways).where(eq(gateways.dwellingId, link!.dwellingId));
+  const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels).limit(1);
+  const credential = await issueGatewayCredential(db, { gatewayId: gateway!.id, createdByUserId: null });
+  fixtures = {
+    roomOfResident: roomRows[0]!.id,
+    buildingOfLandlord: buildingRows[0]!.id,
+    gatewayOfResident: gateway!.id,
+    hardwareModelId: model!.id,
+    credentialId: credential.credentialId,
+  };
   // The second tenants must exist and differ, or the cross-tenant checks prove nothing.
   const second = await db
     .select({ id: users.id })
     .from(users)
     .where(and(inArray(users.email, [accounts.customer[1]!, accounts.landlord[1]!, accounts.resident[1]!])));
   expect(second).toHaveLength(3);
+});
+
+// Leave the seeded fleet as it was for the other suites.
+afterAll(async () => {
+  await db.delete(radiators).where(like(radiators.serial, "QRAD-AUTHZ-%"));
+  await db.delete(gateways).where(like(gateways.serial, "GW-AUTHZ-%"));
+  await db.delete(gatewayCredentials).where(eq(gatewayCredentials.gatewayId, fixtures.gatewayOfResident));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

@@ -1,4 +1,6 @@
 import "server-only";
+import { TRPCError } from "@trpc/server";
+import { notFound } from "next/navigation";
 import { getDb } from "@/server/db/client";
 import { getSessionUser, requireRole } from "@/server/auth/session";
 import type { Role } from "@/server/auth/roles";
@@ -17,4 +19,14 @@ export async function createRequestContext(): Promise<Context> {
 export async function serverApi(role: Role, from: string) {
   const user = await requireRole(role, from);
   return createCaller({ db: getDb(), user });
+}
+
+/** For pages of one record: another tenant's record, or a malformed id, shows the "not found" page. */
+export async function orNotFound<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    throw error;
+  }
 }

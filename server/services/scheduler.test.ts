@@ -123,6 +123,21 @@ describe("assignWork", () => {
     expect(await assignWork(db, { now })).toHaveLength(0);
   });
 
+  it("uses all the heat when one customer has most of the queue", async () => {
+    await wantHeat(await radiatorsOf("Résidence Balard", 50), 4);
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "big", instanceCount: 500, now });
+    await createTask(db, { organizationId: carmin, profileName: "monte-carlo", name: "small", instanceCount: 1, now });
+    await createTask(db, { organizationId: donor, profileName: "monte-carlo", name: "tiny", instanceCount: 1, now });
+    await createTask(db, { organizationId: carmin, profileName: "research", name: "donated", instanceCount: 50, donated: true, now });
+    const assigned = await assignWork(db, { now });
+    // 50 radiators × 4 cores: one each for Carmin and the small task (one customer per radiator),
+    // Carmin's donated research fills Carmin's radiator, and Lumen fills all the other 48.
+    expect(assigned.filter((a) => a.organizationId === lumen)).toHaveLength(48 * 4);
+    expect(assigned.filter((a) => a.organizationId === carmin)).toHaveLength(4);
+    expect(assigned).toHaveLength(197);
+    await expectInvariants();
+  });
+
   it("holds the invariants when two schedulers race on the same queue", async () => {
     const rads = await radiatorsOf("Résidence Balard", 200);
     await wantHeat(rads, 4);

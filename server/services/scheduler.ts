@@ -55,6 +55,21 @@ async function dispatchBatch(
   tx: Tx,
   opts: { now: Date; onlineSince: Date; radiatorIds?: string[]; afterRadiatorId: string; batchSize: number },
 ) {
+  // Each (class, customer) with queued work, found by a skip scan of the queue index.
+  const groups = await tx.execute<{ priority_class: number; organization_id: string }>(sql`
+    with recursive g as (
+      (select priority_class, organization_id from instances where state = 'queued'
+        order by priority_class, organization_id limit 1)
+      union all
+      select n.priority_class, n.organization_id from g, lateral (
+        select priority_class, organization_id from instances
+        where state = 'queued' and (priority_class, organization_id) > (g.priority_class, g.organization_id)
+        order by priority_class, organization_id limit 1) n
+    )
+    select priority_class, organization_id from g`);
+  // Nothing queued: no need to lock any radiator.
+  if (groups.length === 0) return null;
+
   const radiatorFilter = opts.radiatorIds
     ? sql`and rs.radiator_id in (select value::uuid from jsonb_array_elements_text(${json(opts.radiatorIds)}))`
     : sql``;
@@ -73,33 +88,31 @@ async function dispatchBatch(
   const lastRadiatorId = radiators[radiators.length - 1]!.radiator_id;
   const freeCores = radiators.reduce((n, r) => n + r.free_cores, 0);
 
-  // Each (class, customer) with queued work, found by a skip scan of the queue index.
-  const groups = await tx.execute<{ priority_class: number; organization_id: string }>(sql`
-    with recursive g as (
-      (select priority_class, organization_id from instances where state = 'queued'
-        order by priority_class, organization_id limit 1)
-      union all
-      select n.priority_class, n.organization_id from g, lateral (
-        select priority_class, organization_id from instances
-        where state = 'queued' and (priority_class, organization_id) > (g.priority_class, g.organization_id)
-        order by priority_class, organization_id limit 1) n
-    )
-    select priority_class, organization_id from g`);
-
-  // Lock at most as many instances per group as there are free cores; the planner picks among them.
+  // Lock a fair share of instances per customer (twice what an even split of the free cores would
+  // give), not the whole free capacity per customer: locking is the expensive part. A customer cut
+  // short by this cap gets another pass over the same radiators (see `capped`).
+  const customersPerClass = new Map<number, number>();
+  for (const g of groups) customersPerClass.set(g.priority_class, (customersPerClass.get(g.priority_class) ?? 0) + 1);
   const candidates: CandidateRow[] = [];
+  let cappedClass: number | null = null;
   for (const group of groups) {
+    // A capped customer of a higher class must not see a lower class take heat it could use:
+    // lower classes wait for the next pass.
+    if (cappedClass !== null && group.priority_class > cappedClass) break;
+    const limit = Math.min(freeCores, Math.ceil((2 * freeCores) / customersPerClass.get(group.priority_class)!));
     const rows = await tx.execute<CandidateRow>(sql`
       select id, task_id, organization_id, instance_number, priority_class, cores_needed, min_cores, min_ram_gb,
         requires_container_runtime, attempt_count
       from instances
       where state = 'queued' and priority_class = ${group.priority_class} and organization_id = ${group.organization_id}
       order by queued_at, id
-      limit ${freeCores}
+      limit ${limit}
       for update skip locked`);
     candidates.push(...rows);
+    if (rows.length === limit && limit < freeCores) cappedClass ??= group.priority_class;
   }
-  if (candidates.length === 0) return { lastRadiatorId, assignments: [] };
+  const capped = cappedClass !== null;
+  if (candidates.length === 0) return { lastRadiatorId, assignments: [], capped: false };
 
   const running = await tx.execute<{ organization_id: string; cores: number }>(sql`
     select current_organization_id as organization_id, sum(cores_assigned)::int as cores
@@ -124,7 +137,7 @@ async function dispatchBatch(
   }));
   queue.sort((a, b) => a.instanceId - b.instanceId);
   const plan = planAssignments(slots, queue, new Map(running.map((r) => [r.organization_id, r.cores])));
-  if (plan.length === 0) return { lastRadiatorId, assignments: [] };
+  if (plan.length === 0) return { lastRadiatorId, assignments: [], capped: false };
 
   const byId = new Map(candidates.map((c) => [Number(c.id), c]));
   const rows = plan.map((p) => {
@@ -167,7 +180,7 @@ async function dispatchBatch(
       coresAssigned: p.coresNeeded,
     };
   });
-  return { lastRadiatorId, assignments };
+  return { lastRadiatorId, assignments, capped };
 }
 
 /**
@@ -188,7 +201,8 @@ export async function assignWork(
     );
     if (!round) return all;
     all.push(...round.assignments);
-    afterRadiatorId = round.lastRadiatorId;
+    // Move on to the next radiators unless a capped customer may still use heat left on these.
+    if (!(round.capped && round.assignments.length > 0)) afterRadiatorId = round.lastRadiatorId;
   }
 }
 

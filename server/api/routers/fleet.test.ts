@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { eq, like } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gatewayCredentials, gateways, radiators } from "@/server/db/schema";
+import { authenticateGateway } from "@/server/device/credentials";
 import { callerAs, useTestDb } from "@/server/test/db";
 
 const db = useTestDb();
@@ -18,5 +21,73 @@ describe("fleet router", () => {
     const sites = await api.fleet.sites();
     expect(sites.find((s) => s.kind === "all_year_heat_sink")).toMatchObject({ radiatorCount: 12, dwellingCount: 0 });
     expect(sites.reduce((n, s) => n + s.radiatorCount, 0)).toBe(694);
+  });
+});
+
+describe("fleet router: gateways, radiators and credentials", () => {
+  const cleanup = async () => {
+    await db.delete(radiators).where(like(radiators.serial, "QRAD-FLEETTEST-%"));
+    await db.delete(gateways).where(like(gateways.serial, "GW-FLEETTEST-%"));
+  };
+  beforeAll(cleanup);
+  afterAll(cleanup);
+
+  it("registers a gateway, refuses its serial twice, and finds it by search", async () => {
+    const api = await callerAs(db, "staff@hearth.test");
+    const [building] = await api.fleet.buildingOptions();
+    const gateway = await api.fleet.registerGateway({ buildingId: building!.id, serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" });
+    await expect(
+      api.fleet.registerGateway({ buildingId: building!.id, serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      api.fleet.registerGateway({ buildingId: building!.id, serial: "bad serial!", firmwareVersion: "2.5.0" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const found = await api.fleet.gateways({ search: "FLEETTEST" });
+    expect(found).toMatchObject({ total: 1, rows: [{ id: gateway.id, radiatorCount: 0, activeCredentialCount: 0 }] });
+    const page = await api.fleet.gateways({ pageSize: 10, page: 2 });
+    expect(page.rows).toHaveLength(10);
+    expect(page.total).toBeGreaterThanOrEqual(104);
+  });
+
+  it("registers a radiator only in a room its gateway serves", async () => {
+    const api = await callerAs(db, "staff@hearth.test");
+    const { rows } = await api.fleet.gateways({ search: "QBOX-PAR-A-204" });
+    const detail = await api.fleet.gateway({ gatewayId: rows[0]!.id });
+    expect(detail.roomOptions).toHaveLength(3);
+    const [model] = await api.fleet.hardwareModels();
+    const radiator = await api.fleet.registerRadiator({
+      gatewayId: detail.gateway.id,
+      roomId: detail.roomOptions[0]!.id,
+      hardwareModelId: model!.id,
+      serial: "QRAD-FLEETTEST-1",
+      installedOn: "2026-11-01",
+    });
+    expect(radiator.serial).toBe("QRAD-FLEETTEST-1");
+    const other = await api.fleet.gateways({ search: "QBOX-PAR-A-205" });
+    const otherRoom = (await api.fleet.gateway({ gatewayId: other.rows[0]!.id })).roomOptions[0]!;
+    await expect(
+      api.fleet.registerRadiator({
+        gatewayId: detail.gateway.id,
+        roomId: otherRoom.id,
+        hardwareModelId: model!.id,
+        serial: "QRAD-FLEETTEST-2",
+        installedOn: "2026-11-01",
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "This room is not served by this gateway." });
+  });
+
+  it("issues a credential shown once and stored hashed, then revokes it", async () => {
+    const api = await callerAs(db, "staff@hearth.test");
+    const { rows } = await api.fleet.gateways({ search: "QBOX-PAR-A-101" });
+    const gatewayId = rows[0]!.id;
+    const { token, credentialId } = await api.fleet.issueCredential({ gatewayId });
+    expect(await authenticateGateway(db, `Bearer ${token}`)).toMatchObject({ gatewayId });
+    const [stored] = await db.select().from(gatewayCredentials).where(eq(gatewayCredentials.id, credentialId));
+    expect(JSON.stringify(stored)).not.toContain(token.split("_")[2]);
+    const detail = await api.fleet.gateway({ gatewayId });
+    expect(JSON.stringify(detail)).not.toContain(token);
+    expect(await api.fleet.revokeCredential({ credentialId })).toMatchObject({ revoked: true });
+    expect(await api.fleet.revokeCredential({ credentialId })).toMatchObject({ revoked: false });
+    expect(await authenticateGateway(db, `Bearer ${token}`)).toBeNull();
   });
 });

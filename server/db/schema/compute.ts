@@ -195,6 +195,8 @@ export const instanceAttempts = pgTable(
   },
   (t) => [
     index("instance_attempts_instance_idx").on(t.instanceId),
+    // Metering looks up the attempts that ran on a radiator during an interval, ended ones included.
+    index("instance_attempts_radiator_ended_idx").on(t.radiatorId, t.endedAt),
     index("instance_attempts_radiator_active_idx")
       .on(t.radiatorId)
       .where(sql`${t.state} in ('dispatched', 'running')`),

@@ -88,9 +88,8 @@ export const radiatorStates = pgTable(
 export const telemetryReadings = pgTable(
   "telemetry_readings",
   {
-    radiatorId: uuid("radiator_id")
-      .notNull()
-      .references(() => radiators.id, { onDelete: "cascade" }),
+    // No foreign key: the protocol handler checks the radiator, and this table is written the most.
+    radiatorId: uuid("radiator_id").notNull(),
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
     roomTempC: real("room_temp_c").notNull(),
     setpointC: real("setpoint_c").notNull(),

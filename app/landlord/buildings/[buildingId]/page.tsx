@@ -1,30 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatInteger } from "@/components/format";
-import { serverApi } from "@/server/api/request-context";
+import { orNotFound, serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Building" };
 
-async function loadBuilding(buildingId: string) {
-  const api = await serverApi("landlord", `/landlord/buildings/${buildingId}`);
-  try {
-    return await api.portfolio.building({ buildingId });
-  } catch (error) {
-    // Another landlord's building, or a malformed id: the same "not found" page.
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
-    throw error;
-  }
-}
-
 export default async function BuildingPage({ params }: { params: Promise<{ buildingId: string }> }) {
   const { buildingId } = await params;
-  const { building, dwellings } = await loadBuilding(buildingId);
+  const api = await serverApi("landlord", `/landlord/buildings/${buildingId}`);
+  const { building, dwellings } = await orNotFound(api.portfolio.building({ buildingId }));
   return (
     <>
       <p className="mb-2 text-sm">

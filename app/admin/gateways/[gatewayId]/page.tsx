@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { IssueCredential } from "@/components/admin/issue-credential";
+import { RegisterRadiatorForm } from "@/components/admin/register-radiator-form";
+import { PageTitle } from "@/components/layout/app-shell";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { formatDateTime } from "@/components/format";
+import { orNotFound, serverApi } from "@/server/api/request-context";
+import { revokeCredentialAction } from "../actions";
+
+export const metadata: Metadata = { title: "Gateway" };
+
+export default async function GatewayPage({ params }: { params: Promise<{ gatewayId: string }> }) {
+  const { gatewayId } = await params;
+  const api = await serverApi("staff", `/admin/gateways/${gatewayId}`);
+  const detail = await orNotFound(api.fleet.gateway({ gatewayId }));
+  const models = await api.fleet.hardwareModels();
+  const { gateway, radiators, credentials, roomOptions } = detail;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/admin/gateways" className="text-brand-700 underline">
+          ← All gateways
+        </Link>
+      </p>
+      <PageTitle
+        title={`Gateway ${gateway.serial}`}
+        subtitle={`${gateway.siteName} — ${gateway.buildingName}${gateway.dwellingLabel ? `, flat ${gateway.dwellingLabel}` : ""} · firmware ${gateway.firmwareVersion} · last contact ${gateway.lastSeenAt ? formatDateTime(gateway.lastSeenAt) : "never"}`}
+      />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader
+            title="Credentials"
+            description="The gateway signs its reports with one. Revoking takes effect at its next report."
+          />
+          <CardContent className="flex flex-col gap-4">
+            <IssueCredential gatewayId={gateway.id} />
+            <Table caption="Credentials of this gateway">
+              <THead>
+                <tr>
+                  <Th>Key</Th>
+                  <Th>Issued</Th>
+                  <Th>Last used</Th>
+                  <Th>State</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {credentials.map((c) => (
+                  <Tr key={c.id}>
+                    <Td className="font-mono">hgw_{c.tokenPrefix}_…</Td>
+                    <Td>{formatDateTime(c.createdAt)}</Td>
+                    <Td>{c.lastUsedAt ? formatDateTime(c.lastUsedAt) : "never"}</Td>
+                    <Td>
+                      {c.revokedAt ? (
+                        <Badge>revoked</Badge>
+                      ) : (
+                        <form action={revokeCredentialAction} className="flex items-center gap-2">
+                          <Badge tone="success">active</Badge>
+                          <input type="hidden" name="gatewayId" value={gateway.id} />
+                          <input type="hidden" name="credentialId" value={c.id} />
+                          <button type="submit" className={buttonClasses("danger", "sm")}>
+                            Revoke<span className="sr-only"> hgw_{c.tokenPrefix}</span>
+                          </button>
+                        </form>
+                      )}
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader title="Register a radiator" description="In a room that this gateway serves." />
+          <CardContent>
+            <RegisterRadiatorForm gatewayId={gateway.id} rooms={roomOptions} models={models} />
+          </CardContent>
+        </Card>
+      </div>
+      <Card className="mt-6">
+        <CardHeader title="Radiators" description={`${radiators.length} radiators on this gateway`} />
+        <Table caption="Radiators of this gateway">
+          <THead>
+            <tr>
+              <Th>Serial</Th>
+              <Th>Room</Th>
+              <Th>Model</Th>
+              <Th>Installed</Th>
+              <Th>Last contact</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {radiators.map((r) => (
+              <Tr key={r.id}>
+                <Td className="font-mono">{r.serial}</Td>
+                <Td>{r.dwellingLabel ? `${r.dwellingLabel} — ${r.roomName}` : r.roomName}</Td>
+                <Td>{r.model}</Td>
+                <Td>{r.installedOn}</Td>
+                <Td>{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : "never"}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </Card>
+    </>
+  );
+}

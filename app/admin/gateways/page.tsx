@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RegisterGatewayForm } from "@/components/admin/register-gateway-form";
+import { PageTitle } from "@/components/layout/app-shell";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { formatDateTime } from "@/components/format";
+import { serverApi } from "@/server/api/request-context";
+
+export const metadata: Metadata = { title: "Gateways" };
+
+const PAGE_SIZE = 50;
+
+export default async function GatewaysPage({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
+  const params = await searchParams;
+  const search = typeof params.q === "string" ? params.q.slice(0, 100) : "";
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(params.page ?? "1", 10) || 1));
+  const api = await serverApi("staff", "/admin/gateways");
+  const [{ rows, total }, buildings] = await Promise.all([
+    api.fleet.gateways({ search, page, pageSize: PAGE_SIZE }),
+    api.fleet.buildingOptions(),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pageHref = (p: number) => `/admin/gateways?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(p) })}`;
+  return (
+    <>
+      <PageTitle title="Gateways" subtitle={`${total} gateways`} />
+      <Card className="mb-6">
+        <CardHeader title="Register a gateway" description="A gateway drives the radiators of one building or one flat." />
+        <CardContent>
+          <RegisterGatewayForm buildings={buildings} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader
+          title="All gateways"
+          actions={
+            <form role="search" className="flex gap-2" action="/admin/gateways">
+              <label htmlFor="q" className="sr-only">
+                Search gateways
+              </label>
+              <input
+                id="q"
+                name="q"
+                defaultValue={search}
+                placeholder="Serial, building or site"
+                className="h-8 rounded-md border border-stone-300 px-2 text-sm"
+              />
+              <button type="submit" className={buttonClasses("secondary", "sm")}>
+                Search
+              </button>
+            </form>
+          }
+        />
+        <Table caption="Gateways">
+          <THead>
+            <tr>
+              <Th>Serial</Th>
+              <Th>Where</Th>
+              <Th numeric>Radiators</Th>
+              <Th>Credential</Th>
+              <Th>Last contact</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {rows.map((g) => (
+              <Tr key={g.id}>
+                <Td>
+                  <Link href={`/admin/gateways/${g.id}`} className="font-mono text-brand-700 underline">
+                    {g.serial}
+                  </Link>
+                </Td>
+                <Td>
+                  {g.siteName} — {g.buildingName}
+                  {g.dwellingLabel && <span className="text-stone-600"> · flat {g.dwellingLabel}</span>}
+                </Td>
+                <Td numeric>{g.radiatorCount}</Td>
+                <Td>{g.activeCredentialCount > 0 ? <Badge tone="success">active</Badge> : <Badge>none</Badge>}</Td>
+                <Td>{g.lastSeenAt ? formatDateTime(g.lastSeenAt) : "never"}</Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+        <nav aria-label="Pages" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
+          <span>
+            Page {page} of {pages}
+          </span>
+          <span className="flex gap-2">
+            {page > 1 && (
+              <Link className={buttonClasses("secondary", "sm")} href={pageHref(page - 1)}>
+                Previous
+              </Link>
+            )}
+            {page < pages && (
+              <Link className={buttonClasses("secondary", "sm")} href={pageHref(page + 1)}>
+                Next
+              </Link>
+            )}
+          </span>
+        </nav>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useActionState } from "react";
+import { registerGatewayAction, type FormState } from "@/app/admin/gateways/actions";
+import { FormFooter } from "@/components/ui/form-footer";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+
+export function RegisterGatewayForm({ buildings }: { buildings: Array<{ id: string; name: string; siteName: string }> }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(registerGatewayAction, { error: null });
+  return (
+    <form action={action} className="grid gap-4 sm:grid-cols-2">
+      <Select
+        id="buildingId"
+        name="buildingId"
+        label="Building"
+        options={buildings.map((b) => ({ value: b.id, label: `${b.siteName} — ${b.name}` }))}
+        error={state.fieldErrors?.buildingId}
+      />
+      <Input
+        id="dwellingLabel"
+        name="dwellingLabel"
+        label="Dwelling (optional)"
+        hint="For a gateway in one flat, e.g. A-204; leave empty for a building gateway."
+        error={state.fieldErrors?.dwellingLabel}
+      />
+      <Input id="serial" name="serial" label="Serial" required error={state.fieldErrors?.serial} />
+      <Input
+        id="firmwareVersion"
+        name="firmwareVersion"
+        label="Firmware version"
+        defaultValue="2.4.1"
+        required
+        error={state.fieldErrors?.firmwareVersion}
+      />
+      <FormFooter className="sm:col-span-2" label="Register gateway" pendingLabel="Registering…" pending={pending} error={state.error} />
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+"use client";
+
+import { useActionState } from "react";
+import { registerRadiatorAction, type FormState } from "@/app/admin/gateways/actions";
+import { FormFooter } from "@/components/ui/form-footer";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+
+export function RegisterRadiatorForm({
+  gatewayId,
+  rooms,
+  models,
+}: {
+  gatewayId: string;
+  rooms: Array<{ id: string; name: string; dwellingLabel: string | null }>;
+  models: Array<{ id: string; name: string; maxPowerW: number; cores: number }>;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(registerRadiatorAction, { error: null });
+  return (
+    <form action={action} className="grid gap-4 sm:grid-cols-2">
+      <input type="hidden" name="gatewayId" value={gatewayId} />
+      <Select
+        id="roomId"
+        name="roomId"
+        label="Room"
+        options={rooms.map((r) => ({ value: r.id, label: r.dwellingLabel ? `${r.dwellingLabel} — ${r.name}` : r.name }))}
+        error={state.fieldErrors?.roomId}
+      />
+      <Select
+        id="hardwareModelId"
+        name="hardwareModelId"
+        label="Hardware model"
+        options={models.map((m) => ({ value: m.id, label: `${m.name} (${m.maxPowerW} W, ${m.cores} cores)` }))}
+        error={state.fieldErrors?.hardwareModelId}
+      />
+      <Input id="radiatorSerial" name="serial" label="Serial" required error={state.fieldErrors?.serial} />
+      <Input
+        id="installedOn"
+        name="installedOn"
+        type="date"
+        label="Installed on"
+        required
+        defaultValue={new Date().toISOString().slice(0, 10)}
+        error={state.fieldErrors?.installedOn}
+      />
+      <FormFooter className="sm:col-span-2" label="Register radiator" pendingLabel="Registering…" pending={pending} error={state.error} />
+    </form>
+  );
+}

@@ -1,0 +1,546 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { instanceOutputs } from "@/server/db/schema";
+import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "@/server/domain/metering";
+import {
+  activeAttemptsOnRadiators,
+  assignWork,
+  finishAttempt,
+  markAttemptRunning,
+  type Tx,
+} from "@/server/services/scheduler";
+import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
+
+/**
+ * A report the platform refuses as a whole; nothing of it was written. `field` names the part
+ * of the report at fault, in the same dotted form as validation issues ("radiators.3.serial").
+ */
+export class ReportRejectedError extends Error {
+  constructor(
+    readonly status: 400 | 403,
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = "ReportRejectedError";
+  }
+}
+
+/** Readings stamped further ahead of the server's clock are refused: they would freeze metering. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+/** lastSeenAt is for people; rewriting it once a minute is enough. */
+const LAST_SEEN_RESOLUTION_S = 60;
+/** First key of the two-key advisory lock, so our per-gateway locks share no space with others'. */
+const GATEWAY_LOCK_NAMESPACE = 0x6877_0001;
+
+const HOUR_MS = 3_600_000;
+const ACTIVE_ATTEMPT_STATES = new Set(["dispatched", "running"]);
+
+/** Passes a value to SQL as one JSON parameter. */
+const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+/**
+ * A PostgreSQL array literal, sent as one text parameter: far lighter than JSON for the columns
+ * of a thousand readings. Only for values that need no quoting: numbers, uuids, ISO times, null.
+ */
+const pgArray = (values: ReadonlyArray<string | number | null>) =>
+  `{${values.map((v) => (v === null ? "NULL" : v)).join(",")}}`;
+const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+
+type GatewayRadiator = { id: string; serial: string; targetTempC: number | null };
+type AttemptRow = { id: number; instanceId: number; radiatorId: string; state: string };
+type StateRow = {
+  radiatorId: string;
+  lastReadingMs: number | null;
+  roomTempC: number | null;
+  setpointC: number | null;
+  powerW: number | null;
+  energyCounterWh: number | null;
+  coresActive: number;
+  coresWanted: number;
+  containerRuntime: boolean;
+};
+type Activity = { id: number; radiatorId: string; from: Date; to: Date | null; cores: number };
+type Reading = Report["radiators"][number]["readings"][number];
+type ParsedReading = Reading & { atMs: number };
+type Reported = { radiatorId: string; entry: Report["radiators"][number] };
+
+/**
+ * Processes one gateway report and returns the answer: work to run, cancellations and setpoints.
+ * One transaction; a gateway's reports run one at a time (advisory lock), and a report whose seq
+ * was already processed gets the stored answer and changes nothing.
+ *
+ * Round trips are few on purpose (a report carries ~1,000 readings and gateways report every
+ * minute): one read of everything the report needs, one statement that writes all telemetry and
+ * metering, then the scheduler's calls for the answer.
+ */
+export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${GATEWAY_LOCK_NAMESPACE}::int, hashtext(${gatewayId}))`);
+    const readings = parseReadings(report);
+    const loaded = await load(tx, gatewayId, report, readings);
+    if (loaded.done) return loaded.done;
+
+    // Everything is checked before anything is written: a refused report leaves no trace.
+    const bySerial = new Map(loaded.radiators.map((r) => [r.serial, r]));
+    const reported: Reported[] = report.radiators.map((entry, i) => {
+      const radiator = bySerial.get(entry.serial);
+      if (!radiator) {
+        throw new ReportRejectedError(403, `radiator ${entry.serial} is not driven by this gateway`, `radiators.${i}.serial`);
+      }
+      return { radiatorId: radiator.id, entry };
+    });
+    const radiatorIds = new Set(loaded.radiators.map((r) => r.id));
+    report.events.forEach((event, i) => {
+      const attempt = loaded.attempts.get(event.attemptId);
+      // Unknown and foreign attempts get the same answer: a gateway learns nothing about others.
+      if (!attempt || !radiatorIds.has(attempt.radiatorId)) {
+        throw new ReportRejectedError(403, `attempt ${event.attemptId} does not run on this gateway's radiators`, `events.${i}.attemptId`);
+      }
+    });
+    checkClock(report, readings, now);
+
+    // Events first, so that metering sees the start and end times this report brings.
+    const attemptsChanged = await applyEvents(tx, report, loaded.attempts);
+    const activity = attemptsChanged && readings.count > 0 ? await loadActivity(tx, gatewayId, report, readings) : loaded.activity;
+    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now);
+
+    const response = await answer(tx, report.seq, loaded.radiators, now);
+    await tx.execute(sql`
+      insert into gateway_reports (gateway_id, seq, received_at, response)
+      values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${json(response)})`);
+    return response;
+  });
+}
+
+/**
+ * Each radiator's readings in time order, one per instant (a repeated instant: the first counts),
+ * keyed by serial. Also the report's earliest and latest reading.
+ */
+function parseReadings(report: Report) {
+  const bySerial = new Map<string, ParsedReading[]>();
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  for (const entry of report.radiators) {
+    const seen = new Set<number>();
+    const list: ParsedReading[] = [];
+    for (const r of entry.readings) {
+      const atMs = Date.parse(r.at);
+      if (seen.has(atMs)) continue;
+      seen.add(atMs);
+      list.push({ ...r, atMs });
+      if (atMs < minMs) minMs = atMs;
+      if (atMs > maxMs) maxMs = atMs;
+    }
+    list.sort((a, b) => a.atMs - b.atMs);
+    bySerial.set(entry.serial, list);
+  }
+  return { bySerial, minMs, maxMs, count: report.radiators.reduce((n, r) => n + r.readings.length, 0) };
+}
+type Readings = ReturnType<typeof parseReadings>;
+
+/**
+ * Attempts (any state) on the reported radiators that overlap what this report meters: from each
+ * radiator's last reading (or the report's first) to the report's last reading.
+ */
+function activitySql(gatewayId: string, report: Report, readings: Readings) {
+  if (readings.count === 0) return sql`'[]'::json`;
+  return sql`(
+    select coalesce(json_agg(json_build_object('id', a.id, 'radiatorId', a.radiator_id, 'cores', a.cores_assigned,
+      'fromMs', ${epochMs("coalesce(a.started_at, a.dispatched_at)")}, 'toMs', ${epochMs("a.ended_at")}) order by a.id), '[]'::json)
+    from radiators r
+    left join radiator_states rs on rs.radiator_id = r.id
+    join instance_attempts a on a.radiator_id = r.id
+    where r.gateway_id = ${gatewayId}
+      and r.serial in (select jsonb_array_elements_text(${json(report.radiators.map((x) => x.serial))}))
+      and coalesce(a.started_at, a.dispatched_at) < ${new Date(readings.maxMs).toISOString()}
+      and (a.ended_at is null or a.ended_at > coalesce(rs.last_reading_at, ${new Date(readings.minMs).toISOString()})))`;
+}
+
+type ActivityJson = { id: number; radiatorId: string; cores: number; fromMs: number; toMs: number | null };
+const toActivity = (rows: ActivityJson[]): Activity[] =>
+  rows.map((a) => ({ id: a.id, radiatorId: a.radiatorId, cores: a.cores, from: new Date(a.fromMs), to: a.toMs === null ? null : new Date(a.toMs) }));
+
+/** Everything the report needs, in one round trip. */
+async function load(tx: Tx, gatewayId: string, report: Report, readings: Readings) {
+  const serials = json(report.radiators.map((r) => r.serial));
+  const attemptIds = json([...new Set(report.events.map((e) => e.attemptId))]);
+  const [row] = await tx.execute<{
+    done: ReportResponse | null;
+    radiators: GatewayRadiator[];
+    states: StateRow[];
+    attempts: AttemptRow[];
+    activity: ActivityJson[];
+  }>(sql`
+    select
+      (select response from gateway_reports where gateway_id = ${gatewayId} and seq = ${report.seq}) as done,
+      (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial, 'targetTempC', ro.target_temp_c) order by r.serial), '[]'::json)
+        from radiators r join rooms ro on ro.id = r.room_id where r.gateway_id = ${gatewayId}) as radiators,
+      (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
+          'roomTempC', rs.room_temp_c, 'setpointC', rs.setpoint_c, 'powerW', rs.power_w, 'energyCounterWh', rs.energy_counter_wh,
+          'coresActive', rs.cores_active, 'coresWanted', rs.cores_wanted, 'containerRuntime', rs.container_runtime)), '[]'::json)
+        -- Locked now, in id order: the scheduler's order too (radiator_states before attempts and
+        -- instances), so a report and a reclaim of silent radiators cannot deadlock.
+        from (select rs.* from radiators r join radiator_states rs on rs.radiator_id = r.id
+          where r.gateway_id = ${gatewayId} and r.serial in (select jsonb_array_elements_text(${serials}))
+          order by rs.radiator_id for update of rs) rs) as states,
+      (select coalesce(json_agg(json_build_object('id', a.id, 'instanceId', a.instance_id, 'radiatorId', a.radiator_id, 'state', a.state)), '[]'::json)
+        from instance_attempts a where a.id in (select value::bigint from jsonb_array_elements_text(${attemptIds}))) as attempts,
+      ${activitySql(gatewayId, report, readings)} as activity`);
+  return {
+    done: row!.done,
+    radiators: row!.radiators,
+    states: new Map(row!.states.map((s) => [s.radiatorId, s])),
+    attempts: new Map(row!.attempts.map((a) => [Number(a.id), { ...a, id: Number(a.id), instanceId: Number(a.instanceId) }])),
+    activity: toActivity(row!.activity),
+  };
+}
+
+async function loadActivity(tx: Tx, gatewayId: string, report: Report, readings: Readings): Promise<Activity[]> {
+  const [row] = await tx.execute<{ activity: ActivityJson[] }>(sql`select ${activitySql(gatewayId, report, readings)} as activity`);
+  return toActivity(row!.activity);
+}
+
+function checkClock(report: Report, readings: Readings, now: Date) {
+  const latestMs = now.getTime() + MAX_CLOCK_AHEAD_MS;
+  if (readings.maxMs <= latestMs) return;
+  report.radiators.forEach((r, i) =>
+    r.readings.forEach((reading, j) => {
+      if (Date.parse(reading.at) > latestMs) {
+        throw new ReportRejectedError(
+          400,
+          `reading is in the future (server time ${now.toISOString()}); set the gateway's clock (NTP)`,
+          `radiators.${i}.readings.${j}.at`,
+        );
+      }
+    }),
+  );
+}
+
+/**
+ * Instance events, in the order sent. Events about an attempt that has ended (before this report,
+ * or by an earlier exit event in it) are ignored: the attempt was lost and re-run elsewhere, or
+ * the gateway repeats itself. Returns whether an attempt started or ended.
+ */
+async function applyEvents(tx: Tx, report: Report, attempts: Map<number, AttemptRow>): Promise<boolean> {
+  let changed = false;
+  let logs: Array<{ instance_id: number; attempt_id: number; stream: string; chunk_seq: number; content: string }> = [];
+  let progress = new Map<number, number>();
+  // Logs and progress are batched; state changes flush them first so the order holds.
+  const flush = async () => {
+    if (logs.length > 0) {
+      await tx.execute(sql`
+        insert into instance_logs (instance_id, attempt_id, stream, chunk_seq, content)
+        select v.instance_id, v.attempt_id, v.stream::log_stream, v.chunk_seq, v.content
+        from jsonb_to_recordset(${json(logs)}) as v(instance_id bigint, attempt_id bigint, stream text, chunk_seq int, content text)
+        on conflict (attempt_id, stream, chunk_seq) do nothing`);
+      logs = [];
+    }
+    if (progress.size > 0) {
+      await tx.execute(sql`
+        update instances i set progress_pct = v.pct
+        from jsonb_to_recordset(${json([...progress].map(([id, pct]) => ({ id, pct })))}) as v(id bigint, pct real)
+        where i.id = v.id and i.state in ('dispatched', 'running')`);
+      progress = new Map();
+    }
+  };
+
+  for (const event of report.events) {
+    const attempt = attempts.get(event.attemptId)!;
+    if (!ACTIVE_ATTEMPT_STATES.has(attempt.state)) continue;
+    switch (event.type) {
+      case "started":
+        if (attempt.state !== "dispatched") break;
+        await flush();
+        await markAttemptRunning(tx, { attemptId: attempt.id, startedAt: new Date(event.at) });
+        attempt.state = "running";
+        changed = true;
+        break;
+      case "progress":
+        progress.set(attempt.instanceId, event.progressPct);
+        break;
+      case "log":
+        logs.push({
+          instance_id: attempt.instanceId,
+          attempt_id: attempt.id,
+          stream: event.stream,
+          chunk_seq: event.chunkSeq,
+          content: event.content,
+        });
+        break;
+      case "output": {
+        const content = Buffer.from(event.contentBase64, "base64");
+        await tx
+          .insert(instanceOutputs)
+          .values({
+            instanceId: attempt.instanceId,
+            attemptId: attempt.id,
+            name: event.name,
+            contentType: event.contentType,
+            content,
+            sizeBytes: content.length,
+          })
+          .onConflictDoNothing();
+        break;
+      }
+      case "exit":
+        await flush();
+        await finishAttempt(tx, {
+          attemptId: attempt.id,
+          outcome: event.outcome,
+          exitCode: event.exitCode,
+          endedAt: new Date(event.at),
+        });
+        attempt.state = event.outcome;
+        changed = true;
+        break;
+    }
+  }
+  await flush();
+  return changed;
+}
+
+/**
+ * Telemetry and metering, in one statement. Every new reading is stored raw and counted in its
+ * hour. Readings newer than the radiator's last one also advance its state and meter: the counter
+ * delta since the previous reading is split between the attempts that ran in between (by
+ * core-seconds) and idle heat. Older readings (a late report) move nothing: the monotonic counter
+ * already carried their energy into the next delta.
+ */
+async function writeTelemetry(
+  tx: Tx,
+  gatewayId: string,
+  reported: Reported[],
+  readings: Readings,
+  states: Map<string, StateRow>,
+  activity: Activity[],
+  now: Date,
+) {
+  const activityOf = new Map<string, Activity[]>();
+  for (const a of activity) {
+    const list = activityOf.get(a.radiatorId);
+    if (list) list.push(a);
+    else activityOf.set(a.radiatorId, [a]);
+  }
+
+  const raw = { radiatorId: [] as string[], at: [] as string[], roomTempC: [] as number[], setpointC: [] as number[] };
+  const rawNums = { powerW: [] as number[], energyCounterWh: [] as number[], coresActive: [] as number[], coresWanted: [] as number[] };
+  // A report's ledger rows are summed per radiator, attempt (or idle) and hour of the closing
+  // reading, as telemetry_hourly is: ten times fewer rows than one per reading, and statements
+  // still split exactly at hours.
+  const allocations = new Map<string, { radiatorId: string; attemptId: number | null; startMs: number; endMs: number; coreSeconds: number; energyWh: number }>();
+  const allocate = (radiatorId: string, attemptId: number | null, startMs: number, endMs: number, coreSeconds: number, energyWh: number) => {
+    const key = `${radiatorId}|${attemptId ?? "idle"}|${Math.floor(endMs / HOUR_MS)}`;
+    const row = allocations.get(key);
+    if (row) {
+      row.endMs = endMs;
+      row.coreSeconds += coreSeconds;
+      row.energyWh += energyWh;
+    } else {
+      allocations.set(key, { radiatorId, attemptId, startMs, endMs, coreSeconds, energyWh });
+    }
+  };
+  const attemptTotals = new Map<number, { energyWh: number; coreSeconds: number }>();
+  const energyByHour = new Map<string, { radiatorId: string; hourMs: number; energyWh: number }>();
+  const stateRows: Array<Omit<StateRow, "lastReadingMs"> & { lastReadingAt: string | null }> = [];
+
+  for (const { radiatorId, entry } of reported) {
+    const list = readings.bySerial.get(entry.serial) ?? [];
+    for (const r of list) {
+      raw.radiatorId.push(radiatorId);
+      raw.at.push(r.at); // as sent: PostgreSQL reads ISO 8601 with its offset
+      raw.roomTempC.push(r.roomTempC);
+      raw.setpointC.push(r.setpointC);
+      rawNums.powerW.push(r.powerW);
+      rawNums.energyCounterWh.push(r.energyCounterWh);
+      rawNums.coresActive.push(r.coresActive);
+      rawNums.coresWanted.push(r.coresWanted);
+    }
+
+    const state = states.get(radiatorId);
+    const lastMs = state?.lastReadingMs ?? null;
+    let prevMs = state?.energyCounterWh != null ? lastMs : null;
+    let prevCounterWh = state?.energyCounterWh ?? null;
+    const attemptsHere = activityOf.get(radiatorId) ?? [];
+    let newest: ParsedReading | undefined;
+    for (const r of list) {
+      if (lastMs !== null && r.atMs <= lastMs) continue; // older than what is accounted for
+      newest = r;
+      if (prevMs !== null && prevCounterWh !== null) {
+        const deltaWh = energyDeltaWh(prevCounterWh, r.energyCounterWh);
+        const radiatorCoreSeconds = Math.floor((r.coresActive * (r.atMs - prevMs)) / 1000);
+        const shares = [];
+        if (attemptsHere.length > 0) {
+          const period = { start: new Date(prevMs), end: new Date(r.atMs) };
+          for (const a of attemptsHere) {
+            const coreSeconds = coreSecondsInPeriod(a, period);
+            if (coreSeconds > 0) shares.push({ attemptId: a.id, coreSeconds });
+          }
+        }
+        // Most radiators run no work most of the time: then the whole delta is idle heat (what
+        // splitEnergyWh answers too), without its exact integer apportionment.
+        const split =
+          shares.length > 0
+            ? splitEnergyWh(deltaWh, shares, radiatorCoreSeconds)
+            : { allocations: [], idleWh: deltaWh, idleCoreSeconds: radiatorCoreSeconds };
+        for (const a of split.allocations) {
+          allocate(radiatorId, a.attemptId, prevMs, r.atMs, a.coreSeconds, a.energyWh);
+          const total = attemptTotals.get(a.attemptId) ?? { energyWh: 0, coreSeconds: 0 };
+          total.energyWh += a.energyWh;
+          total.coreSeconds += a.coreSeconds;
+          attemptTotals.set(a.attemptId, total);
+        }
+        if (split.idleWh > 0 || split.idleCoreSeconds > 0) {
+          allocate(radiatorId, null, prevMs, r.atMs, split.idleCoreSeconds, split.idleWh);
+        }
+        // The delta belongs to the hour of the reading that closes it.
+        const hourMs = Math.floor(r.atMs / HOUR_MS) * HOUR_MS;
+        const key = `${radiatorId}|${hourMs}`;
+        const hour = energyByHour.get(key);
+        if (hour) hour.energyWh += deltaWh;
+        else energyByHour.set(key, { radiatorId, hourMs, energyWh: deltaWh });
+      }
+      prevMs = r.atMs;
+      prevCounterWh = r.energyCounterWh;
+    }
+
+    // Live state: the newest reading, and the runtime flag when the gateway sent one.
+    if (newest || (entry.containerRuntime !== undefined && entry.containerRuntime !== state?.containerRuntime)) {
+      stateRows.push({
+        radiatorId,
+        lastReadingAt: newest ? new Date(newest.atMs).toISOString() : lastMs !== null ? new Date(lastMs).toISOString() : null,
+        roomTempC: newest?.roomTempC ?? state?.roomTempC ?? null,
+        setpointC: newest?.setpointC ?? state?.setpointC ?? null,
+        powerW: newest?.powerW ?? state?.powerW ?? null,
+        energyCounterWh: newest?.energyCounterWh ?? state?.energyCounterWh ?? null,
+        coresActive: newest?.coresActive ?? state?.coresActive ?? 0,
+        coresWanted: newest?.coresWanted ?? state?.coresWanted ?? 0,
+        containerRuntime: entry.containerRuntime ?? state?.containerRuntime ?? false,
+      });
+    }
+  }
+
+  const energy = [...energyByHour.values()];
+  const ledger = [...allocations.values()];
+  const totals = [...attemptTotals].sort((a, b) => a[0] - b[0]);
+  stateRows.sort((a, b) => (a.radiatorId < b.radiatorId ? -1 : 1)); // one lock order for radiator_states
+  const nowIso = now.toISOString();
+  const seenBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_S * 1000).toISOString();
+
+  // Data-modifying CTEs all run, once, whether or not the final select reads them.
+  await tx.execute(sql`
+    with v as (
+      select * from unnest(${pgArray(raw.radiatorId)}::uuid[], ${pgArray(raw.at)}::timestamptz[],
+        ${pgArray(raw.roomTempC)}::real[], ${pgArray(raw.setpointC)}::real[], ${pgArray(rawNums.powerW)}::int[],
+        ${pgArray(rawNums.energyCounterWh)}::bigint[], ${pgArray(rawNums.coresActive)}::smallint[],
+        ${pgArray(rawNums.coresWanted)}::smallint[])
+        as v(radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
+    ),
+    -- A reading already stored (a retry under another seq) is skipped, and so not counted twice in its hour.
+    ins as (
+      insert into telemetry_readings
+        (radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
+      select * from v
+      on conflict (radiator_id, recorded_at) do nothing
+      returning *
+    ),
+    sums as (
+      select radiator_id, date_trunc('hour', recorded_at, 'UTC') as hour_start, count(*) as n, sum(room_temp_c) as temp,
+        sum(setpoint_c) as setpoint, sum(power_w) as power, max(power_w) as max_power, sum(cores_active) as active,
+        sum(cores_wanted) as wanted
+      from ins group by 1, 2
+    ),
+    energy as (
+      select * from unnest(${pgArray(energy.map((e) => e.radiatorId))}::uuid[],
+        ${pgArray(energy.map((e) => new Date(e.hourMs).toISOString()))}::timestamptz[], ${pgArray(energy.map((e) => e.energyWh))}::bigint[])
+        as e(radiator_id, hour_start, energy_wh)
+    ),
+    hourly as (
+      insert into telemetry_hourly (radiator_id, hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w,
+        max_power_w, cores_active_sum, cores_wanted_sum, energy_wh)
+      select coalesce(s.radiator_id, e.radiator_id), coalesce(s.hour_start, e.hour_start), coalesce(s.n, 0),
+        coalesce(s.temp, 0), coalesce(s.setpoint, 0), coalesce(s.power, 0), coalesce(s.max_power, 0),
+        coalesce(s.active, 0), coalesce(s.wanted, 0), coalesce(e.energy_wh, 0)
+      from sums s full join energy e on e.radiator_id = s.radiator_id and e.hour_start = s.hour_start
+      order by 1, 2
+      on conflict (radiator_id, hour_start) do update set
+        reading_count = telemetry_hourly.reading_count + excluded.reading_count,
+        room_temp_sum_c = telemetry_hourly.room_temp_sum_c + excluded.room_temp_sum_c,
+        setpoint_sum_c = telemetry_hourly.setpoint_sum_c + excluded.setpoint_sum_c,
+        power_sum_w = telemetry_hourly.power_sum_w + excluded.power_sum_w,
+        max_power_w = greatest(telemetry_hourly.max_power_w, excluded.max_power_w),
+        cores_active_sum = telemetry_hourly.cores_active_sum + excluded.cores_active_sum,
+        cores_wanted_sum = telemetry_hourly.cores_wanted_sum + excluded.cores_wanted_sum,
+        energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh
+    ),
+    ledger as (
+      insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh)
+      select * from unnest(${pgArray(ledger.map((a) => a.radiatorId))}::uuid[],
+        ${pgArray(ledger.map((a) => new Date(a.startMs).toISOString()))}::timestamptz[],
+        ${pgArray(ledger.map((a) => new Date(a.endMs).toISOString()))}::timestamptz[], ${pgArray(ledger.map((a) => a.attemptId))}::bigint[],
+        ${pgArray(ledger.map((a) => a.coreSeconds))}::bigint[], ${pgArray(ledger.map((a) => a.energyWh))}::bigint[])
+    ),
+    attempt_totals as (
+      update instance_attempts a set energy_wh = a.energy_wh + t.energy_wh, core_seconds = a.core_seconds + t.core_seconds
+      from unnest(${pgArray(totals.map(([id]) => id))}::bigint[], ${pgArray(totals.map(([, t]) => t.energyWh))}::bigint[],
+        ${pgArray(totals.map(([, t]) => t.coreSeconds))}::bigint[]) as t(id, energy_wh, core_seconds)
+      where a.id = t.id
+    ),
+    -- Only the reported columns: cores_assigned and the current customer belong to the scheduler.
+    states as (
+      insert into radiator_states (radiator_id, last_reading_at, room_temp_c, setpoint_c, power_w, energy_counter_wh,
+        cores_active, cores_wanted, container_runtime)
+      select * from unnest(${pgArray(stateRows.map((s) => s.radiatorId))}::uuid[],
+        ${pgArray(stateRows.map((s) => s.lastReadingAt))}::timestamptz[], ${pgArray(stateRows.map((s) => s.roomTempC))}::real[],
+        ${pgArray(stateRows.map((s) => s.setpointC))}::real[], ${pgArray(stateRows.map((s) => s.powerW))}::int[],
+        ${pgArray(stateRows.map((s) => s.energyCounterWh))}::bigint[], ${pgArray(stateRows.map((s) => s.coresActive))}::smallint[],
+        ${pgArray(stateRows.map((s) => s.coresWanted))}::smallint[],
+        ${pgArray(stateRows.map((s) => String(s.containerRuntime)))}::boolean[])
+      on conflict (radiator_id) do update set
+        last_reading_at = excluded.last_reading_at, room_temp_c = excluded.room_temp_c, setpoint_c = excluded.setpoint_c,
+        power_w = excluded.power_w, energy_counter_wh = excluded.energy_counter_wh, cores_active = excluded.cores_active,
+        cores_wanted = excluded.cores_wanted, container_runtime = excluded.container_runtime
+    ),
+    seen as (
+      update radiators set last_seen_at = ${nowIso}
+      where id = any(${pgArray(reported.map((r) => r.radiatorId))}::uuid[]) and (last_seen_at is null or last_seen_at < ${seenBefore})
+    ),
+    gateway_seen as (
+      update gateways set last_seen_at = ${nowIso}
+      where id = ${gatewayId} and (last_seen_at is null or last_seen_at < ${seenBefore})
+    )
+    select 1`);
+}
+
+/**
+ * The answer: work dispatched to this gateway's radiators and not yet reported started (new
+ * assignments and any the gateway may have missed; it recognises repeats by attemptId),
+ * attempts of cancelled tasks to stop, and the residents' setpoints.
+ */
+async function answer(tx: Tx, seq: number, radiators: GatewayRadiator[], now: Date): Promise<ReportResponse> {
+  const radiatorIds = radiators.map((r) => r.id);
+  await assignWork(tx, { now, radiatorIds });
+  const active = await activeAttemptsOnRadiators(tx, radiatorIds);
+  const serialOf = new Map(radiators.map((r) => [r.id, r.serial]));
+
+  const assignments: Assignment[] = active
+    .filter((a) => a.startedAt === null && !a.cancelRequested)
+    .map((a) => ({
+      radiatorSerial: serialOf.get(a.radiatorId)!,
+      attemptId: a.attemptId,
+      instanceId: a.instanceId,
+      taskId: a.taskId,
+      instanceNumber: a.instanceNumber,
+      profile: a.profileName,
+      constants: a.constants,
+      cores: a.coresAssigned,
+      maxWallTimeS: a.maxWallTimeS,
+    }));
+  const cancellations = active
+    .filter((a) => a.cancelRequested)
+    .map((a) => ({ radiatorSerial: serialOf.get(a.radiatorId)!, attemptId: a.attemptId }));
+  const setpoints = radiators
+    .filter((r) => r.targetTempC !== null)
+    .map((r) => ({ radiatorSerial: r.serial, setpointC: r.targetTempC! }));
+
+  return { protocolVersion: PROTOCOL_VERSION, seq, serverTime: now.toISOString(), assignments, cancellations, setpoints };
+}
