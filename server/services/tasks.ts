@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
+import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import { settleTask, type Tx } from "./scheduler";
 
 export const MAX_INSTANCES_PER_TASK = 100_000;
@@ -107,7 +108,14 @@ export async function cancelTask(db: Db | Tx, opts: { taskId: string; organizati
     const [task] = await tx
       .update(tasks)
       .set({ cancelRequestedAt: opts.now })
-      .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId), isNull(tasks.cancelRequestedAt)))
+      .where(
+        and(
+          eq(tasks.id, opts.taskId),
+          eq(tasks.organizationId, opts.organizationId),
+          isNull(tasks.cancelRequestedAt),
+          isNull(tasks.endedAt), // a finished task keeps its outcome
+        ),
+      )
       .returning({ id: tasks.id });
     if (!task) return false;
     await tx.execute(sql`
@@ -116,4 +124,32 @@ export async function cancelTask(db: Db | Tx, opts: { taskId: string; organizati
     await settleTask(tx, opts.taskId, opts.now);
     return true;
   });
+}
+
+export type TaskStatus = { taskId: string; state: TaskState; counts: InstanceStateCounts };
+
+/** Each task's Qarnot state, derived from its instances (of `organizationId` only). */
+export async function taskStatuses(db: Db | Tx, opts: { organizationId: string; taskIds: string[] }): Promise<TaskStatus[]> {
+  if (opts.taskIds.length === 0) return [];
+  const rows = await db.execute<{ task_id: string; cancel_requested: boolean; state: keyof InstanceStateCounts | null; n: number }>(sql`
+    select t.id as task_id, t.cancel_requested_at is not null as cancel_requested, i.state, count(i.id)::int as n
+    from tasks t left join instances i on i.task_id = t.id
+    where t.organization_id = ${opts.organizationId}
+      and t.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(opts.taskIds)}::jsonb))
+    group by t.id, i.state`);
+  const byTask = new Map<string, { cancelRequested: boolean; counts: InstanceStateCounts }>();
+  for (const row of rows) {
+    const entry = byTask.get(row.task_id) ?? {
+      cancelRequested: row.cancel_requested,
+      counts: { waiting: 0, queued: 0, dispatched: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
+    };
+    if (row.state) entry.counts[row.state] += row.n;
+    byTask.set(row.task_id, entry);
+  }
+  return opts.taskIds
+    .filter((id) => byTask.has(id))
+    .map((taskId) => {
+      const { cancelRequested, counts } = byTask.get(taskId)!;
+      return { taskId, state: deriveTaskState(counts, cancelRequested), counts };
+    });
 }
