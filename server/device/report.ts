@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
+import { jsonb, pgArray } from "@/server/db/sql-params";
 import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "@/server/domain/metering";
 import {
   activeAttemptsOnRadiators,
@@ -36,14 +37,6 @@ const GATEWAY_LOCK_NAMESPACE = 0x6877_0001;
 const HOUR_MS = 3_600_000;
 const ACTIVE_ATTEMPT_STATES = new Set(["dispatched", "running"]);
 
-/** Passes a value to SQL as one JSON parameter. */
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
-/**
- * A PostgreSQL array literal, sent as one text parameter: far lighter than JSON for the columns
- * of a thousand readings. Only for values that need no quoting: numbers, uuids, ISO times, null.
- */
-const pgArray = (values: ReadonlyArray<string | number | null>) =>
-  `{${values.map((v) => (v === null ? "NULL" : v)).join(",")}}`;
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
 type GatewayRadiator = { id: string; serial: string; targetTempC: number | null };
@@ -107,7 +100,7 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     const response = await answer(tx, report.seq, loaded.radiators, now);
     await tx.execute(sql`
       insert into gateway_reports (gateway_id, seq, received_at, response)
-      values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${json(response)})`);
+      values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`);
     return response;
   });
 }
@@ -151,7 +144,7 @@ function activitySql(gatewayId: string, report: Report, readings: Readings) {
     left join radiator_states rs on rs.radiator_id = r.id
     join instance_attempts a on a.radiator_id = r.id
     where r.gateway_id = ${gatewayId}
-      and r.serial in (select jsonb_array_elements_text(${json(report.radiators.map((x) => x.serial))}))
+      and r.serial in (select jsonb_array_elements_text(${jsonb(report.radiators.map((x) => x.serial))}))
       and coalesce(a.started_at, a.dispatched_at) < ${new Date(readings.maxMs).toISOString()}
       and (a.ended_at is null or a.ended_at > coalesce(rs.last_reading_at, ${new Date(readings.minMs).toISOString()})))`;
 }
@@ -162,8 +155,8 @@ const toActivity = (rows: ActivityJson[]): Activity[] =>
 
 /** Everything the report needs, in one round trip. */
 async function load(tx: Tx, gatewayId: string, report: Report, readings: Readings) {
-  const serials = json(report.radiators.map((r) => r.serial));
-  const attemptIds = json([...new Set(report.events.map((e) => e.attemptId))]);
+  const serials = jsonb(report.radiators.map((r) => r.serial));
+  const attemptIds = jsonb([...new Set(report.events.map((e) => e.attemptId))]);
   const [row] = await tx.execute<{
     done: ReportResponse | null;
     radiators: GatewayRadiator[];
@@ -231,14 +224,14 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
       await tx.execute(sql`
         insert into instance_logs (instance_id, attempt_id, stream, chunk_seq, content)
         select v.instance_id, v.attempt_id, v.stream::log_stream, v.chunk_seq, v.content
-        from jsonb_to_recordset(${json(logs)}) as v(instance_id bigint, attempt_id bigint, stream text, chunk_seq int, content text)
+        from jsonb_to_recordset(${jsonb(logs)}) as v(instance_id bigint, attempt_id bigint, stream text, chunk_seq int, content text)
         on conflict (attempt_id, stream, chunk_seq) do nothing`);
       logs = [];
     }
     if (progress.size > 0) {
       await tx.execute(sql`
         update instances i set progress_pct = v.pct
-        from jsonb_to_recordset(${json([...progress].map(([id, pct]) => ({ id, pct })))}) as v(id bigint, pct real)
+        from jsonb_to_recordset(${jsonb([...progress].map(([id, pct]) => ({ id, pct })))}) as v(id bigint, pct real)
         where i.id = v.id and i.state in ('dispatched', 'running')`);
       progress = new Map();
     }

@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import { assignWork, reclaimSilentRadiators, SILENT_AFTER_S } from "./scheduler";
+import { assignWork, reclaimSilentRadiators } from "./scheduler";
 
 /**
  * What the platform does on its own, besides answering gateways: take work back from radiators
@@ -8,7 +8,7 @@ import { assignWork, reclaimSilentRadiators, SILENT_AFTER_S } from "./scheduler"
  * row locks keep them apart.
  */
 export async function runEngineTick(db: Db, now = new Date()) {
-  const reclaimed = await reclaimSilentRadiators(db, { now, silentAfterS: SILENT_AFTER_S });
+  const reclaimed = await reclaimSilentRadiators(db, { now });
   const assigned = await assignWork(db, { now });
   return { reclaimed, assigned: assigned.length };
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
 
 /**
@@ -47,9 +48,6 @@ type CandidateRow = {
   attempt_count: number;
 };
 
-/** Passes rows to SQL as one JSON parameter (read back with jsonb_to_recordset). */
-const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
-
 /** One round on up to `batchSize` radiators, after `afterRadiatorId`. */
 async function dispatchBatch(
   tx: Tx,
@@ -71,7 +69,7 @@ async function dispatchBatch(
   if (groups.length === 0) return null;
 
   const radiatorFilter = opts.radiatorIds
-    ? sql`and rs.radiator_id in (select value::uuid from jsonb_array_elements_text(${json(opts.radiatorIds)}))`
+    ? sql`and rs.radiator_id = any(${pgArray(opts.radiatorIds)}::uuid[])`
     : sql``;
   const radiators = await tx.execute<RadiatorRow>(sql`
     select rs.radiator_id, (rs.cores_wanted - rs.cores_assigned)::int as free_cores, h.cores as total_cores,
@@ -148,12 +146,12 @@ async function dispatchBatch(
   const inserted = await tx.execute<{ id: string; instance_id: string }>(sql`
     insert into instance_attempts (instance_id, radiator_id, attempt_number, cores_assigned, state, dispatched_at)
     select v.instance_id, v.radiator_id, v.attempt_number, v.cores, 'dispatched', ${now}
-    from jsonb_to_recordset(${json(rows)}) as v(instance_id bigint, radiator_id uuid, attempt_number smallint, cores smallint)
+    from jsonb_to_recordset(${jsonb(rows)}) as v(instance_id bigint, radiator_id uuid, attempt_number smallint, cores smallint)
     returning id, instance_id`);
   await tx.execute(sql`
     update instances i set state = 'dispatched', radiator_id = v.radiator_id, attempt_count = i.attempt_count + 1,
       progress_pct = null
-    from jsonb_to_recordset(${json(rows)}) as v(instance_id bigint, radiator_id uuid)
+    from jsonb_to_recordset(${jsonb(rows)}) as v(instance_id bigint, radiator_id uuid)
     where i.id = v.instance_id`);
   const perRadiator = new Map<string, { cores: number; org: string }>();
   for (const p of plan) {
@@ -163,7 +161,7 @@ async function dispatchBatch(
   }
   await tx.execute(sql`
     update radiator_states rs set cores_assigned = rs.cores_assigned + v.cores, current_organization_id = v.org
-    from jsonb_to_recordset(${json([...perRadiator].map(([radiatorId, e]) => ({ radiator_id: radiatorId, cores: e.cores, org: e.org })))})
+    from jsonb_to_recordset(${jsonb([...perRadiator].map(([radiatorId, e]) => ({ radiator_id: radiatorId, cores: e.cores, org: e.org })))})
       as v(radiator_id uuid, cores int, org uuid)
     where rs.radiator_id = v.radiator_id`);
 
@@ -215,6 +213,20 @@ export async function markAttemptRunning(tx: Tx, opts: { attemptId: number; star
   await tx.execute(sql`update instances set state = 'running' where id = ${attempt.instance_id} and state = 'dispatched'`);
 }
 
+/**
+ * SET clause for an instance (`i`, with its task `t`) whose attempt failed or was lost: back in
+ * the queue while attempts remain, else failed; cancelled if its task is being cancelled.
+ */
+function afterUnsuccessfulAttempt(at: string) {
+  const retry = sql`t.cancel_requested_at is null and i.attempt_count < i.max_attempts`;
+  return sql`
+    state = case when t.cancel_requested_at is not null then 'cancelled'
+      when i.attempt_count < i.max_attempts then 'queued' else 'failed' end::instance_state,
+    radiator_id = null,
+    queued_at = case when ${retry} then ${at}::timestamptz else i.queued_at end,
+    ended_at = case when ${retry} then null else ${at}::timestamptz end`;
+}
+
 /** Frees an attempt's cores on its radiator; the radiator is free for any customer once empty. */
 async function releaseCores(tx: Tx, radiatorId: string, cores: number) {
   await tx.execute(sql`
@@ -238,19 +250,14 @@ export async function finishAttempt(
     returning instance_id, radiator_id, cores_assigned`);
   if (!attempt) return;
   await releaseCores(tx, attempt.radiator_id, attempt.cores_assigned);
+  const next =
+    opts.outcome === "succeeded"
+      ? sql`state = 'succeeded', radiator_id = null, ended_at = ${endedAt}, progress_pct = 100`
+      : opts.outcome === "cancelled"
+        ? sql`state = 'cancelled', radiator_id = null, ended_at = ${endedAt}`
+        : afterUnsuccessfulAttempt(endedAt);
   const [instance] = await tx.execute<{ task_id: string }>(sql`
-    update instances i set
-      state = case
-        when ${opts.outcome} = 'succeeded' then 'succeeded'
-        when ${opts.outcome} = 'cancelled' or t.cancel_requested_at is not null then 'cancelled'
-        when i.attempt_count < i.max_attempts then 'queued'
-        else 'failed' end::instance_state,
-      radiator_id = null,
-      exit_code = ${opts.exitCode},
-      queued_at = case when ${opts.outcome} = 'failed' and i.attempt_count < i.max_attempts then ${endedAt}::timestamptz else i.queued_at end,
-      ended_at = case when ${opts.outcome} = 'failed' and i.attempt_count < i.max_attempts and t.cancel_requested_at is null
-        then null else ${endedAt}::timestamptz end,
-      progress_pct = case when ${opts.outcome} = 'succeeded' then 100 else i.progress_pct end
+    update instances i set ${next}, exit_code = ${opts.exitCode}
     from tasks t
     where i.id = ${attempt.instance_id} and t.id = i.task_id
     returning i.task_id`);
@@ -289,28 +296,19 @@ export async function reclaimSilentRadiators(db: Tx, opts: { now: Date; silentAf
       where cores_assigned > 0 and (last_reading_at is null or last_reading_at < ${cutoff})
       for update skip locked`);
     if (silent.length === 0) return 0;
-    const ids = json(silent.map((r) => r.radiator_id));
+    const ids = pgArray(silent.map((r) => r.radiator_id));
     const lost = await tx.execute<{ instance_id: string }>(sql`
       update instance_attempts set state = 'lost', ended_at = ${now}, billable = false
-      where state in ('dispatched', 'running')
-        and radiator_id in (select value::uuid from jsonb_array_elements_text(${ids}))
+      where state in ('dispatched', 'running') and radiator_id = any(${ids}::uuid[])
       returning instance_id`);
-    const instanceIds = json(lost.map((r) => Number(r.instance_id)));
     const touched = await tx.execute<{ task_id: string }>(sql`
-      update instances i set
-        state = case
-          when t.cancel_requested_at is not null then 'cancelled'
-          when i.attempt_count < i.max_attempts then 'queued'
-          else 'failed' end::instance_state,
-        radiator_id = null,
-        queued_at = ${now},
-        ended_at = case when t.cancel_requested_at is null and i.attempt_count < i.max_attempts then null else ${now}::timestamptz end
+      update instances i set ${afterUnsuccessfulAttempt(now)}
       from tasks t
-      where t.id = i.task_id and i.id in (select value::bigint from jsonb_array_elements_text(${instanceIds}))
+      where t.id = i.task_id and i.id = any(${pgArray(lost.map((r) => r.instance_id))}::bigint[])
       returning i.task_id`);
     await tx.execute(sql`
       update radiator_states set cores_assigned = 0, current_organization_id = null
-      where radiator_id in (select value::uuid from jsonb_array_elements_text(${ids}))`);
+      where radiator_id = any(${ids}::uuid[])`);
     for (const taskId of new Set(touched.map((r) => r.task_id))) await settleTask(tx, taskId, opts.now);
     return lost.length;
   });
@@ -356,7 +354,7 @@ export async function activeAttemptsOnRadiators(tx: Tx, radiatorIds: string[]): 
     join tasks t on t.id = i.task_id
     join profiles p on p.id = t.profile_id
     where a.state in ('dispatched', 'running')
-      and a.radiator_id in (select value::uuid from jsonb_array_elements_text(${json(radiatorIds)}))
+      and a.radiator_id = any(${pgArray(radiatorIds)}::uuid[])
     order by a.id`);
   return rows.map((r) => ({
     attemptId: Number(r.attempt_id),

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { pgArray } from "@/server/db/sql-params";
 import { PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
@@ -94,7 +95,7 @@ export async function createTask(db: Db, input: NewTask) {
         min_ram_gb, requires_container_runtime, state, max_attempts, queued_at)
       select ${task!.id}, ${task!.organizationId}, n, ${priorityClass}, ${task!.coresPerInstance}, ${task!.minCores},
         ${task!.minRamGb}, ${task!.requiresContainerRuntime}, ${state}::instance_state, ${task!.maxAttemptsPerInstance}, ${now.toISOString()}
-      from jsonb_array_elements_text(${JSON.stringify(parsed.numbers)}::jsonb) as e(v), lateral (select e.v::int as n) x`);
+      from unnest(${pgArray(parsed.numbers)}::int[]) as n`);
     return task!;
   });
 }
@@ -135,7 +136,7 @@ export async function taskStatuses(db: Db | Tx, opts: { organizationId: string; 
     select t.id as task_id, t.cancel_requested_at is not null as cancel_requested, i.state, count(i.id)::int as n
     from tasks t left join instances i on i.task_id = t.id
     where t.organization_id = ${opts.organizationId}
-      and t.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(opts.taskIds)}::jsonb))
+      and t.id = any(${pgArray(opts.taskIds)}::uuid[])
     group by t.id, i.state`);
   const byTask = new Map<string, { cancelRequested: boolean; counts: InstanceStateCounts }>();
   for (const row of rows) {
