@@ -62,9 +62,25 @@ export function AppShell({
   );
 }
 
-export function PageTitle({ title, subtitle }: { title: string; subtitle?: ReactNode }) {
+/** A page's heading; `back` links to the list the page belongs to. */
+export function PageTitle({
+  title,
+  subtitle,
+  back,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  back?: { href: string; label: string };
+}) {
   return (
     <div className="mb-6">
+      {back && (
+        <p className="mb-2 text-sm">
+          <Link href={back.href} className="text-brand-700 underline">
+            ← {back.label}
+          </Link>
+        </p>
+      )}
       <h1 className="text-2xl font-semibold text-stone-900">{title}</h1>
       {subtitle && <p className="mt-1 text-stone-600">{subtitle}</p>}
     </div>

@@ -7,6 +7,11 @@ import { residents } from "@/server/db/schema";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
 
+/** A message per input field ("radiators.0.serial") from a zod error. */
+export function fieldErrorsOf(error: ZodError): Record<string, string> {
+  return Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message]));
+}
+
 export type Context = { db: Db; user: SessionUser | null };
 
 /** Each procedure records the audience it serves, so that tests can walk them all by role. */
@@ -24,7 +29,7 @@ const t = initTRPC
         data: {
           ...shape.data,
           // Field-by-field messages so that forms can show them next to their inputs.
-          fieldErrors: zodError ? Object.fromEntries(zodError.issues.map((i) => [i.path.join("."), i.message])) : null,
+          fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
         },
       };
     },

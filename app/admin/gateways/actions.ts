@@ -3,15 +3,16 @@
 import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { ZodError } from "zod";
 import { serverApi } from "@/server/api/request-context";
+import { fieldErrorsOf } from "@/server/api/trpc";
 
 export type FormState = { error: string | null; fieldErrors?: Record<string, string>; token?: string };
 
 /** Turns a refused call into a message for the form; anything else is a real error. */
 function refusal(error: unknown): FormState {
   if (error instanceof TRPCError) {
-    const issues = (error.cause as { issues?: Array<{ path: PropertyKey[]; message: string }> } | undefined)?.issues;
-    const fieldErrors = issues ? Object.fromEntries(issues.map((i) => [i.path.join("."), i.message])) : undefined;
+    const fieldErrors = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : undefined;
     return { error: fieldErrors ? "Check the highlighted fields." : error.message, fieldErrors };
   }
   throw error;

@@ -2,6 +2,9 @@ import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayCredentials, gateways, radiators } from "@/server/db/schema";
 import { authenticateGateway } from "@/server/device/credentials";
+import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { fieldErrorsOf } from "../trpc";
 import { callerAs, useTestDb } from "@/server/test/db";
 
 const db = useTestDb();
@@ -39,14 +42,25 @@ describe("fleet router: gateways, radiators and credentials", () => {
     await expect(
       api.fleet.registerGateway({ buildingId: building!.id, serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(
-      api.fleet.registerGateway({ buildingId: building!.id, serial: "bad serial!", firmwareVersion: "2.5.0" }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const refused = await api.fleet
+      .registerGateway({ buildingId: building!.id, serial: "bad serial!", firmwareVersion: "2.5.0" })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "BAD_REQUEST" });
+    // The message lands next to the field that is wrong.
+    expect(refused instanceof TRPCError && refused.cause instanceof ZodError && fieldErrorsOf(refused.cause)).toEqual({
+      serial: "Use letters, digits, dots, dashes and underscores.",
+    });
     const found = await api.fleet.gateways({ search: "FLEETTEST" });
     expect(found).toMatchObject({ total: 1, rows: [{ id: gateway.id, radiatorCount: 0, activeCredentialCount: 0 }] });
     const page = await api.fleet.gateways({ pageSize: 10, page: 2 });
     expect(page.rows).toHaveLength(10);
     expect(page.total).toBeGreaterThanOrEqual(104);
+    // Past the last page: no rows, the same total.
+    const beyond = await api.fleet.gateways({ pageSize: 10, page: 1000 });
+    expect(beyond).toEqual({ rows: [], total: page.total });
+    // What a person types is searched literally.
+    expect((await api.fleet.gateways({ search: "%" })).total).toBe(0);
+    expect((await api.fleet.gateways({ search: "GW_FLEETTEST" })).total).toBe(0);
   });
 
   it("registers a radiator only in a room its gateway serves", async () => {

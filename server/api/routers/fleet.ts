@@ -12,6 +12,7 @@ import {
   rooms,
   sites,
 } from "@/server/db/schema";
+import type { PgSelect } from "drizzle-orm/pg-core";
 import { issueGatewayCredential, revokeGatewayCredential } from "@/server/device/credentials";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
@@ -21,6 +22,25 @@ const serialSchema = z
   .min(3, "A serial has at least 3 characters.")
   .max(64, "A serial has at most 64 characters.")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, dots, dashes and underscores.");
+
+/** What every view of a gateway shows: the gateway and where it stands (site, building, flat). */
+const gatewayPlace = {
+  id: gateways.id,
+  serial: gateways.serial,
+  firmwareVersion: gateways.firmwareVersion,
+  lastSeenAt: gateways.lastSeenAt,
+  buildingName: buildings.name,
+  siteName: sites.name,
+  dwellingLabel: dwellings.label,
+};
+
+/** Joins a select from gateways with the tables of `gatewayPlace`. */
+function withPlace<T extends PgSelect>(query: T) {
+  return query
+    .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
+    .innerJoin(sites, eq(sites.id, buildings.siteId))
+    .leftJoin(dwellings, eq(dwellings.id, gateways.dwellingId));
+}
 
 /** Postgres unique violations become a clear CONFLICT instead of a server error. */
 async function unlessDuplicate<T>(work: Promise<T>, message: string): Promise<T> {
@@ -107,55 +127,40 @@ export const fleetRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx, input }) => {
+      // The search is literal text: % and _ typed by a person are not wildcards.
+      const pattern = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const where = input.search
-        ? or(ilike(gateways.serial, `%${input.search}%`), ilike(buildings.name, `%${input.search}%`), ilike(sites.name, `%${input.search}%`))
+        ? or(ilike(gateways.serial, pattern), ilike(buildings.name, pattern), ilike(sites.name, pattern))
         : undefined;
-      const rows = await ctx.db
-        .select({
-          id: gateways.id,
-          serial: gateways.serial,
-          firmwareVersion: gateways.firmwareVersion,
-          lastSeenAt: gateways.lastSeenAt,
-          buildingName: buildings.name,
-          siteName: sites.name,
-          dwellingLabel: dwellings.label,
-          radiatorCount: sql<number>`(select count(*) from radiators r where r.gateway_id = ${gateways.id})::int`,
-          activeCredentialCount: sql<number>`(
-            select count(*) from gateway_credentials c where c.gateway_id = ${gateways.id} and c.revoked_at is null
-          )::int`,
-          total: sql<number>`(count(*) over ())::int`,
-        })
-        .from(gateways)
-        .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
-        .innerJoin(sites, eq(sites.id, buildings.siteId))
-        .leftJoin(dwellings, eq(dwellings.id, gateways.dwellingId))
-        .where(where)
-        .orderBy(asc(gateways.serial))
-        .limit(input.pageSize)
-        .offset((input.page - 1) * input.pageSize);
-      const total = rows[0]?.total ?? 0;
-      for (const row of rows) delete (row as Partial<typeof row>).total;
-      return { rows: rows as Array<Omit<(typeof rows)[number], "total">>, total };
+      const [rows, [count]] = await Promise.all([
+        withPlace(
+          ctx.db
+            .select({
+              ...gatewayPlace,
+              radiatorCount: sql<number>`(select count(*) from radiators r where r.gateway_id = ${gateways.id})::int`,
+              activeCredentialCount: sql<number>`(
+                select count(*) from gateway_credentials c where c.gateway_id = ${gateways.id} and c.revoked_at is null
+              )::int`,
+            })
+            .from(gateways)
+            .$dynamic(),
+        )
+          .where(where)
+          .orderBy(asc(gateways.serial))
+          .limit(input.pageSize)
+          .offset((input.page - 1) * input.pageSize),
+        withPlace(ctx.db.select({ total: sql<number>`count(*)::int` }).from(gateways).$dynamic()).where(where),
+      ]);
+      return { rows, total: count!.total };
     }),
 
   gateway: staffProcedure.input(z.object({ gatewayId: z.uuid() })).query(async ({ ctx, input }) => {
-    const [gateway] = await ctx.db
-      .select({
-        id: gateways.id,
-        serial: gateways.serial,
-        firmwareVersion: gateways.firmwareVersion,
-        lastSeenAt: gateways.lastSeenAt,
-        buildingId: gateways.buildingId,
-        buildingName: buildings.name,
-        siteName: sites.name,
-        dwellingId: gateways.dwellingId,
-        dwellingLabel: dwellings.label,
-      })
-      .from(gateways)
-      .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
-      .innerJoin(sites, eq(sites.id, buildings.siteId))
-      .leftJoin(dwellings, eq(dwellings.id, gateways.dwellingId))
-      .where(eq(gateways.id, input.gatewayId));
+    const [gateway] = await withPlace(
+      ctx.db
+        .select({ ...gatewayPlace, buildingId: gateways.buildingId, dwellingId: gateways.dwellingId })
+        .from(gateways)
+        .$dynamic(),
+    ).where(eq(gateways.id, input.gatewayId));
     if (!gateway) throw new TRPCError({ code: "NOT_FOUND", message: "Gateway not found." });
     const [radiatorRows, credentials, roomOptions] = await Promise.all([
       ctx.db
@@ -264,14 +269,14 @@ export const fleetRouter = createTRPCRouter({
     return issueGatewayCredential(ctx.db, { gatewayId: gateway.id, createdByUserId: ctx.user.id });
   }),
 
+  /** `revoked: false` when it was already revoked. */
   revokeCredential: staffProcedure.input(z.object({ credentialId: z.uuid() })).mutation(async ({ ctx, input }) => {
-    const [credential] = await ctx.db
-      .select({ id: gatewayCredentials.id, revokedAt: gatewayCredentials.revokedAt })
+    if (await revokeGatewayCredential(ctx.db, input.credentialId)) return { revoked: true };
+    const [known] = await ctx.db
+      .select({ id: gatewayCredentials.id })
       .from(gatewayCredentials)
       .where(eq(gatewayCredentials.id, input.credentialId));
-    if (!credential) throw new TRPCError({ code: "NOT_FOUND", message: "Credential not found." });
-    if (credential.revokedAt) return { revoked: false, alreadyRevokedAt: credential.revokedAt };
-    await revokeGatewayCredential(ctx.db, credential.id);
-    return { revoked: true, alreadyRevokedAt: null };
+    if (!known) throw new TRPCError({ code: "NOT_FOUND", message: "Credential not found." });
+    return { revoked: false };
   }),
 });

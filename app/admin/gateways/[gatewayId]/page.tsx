@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { IssueCredential } from "@/components/admin/issue-credential";
 import { RegisterRadiatorForm } from "@/components/admin/register-radiator-form";
 import { PageTitle } from "@/components/layout/app-shell";
@@ -21,12 +20,8 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
   const { gateway, radiators, credentials, roomOptions } = detail;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/admin/gateways" className="text-brand-700 underline">
-          ← All gateways
-        </Link>
-      </p>
       <PageTitle
+        back={{ href: "/admin/gateways", label: "All gateways" }}
         title={`Gateway ${gateway.serial}`}
         subtitle={`${gateway.siteName} — ${gateway.buildingName}${gateway.dwellingLabel ? `, flat ${gateway.dwellingLabel}` : ""} · firmware ${gateway.firmwareVersion} · last contact ${gateway.lastSeenAt ? formatDateTime(gateway.lastSeenAt) : "never"}`}
       />

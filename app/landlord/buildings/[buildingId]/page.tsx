@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -15,12 +14,8 @@ export default async function BuildingPage({ params }: { params: Promise<{ build
   const { building, dwellings } = await orNotFound(api.portfolio.building({ buildingId }));
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/landlord" className="text-brand-700 underline">
-          ← All buildings
-        </Link>
-      </p>
       <PageTitle
+        back={{ href: "/landlord", label: "All buildings" }}
         title={building.name}
         subtitle={`${building.address} · ${building.siteName} (climate zone ${building.climateZone}) · ${formatInteger(
           building.radiatorCount,
