@@ -22,12 +22,11 @@
  * without DATABASE_URL, on an embedded PostgreSQL in .data/pg-bench (port 54331). It is dropped
  * at the end, also on failure and Ctrl-C.
  */
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { createDatabase, dropDatabase, withDatabase } from "../server/db/admin";
+import { createDatabase, dropDatabase, dropDatabasesWithPrefix, scratchDatabaseName, withDatabase } from "../server/db/admin";
 import type { Db } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import * as schema from "../server/db/schema";
@@ -361,19 +360,12 @@ async function openServer() {
   serverUrl = embedded.serverUrl;
   say(`embedded PostgreSQL ready on 127.0.0.1:${embedded.port} (${seconds(Date.now() - t0)})`);
   // Nothing else lives in this server: drop what an interrupted run left behind.
-  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like ${`${BENCH_DB_PREFIX}%`}`;
-    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
-    if (rows.length > 0) say(`dropped ${rows.length} database(s) left by an earlier run`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  const dropped = await dropDatabasesWithPrefix(serverUrl, BENCH_DB_PREFIX);
+  if (dropped > 0) say(`dropped ${dropped} database(s) left by an earlier run`);
 }
 
 async function freshDatabase(server: string): Promise<string> {
-  const time = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-  const name = `${BENCH_DB_PREFIX}${time}_${randomBytes(3).toString("hex")}`;
+  const name = scratchDatabaseName(BENCH_DB_PREFIX);
   creating = createDatabase(server, name).then(() => (dbName = name));
   await creating;
   const url = withDatabase(server, name);

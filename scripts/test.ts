@@ -11,11 +11,9 @@
  * embedded PostgreSQL runs in .data/pg-test (port HEARTH_TEST_PG_PORT, default 54330).
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs, { existsSync } from "node:fs";
 import path from "node:path";
-import postgres from "postgres";
-import { createDatabase, dropDatabase, withDatabase } from "../server/db/admin";
+import { createDatabase, dropDatabase, dropDatabasesWithPrefix, scratchDatabaseName, withDatabase } from "../server/db/admin";
 import { closeDb, createDb } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import { seedDemo } from "../server/services/seed";
@@ -126,26 +124,8 @@ function ensureChromium() {
   }
 }
 
-function databaseName() {
-  const time = new Date().toISOString().replace(/\D/g, "").slice(0, 14); // yyyymmddhhmmss, UTC
-  return `${TEST_DB_PREFIX}${time}_${randomBytes(3).toString("hex")}`;
-}
-
-/** In the embedded test server nothing else lives: drop what an interrupted run left behind. */
-async function dropLeftovers(url: string) {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<{ datname: string }[]>`
-      select datname from pg_database where datname like ${`${TEST_DB_PREFIX}%`}`;
-    for (const { datname } of rows) await dropDatabase(url, datname);
-    if (rows.length > 0) say(`dropped ${rows.length} database(s) left by an earlier run`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
 async function freshDatabase(server: string): Promise<string> {
-  const name = databaseName();
+  const name = scratchDatabaseName(TEST_DB_PREFIX);
   await createDatabase(server, name);
   createdDatabases.push(name);
   const url = withDatabase(server, name);
@@ -219,7 +199,9 @@ async function main() {
     });
     serverUrl = embedded.serverUrl;
     say(`embedded PostgreSQL ready on 127.0.0.1:${port} (${seconds(Date.now() - t0)})`);
-    await dropLeftovers(serverUrl);
+    // Nothing else lives in the embedded test server: drop what an interrupted run left behind.
+    const dropped = await dropDatabasesWithPrefix(serverUrl, TEST_DB_PREFIX);
+    if (dropped > 0) say(`dropped ${dropped} database(s) left by an earlier run`);
   }
 
   // 2. Fresh databases, migrated and seeded

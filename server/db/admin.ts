@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 
 /** Creates a database on the server of `serverUrl` if it does not exist yet. */
@@ -27,4 +28,23 @@ export function withDatabase(url: string, name: string) {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/** A name for a throwaway database: `<prefix><UTC yyyymmddhhmmss>_<random>`. */
+export function scratchDatabaseName(prefix: string) {
+  const time = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  return `${prefix}${time}_${randomBytes(3).toString("hex")}`;
+}
+
+/** Drops every database whose name starts with `prefix` (left by interrupted runs); returns how many. */
+export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string) {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ datname: string }[]>`
+      select datname from pg_database where left(datname, length(${prefix})) = ${prefix}`;
+    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
+    return rows.length;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
