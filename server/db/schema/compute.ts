@@ -73,13 +73,17 @@ export const jobs = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "restrict" }),
     name: text("name").notNull(),
+    shortname: text("shortname"),
     state: jobState("state").notNull().default("Active"),
     useDependencies: boolean("use_dependencies").notNull().default(false),
     maxWallTimeS: integer("max_wall_time_s"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (t) => [index("jobs_organization_idx").on(t.organizationId, t.createdAt)],
+  (t) => [
+    index("jobs_organization_idx").on(t.organizationId, t.createdAt),
+    uniqueIndex("jobs_shortname_idx").on(t.organizationId, t.shortname),
+  ],
 );
 
 export const tasks = pgTable(
@@ -94,6 +98,8 @@ export const tasks = pgTable(
       .notNull()
       .references(() => profiles.id, { onDelete: "restrict" }),
     name: text("name").notNull(),
+    /** Qarnot's optional unique short name per account; the API shows the id when it is unset. */
+    shortname: text("shortname"),
     constants: jsonb("constants").$type<Record<string, string>>().notNull().default({}),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     /** The instance numbers as submitted, e.g. "1-100,200". */
@@ -114,7 +120,11 @@ export const tasks = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (t) => [index("tasks_organization_idx").on(t.organizationId, t.createdAt), index("tasks_job_idx").on(t.jobId)],
+  (t) => [
+    index("tasks_organization_idx").on(t.organizationId, t.createdAt),
+    index("tasks_job_idx").on(t.jobId),
+    uniqueIndex("tasks_shortname_idx").on(t.organizationId, t.shortname),
+  ],
 );
 
 /** Task B runs only after task A succeeded (within a job that uses dependencies). */

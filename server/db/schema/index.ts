@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./fleet";
 export * from "./compute";
 export * from "./device";
+export * from "./customer";
