@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
 import { jsonb, pgArray } from "@/server/db/sql-params";
@@ -6,6 +6,7 @@ import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "@/server/doma
 import {
   activeAttemptsOnRadiators,
   assignWork,
+  type ActiveAttempt,
   finishAttempt,
   markAttemptRunning,
   type Tx,
@@ -67,9 +68,9 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  * metering, then the scheduler's calls for the answer.
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
+  const readings = parseReadings(report);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${GATEWAY_LOCK_NAMESPACE}::int, hashtext(${gatewayId}))`);
-    const readings = parseReadings(report);
     const loaded = await load(tx, gatewayId, report, readings);
     if (loaded.done) return loaded.done;
 
@@ -95,12 +96,19 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     // Events first, so that metering sees the start and end times this report brings.
     const attemptsChanged = await applyEvents(tx, report, loaded.attempts);
     const activity = attemptsChanged && readings.count > 0 ? await loadActivity(tx, gatewayId, report, readings) : loaded.activity;
-    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now);
 
-    const response = await answer(tx, report.seq, loaded.radiators, now);
-    await tx.execute(sql`
-      insert into gateway_reports (gateway_id, seq, received_at, response)
-      values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`);
+    // With nothing queued and nothing running on its radiators, the answer is known before the
+    // writes, so the report's record goes with them, one round trip fewer for an idle fleet.
+    const quiet = !loaded.anyQueued && !loaded.anyActive;
+    const early = quiet ? responseFor(report.seq, loaded.radiators, [], now) : null;
+    const record = (response: ReportResponse) =>
+      sql`insert into gateway_reports (gateway_id, seq, received_at, response)
+        values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
+    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now, early && record(early));
+    if (early) return early;
+
+    const response = await answer(tx, report.seq, loaded, now);
+    await tx.execute(record(response));
     return response;
   });
 }
@@ -113,21 +121,34 @@ function parseReadings(report: Report) {
   const bySerial = new Map<string, ParsedReading[]>();
   let minMs = Infinity;
   let maxMs = -Infinity;
+  let count = 0;
   for (const entry of report.radiators) {
-    const seen = new Set<number>();
-    const list: ParsedReading[] = [];
-    for (const r of entry.readings) {
-      const atMs = Date.parse(r.at);
-      if (seen.has(atMs)) continue;
-      seen.add(atMs);
-      list.push({ ...r, atMs });
-      if (atMs < minMs) minMs = atMs;
-      if (atMs > maxMs) maxMs = atMs;
+    count += entry.readings.length;
+    const list: ParsedReading[] = entry.readings.map((r) => ({
+      at: r.at,
+      roomTempC: r.roomTempC,
+      setpointC: r.setpointC,
+      powerW: r.powerW,
+      energyCounterWh: r.energyCounterWh,
+      coresActive: r.coresActive,
+      coresWanted: r.coresWanted,
+      atMs: Date.parse(r.at),
+    }));
+    let sorted = true;
+    for (let i = 1; i < list.length; i++) if (list[i]!.atMs <= list[i - 1]!.atMs) sorted = false;
+    if (!sorted) {
+      list.sort((a, b) => a.atMs - b.atMs); // stable: of equal instants, the first sent stays first
+      let kept = 0;
+      for (const r of list) if (kept === 0 || r.atMs !== list[kept - 1]!.atMs) list[kept++] = r;
+      list.length = kept;
     }
-    list.sort((a, b) => a.atMs - b.atMs);
+    if (list.length > 0) {
+      minMs = Math.min(minMs, list[0]!.atMs);
+      maxMs = Math.max(maxMs, list[list.length - 1]!.atMs);
+    }
     bySerial.set(entry.serial, list);
   }
-  return { bySerial, minMs, maxMs, count: report.radiators.reduce((n, r) => n + r.readings.length, 0) };
+  return { bySerial, minMs, maxMs, count };
 }
 type Readings = ReturnType<typeof parseReadings>;
 
@@ -163,9 +184,15 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
     states: StateRow[];
     attempts: AttemptRow[];
     activity: ActivityJson[];
+    anyQueued: boolean;
+    anyActive: boolean;
   }>(sql`
     select
       (select response from gateway_reports where gateway_id = ${gatewayId} and seq = ${report.seq}) as done,
+      -- Whether the answer needs the dispatcher, and the list of active attempts, at all.
+      exists (select 1 from instances where state = 'queued') as "anyQueued",
+      exists (select 1 from radiators r join instance_attempts a on a.radiator_id = r.id
+        where r.gateway_id = ${gatewayId} and a.state in ('dispatched', 'running')) as "anyActive",
       (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial, 'targetTempC', ro.target_temp_c) order by r.serial), '[]'::json)
         from radiators r join rooms ro on ro.id = r.room_id where r.gateway_id = ${gatewayId}) as radiators,
       (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
@@ -185,8 +212,11 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
     states: new Map(row!.states.map((s) => [s.radiatorId, s])),
     attempts: new Map(row!.attempts.map((a) => [Number(a.id), { ...a, id: Number(a.id), instanceId: Number(a.instanceId) }])),
     activity: toActivity(row!.activity),
+    anyQueued: row!.anyQueued,
+    anyActive: row!.anyActive,
   };
 }
+type Loaded = Awaited<ReturnType<typeof load>>;
 
 async function loadActivity(tx: Tx, gatewayId: string, report: Report, readings: Readings): Promise<Activity[]> {
   const [row] = await tx.execute<{ activity: ActivityJson[] }>(sql`select ${activitySql(gatewayId, report, readings)} as activity`);
@@ -307,6 +337,8 @@ async function writeTelemetry(
   states: Map<string, StateRow>,
   activity: Activity[],
   now: Date,
+  /** A statement to run with the writes (the report's record, when its answer is already known). */
+  alsoRun: SQL | null,
 ) {
   const activityOf = new Map<string, Activity[]>();
   for (const a of activity) {
@@ -500,7 +532,8 @@ async function writeTelemetry(
     gateway_seen as (
       update gateways set last_seen_at = ${nowIso}
       where id = ${gatewayId} and (last_seen_at is null or last_seen_at < ${seenBefore})
-    )
+    ),
+    also as (${alsoRun ?? sql`select 1`})
     select 1`);
 }
 
@@ -509,10 +542,16 @@ async function writeTelemetry(
  * assignments and any the gateway may have missed; it recognises repeats by attemptId),
  * attempts of cancelled tasks to stop, and the residents' setpoints.
  */
-async function answer(tx: Tx, seq: number, radiators: GatewayRadiator[], now: Date): Promise<ReportResponse> {
+async function answer(tx: Tx, seq: number, loaded: Loaded, now: Date): Promise<ReportResponse> {
+  const { radiators } = loaded;
   const radiatorIds = radiators.map((r) => r.id);
-  await assignWork(tx, { now, radiatorIds });
-  const active = await activeAttemptsOnRadiators(tx, radiatorIds);
+  // Most reports of an idle fleet have nothing to dispatch and nothing running: skip both reads.
+  const assigned = loaded.anyQueued ? await assignWork(tx, { now, radiatorIds }) : [];
+  const active = loaded.anyActive || assigned.length > 0 ? await activeAttemptsOnRadiators(tx, radiatorIds) : [];
+  return responseFor(seq, radiators, active, now);
+}
+
+function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAttempt[], now: Date): ReportResponse {
   const serialOf = new Map(radiators.map((r) => [r.id, r.serial]));
 
   const assignments: Assignment[] = active
