@@ -37,4 +37,5 @@ export function proxy(request: NextRequest) {
 
 // Not on the device protocol: its reports may be up to 16 MiB, and a proxy buffers a copy of each
 // body and cuts it at 10 MB (proxyClientMaxBodySize). server/device/http.ts sets the API policy itself.
-export const config = { matcher: ["/((?!api/device/).*)"] };
+// Nor on the REST API (/api/v1): no page, no session, and server/rest/responses.ts sets its policy.
+export const config = { matcher: ["/((?!api/device/|api/v1/|api/v1$).*)"] };

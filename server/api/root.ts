@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { computeRouter } from "./routers/compute";
 import { fleetRouter } from "./routers/fleet";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   home: homeRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
+  compute: computeRouter,
 });
 
 export type AppRouter = typeof appRouter;

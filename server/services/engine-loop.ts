@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { sendPendingEmail } from "./notifications";
 import { assignWork, reclaimSilentRadiators } from "./scheduler";
 
 /**
@@ -17,7 +18,10 @@ export const ENGINE_TICK_MS = 15_000;
 
 const globalForLoop = globalThis as unknown as { hearthEngineLoop?: ReturnType<typeof setInterval> };
 
-/** Starts the periodic tick once per process; a tick still running makes the next one wait. */
+/**
+ * Starts the periodic tick once per process; a tick still running makes the next one wait. Each
+ * tick also sends pending notification e-mail (nothing without SMTP_URL).
+ */
 export function startEngineLoop(db: Db, tickMs = ENGINE_TICK_MS) {
   if (globalForLoop.hearthEngineLoop) return;
   let running = false;
@@ -25,6 +29,7 @@ export function startEngineLoop(db: Db, tickMs = ENGINE_TICK_MS) {
     if (running) return;
     running = true;
     runEngineTick(db)
+      .then(() => sendPendingEmail(db))
       .catch((error: unknown) => console.error("[engine] tick failed:", error))
       .finally(() => {
         running = false;

@@ -100,7 +100,14 @@ describe("assignWork", () => {
 
   it("keeps container work waiting on a fleet without a container runtime", async () => {
     await wantHeat(await radiatorsOf("Résidence Balard", 5), 8);
-    await createTask(db, { organizationId: lumen, profileName: "docker-batch", name: "docker", instanceCount: 5, now });
+    await createTask(db, {
+      organizationId: lumen,
+      profileName: "docker-batch",
+      name: "docker",
+      instanceCount: 5,
+      constants: { image: "alpine:3.20", command: "true" },
+      now,
+    });
     expect(await assignWork(db, { now })).toHaveLength(0);
   });
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
+import { notifyTaskEnded } from "./notifications";
 
 /**
  * The dispatcher and the life cycle of attempts. Safe with several processes at once:
@@ -256,24 +257,28 @@ export async function finishAttempt(
       : opts.outcome === "cancelled"
         ? sql`state = 'cancelled', radiator_id = null, ended_at = ${endedAt}`
         : afterUnsuccessfulAttempt(endedAt);
+  // An instance cancelled by request while on the radiator (cancelInstances) stays cancelled.
   const [instance] = await tx.execute<{ task_id: string }>(sql`
     update instances i set ${next}, exit_code = ${opts.exitCode}
     from tasks t
-    where i.id = ${attempt.instance_id} and t.id = i.task_id
+    where i.id = ${attempt.instance_id} and t.id = i.task_id and i.state in ('dispatched', 'running')
     returning i.task_id`);
   if (instance) await settleTask(tx, instance.task_id, opts.endedAt);
 }
 
 /**
- * When every instance of a task has ended, records the end and releases the tasks that depended
- * on it (their waiting instances join the queue once all their dependencies succeeded).
+ * When every instance of a task has ended, records the end (notifying the customer, once per
+ * ending) and releases the tasks that depended on it (their waiting instances join the queue once
+ * all their dependencies succeeded).
  */
 export async function settleTask(tx: Tx, taskId: string, now: Date) {
   const [open] = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from instances
     where task_id = ${taskId} and state in ('waiting', 'queued', 'dispatched', 'running')`);
   if (open!.n > 0) return;
-  await tx.execute(sql`update tasks set ended_at = ${now.toISOString()} where id = ${taskId} and ended_at is null`);
+  const ended = await tx.execute(sql`
+    update tasks set ended_at = ${now.toISOString()} where id = ${taskId} and ended_at is null returning id`);
+  if (ended.length > 0) await notifyTaskEnded(tx, { taskId, now });
   await tx.execute(sql`
     update instances i set state = 'queued', queued_at = ${now.toISOString()}
     where i.state = 'waiting' and i.task_id in (
@@ -305,6 +310,7 @@ export async function reclaimSilentRadiators(db: Tx, opts: { now: Date; silentAf
       update instances i set ${afterUnsuccessfulAttempt(now)}
       from tasks t
       where t.id = i.task_id and i.id = any(${pgArray(lost.map((r) => r.instance_id))}::bigint[])
+        and i.state in ('dispatched', 'running')
       returning i.task_id`);
     await tx.execute(sql`
       update radiator_states set cores_assigned = 0, current_organization_id = null
@@ -347,7 +353,8 @@ export async function activeAttemptsOnRadiators(tx: Tx, radiatorIds: string[]): 
     max_wall_time_s: number | null;
   }>(sql`
     select a.id as attempt_id, a.instance_id, a.radiator_id, a.cores_assigned, a.dispatched_at, a.started_at,
-      t.cancel_requested_at is not null as cancel_requested, t.id as task_id, i.instance_number,
+      -- The whole task cancelled, or this instance (cancelInstances ends it before its radiator stops).
+      (t.cancel_requested_at is not null or i.state = 'cancelled') as cancel_requested, t.id as task_id, i.instance_number,
       p.name as profile_name, t.constants, t.max_wall_time_s
     from instance_attempts a
     join instances i on i.id = a.instance_id

@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import {
+  apiKeys,
   buildings,
   dwellings,
   gateways,
@@ -21,6 +22,7 @@ import {
 } from "../db/schema";
 import { hashPassword } from "../auth/password";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../auth/demo-accounts";
+import { displayPrefixOf, hashApiKey } from "./api-keys";
 
 export type SeedSummary = {
   organizations: number;
@@ -33,6 +35,7 @@ export type SeedSummary = {
   gateways: number;
   radiators: number;
   residents: number;
+  apiKeys: number;
 };
 
 /** Arbitrary key for the advisory lock that keeps two seeders from racing. */
@@ -123,6 +126,12 @@ const EXTRA_USERS: ReadonlyArray<{
   { email: "ines.fabre@lumen.test", name: "Inès Fabre", role: "customer", org: "lumen" },
   { email: "karim.haddad@carmin.test", name: "Karim Haddad", role: "customer", org: "carmin" },
   { email: "ops@hearth.test", name: "Lucas Bernard", role: "staff", org: "operator" },
+];
+
+/** Known REST API keys of the demo customers, so that SDK examples run against the demo unchanged. */
+const DEMO_API_KEYS: ReadonlyArray<{ email: string; key: string }> = [
+  { email: "customer@hearth.test", key: "hearth-demo-key-customer" },
+  { email: "customer2@hearth.test", key: "hearth-demo-key-customer2" },
 ];
 
 const MODELS = {
@@ -364,6 +373,21 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       )
       .returning({ id: users.id, email: users.email });
     const userIdByEmail = new Map(userRows.map((r) => [r.email, r.id]));
+    const orgKeyByEmail = new Map(people.map((p) => [p.email, p.org]));
+
+    // REST API keys of the demo customers
+    const apiKeyRows = await tx
+      .insert(apiKeys)
+      .values(
+        DEMO_API_KEYS.map(({ email, key }) => ({
+          organizationId: orgId(must(orgKeyByEmail, email, "user")),
+          createdByUserId: must(userIdByEmail, email, "user"),
+          name: "Demo key",
+          keyHash: hashApiKey(key),
+          displayPrefix: displayPrefixOf(key),
+        })),
+      )
+      .returning({ id: apiKeys.id });
 
     // Hardware models
     const modelRows = await tx
@@ -527,6 +551,7 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       gateways: gatewayRows.length,
       radiators: radiatorRows.length,
       residents: residentRows.length,
+      apiKeys: apiKeyRows.length,
     };
   });
 }

@@ -1,9 +1,11 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
-import { PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
+import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
+import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
+import { parseRenderConstants } from "@/server/profiles/render";
 import { settleTask, type Tx } from "./scheduler";
 
 export const MAX_INSTANCES_PER_TASK = 100_000;
@@ -18,10 +20,80 @@ export class TaskInputError extends Error {
   }
 }
 
+/** Creating or rerunning work would exceed the customer's quota of active instances. */
+export class QuotaExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaExceededError";
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs and API clients: a malformed one names no record (and must not reach a uuid cast). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** A unique index of ours refused a row (drizzle wraps the driver's error in `cause`). */
+function isUniqueViolation(error: unknown, constraint: string) {
+  const pg = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint_name?: string };
+  return pg.code === "23505" && pg.constraint_name === constraint;
+}
+
+/**
+ * Each built-in profile's check of a task's constants, one message per problem. Profiles without
+ * a check take any constants; constants a profile does not know are kept (tasks may carry others).
+ */
+const CONSTANTS_CHECKS: Record<string, (constants: Record<string, string>) => string[]> = {
+  "monte-carlo": (constants) => {
+    const parsed = parseMonteCarloConstants(constants);
+    return parsed.ok ? [] : parsed.errors;
+  },
+  render: (constants) => {
+    const parsed = parseRenderConstants(constants);
+    return parsed.ok ? [] : parsed.errors;
+  },
+  "docker-batch": (constants) =>
+    ["image", "command"]
+      .filter((name) => !constants[name]?.trim())
+      .map((name) => `Constant "${name}" is required: the container ${name === "image" ? "image to run" : "command to run in it"}.`),
+};
+
+function checkConstants(profileName: string, constants: Record<string, string>) {
+  const errors = CONSTANTS_CHECKS[profileName]?.(constants) ?? [];
+  if (errors.length > 0) throw new TaskInputError(errors.join(" "), "constants");
+}
+
+/**
+ * Refuses `adding` more active instances when they would exceed the organization's quota (no
+ * quota row: no limit). The quota row is locked so that two submissions cannot both squeeze in.
+ */
+async function checkQuota(tx: Tx, organizationId: string, adding: number) {
+  const [quota] = await tx.execute<{ max: number }>(sql`
+    select max_active_instances as max from customer_quotas where organization_id = ${organizationId} for update`);
+  if (!quota) return;
+  // Only tasks that have not ended can hold active instances.
+  const [active] = await tx.execute<{ n: number }>(sql`
+    select count(*)::int as n from tasks t join instances i on i.task_id = t.id
+    where t.organization_id = ${organizationId} and t.ended_at is null
+      and i.state in ('waiting', 'queued', 'dispatched', 'running')`);
+  const total = active!.n + adding;
+  if (total > quota.max) {
+    const n = (x: number) => x.toLocaleString("en-US");
+    throw new QuotaExceededError(
+      `This would bring your active instances to ${n(total)}, above your quota of ${n(quota.max)} ` +
+        `(${n(active!.n)} active now). Wait for running work to end, or ask us for a higher quota.`,
+    );
+  }
+}
+
 export type NewTask = {
   organizationId: string;
   profileName: string;
   name: string;
+  /** Qarnot's optional short name, unique in the organization. */
+  shortname?: string | null;
   /** Instance numbers as Qarnot writes them: "1-100,200"; or give `instanceCount` for 0..n-1. */
   instanceRanges?: string;
   instanceCount?: number;
@@ -48,17 +120,31 @@ export async function createTask(db: Db, input: NewTask) {
   if (!parsed.ok) throw new TaskInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
   const [profile] = await db.select().from(profiles).where(eq(profiles.name, input.profileName));
   if (!profile) throw new TaskInputError(`Unknown profile "${input.profileName}".`, "profile");
+  checkConstants(profile.name, input.constants ?? {});
   const now = input.now ?? new Date();
 
   return db.transaction(async (tx) => {
     const dependsOn = input.dependsOnTaskIds ?? [];
     if (dependsOn.length > 0) {
-      const found = await tx
-        .select({ id: tasks.id })
-        .from(tasks)
-        .where(and(inArray(tasks.id, dependsOn), eq(tasks.organizationId, input.organizationId)));
+      const found = dependsOn.every(isUuid)
+        ? await tx
+            .select({ id: tasks.id })
+            .from(tasks)
+            .where(and(inArray(tasks.id, dependsOn), eq(tasks.organizationId, input.organizationId)))
+        : [];
       if (found.length !== new Set(dependsOn).size) throw new TaskInputError("A task it depends on does not exist.", "dependsOn");
     }
+    if (input.jobId) {
+      const [job] = isUuid(input.jobId)
+        ? await tx
+            .select({ state: jobs.state })
+            .from(jobs)
+            .where(and(eq(jobs.id, input.jobId), eq(jobs.organizationId, input.organizationId)))
+        : [];
+      if (!job) throw new TaskInputError("No such job in this account.", "jobId");
+      if (job.state !== "Active") throw new TaskInputError("This job has been terminated: it takes no more tasks.", "jobId");
+    }
+    await checkQuota(tx, input.organizationId, parsed.numbers.length);
     const [task] = await tx
       .insert(tasks)
       .values({
@@ -66,6 +152,7 @@ export async function createTask(db: Db, input: NewTask) {
         jobId: input.jobId ?? null,
         profileId: profile.id,
         name: input.name,
+        shortname: input.shortname ?? null,
         constants: input.constants ?? {},
         tags: input.tags ?? [],
         instanceRanges: spec,
@@ -80,7 +167,13 @@ export async function createTask(db: Db, input: NewTask) {
         maxAttemptsPerInstance: 1 + (input.maxRetriesPerInstance ?? 2),
         createdAt: now,
       })
-      .returning();
+      .returning()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error, "tasks_shortname_idx")) {
+          throw new TaskInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
+        }
+        throw error;
+      });
     if (dependsOn.length > 0) {
       await tx.insert(taskDependencies).values(dependsOn.map((d) => ({ taskId: task!.id, dependsOnTaskId: d })));
     }
@@ -153,4 +246,263 @@ export async function taskStatuses(db: Db | Tx, opts: { organizationId: string; 
       const { cancelRequested, counts } = byTask.get(taskId)!;
       return { taskId, state: deriveTaskState(counts, cancelRequested), counts };
     });
+}
+
+/**
+ * Cancels some instances of a task; returns how many were still active, or null for no such task.
+ * Each is cancelled at once: it will produce no result and is not retried. One still on a radiator
+ * keeps its attempt (its cores stay held and metered, so no other customer lands there) until the
+ * gateway, told to stop it on its next report, confirms.
+ */
+export async function cancelInstances(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; instanceNumbers: number[]; now: Date },
+): Promise<number | null> {
+  if (!isUuid(opts.taskId)) return null;
+  return db.transaction(async (tx) => {
+    const [task] = await tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
+    if (!task) return null;
+    const numbers = opts.instanceNumbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_INSTANCE_NUMBER);
+    if (numbers.length === 0) return 0;
+    const cancelled = await tx.execute<{ id: string }>(sql`
+      update instances set state = 'cancelled', radiator_id = null, ended_at = ${opts.now.toISOString()}
+      where task_id = ${opts.taskId} and instance_number = any(${pgArray(numbers)}::int[])
+        and state in ('waiting', 'queued', 'dispatched', 'running')
+      returning id`);
+    await settleTask(tx, opts.taskId, opts.now);
+    return cancelled.length;
+  });
+}
+
+/**
+ * Puts a task's failed instances back in the queue, each with a fresh budget of attempts, and
+ * reopens the task. Returns how many, or null for no such task.
+ */
+export async function rerunFailedInstances(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; now: Date },
+): Promise<number | null> {
+  if (!isUuid(opts.taskId)) return null;
+  return db.transaction(async (tx) => {
+    const [task] = await tx
+      .select({ endedAt: tasks.endedAt, cancelRequestedAt: tasks.cancelRequestedAt, maxAttempts: tasks.maxAttemptsPerInstance })
+      .from(tasks)
+      .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
+    if (!task) return null;
+    // While a cancellation is under way, reopening the task would undo it for running instances.
+    if (task.cancelRequestedAt && !task.endedAt) {
+      throw new TaskInputError("This task is being cancelled: rerun its failed instances once it has stopped.", "taskId");
+    }
+    const [failed] = await tx.execute<{ n: number }>(sql`
+      select count(*)::int as n from instances where task_id = ${opts.taskId} and state = 'failed'`);
+    if (failed!.n === 0) return 0;
+    await checkQuota(tx, opts.organizationId, failed!.n);
+    // attempt_count keeps counting the attempts made; the budget grows by a task's worth.
+    await tx.execute(sql`
+      update instances set state = 'queued', max_attempts = attempt_count + ${task.maxAttempts},
+        queued_at = ${opts.now.toISOString()}, ended_at = null, exit_code = null, progress_pct = null, radiator_id = null
+      where task_id = ${opts.taskId} and state = 'failed'`);
+    // Reopened: it ends, and notifies, again. A past cancellation no longer applies to the rerun.
+    await tx.update(tasks).set({ endedAt: null, cancelRequestedAt: null }).where(eq(tasks.id, opts.taskId));
+    return failed!.n;
+  });
+}
+
+/**
+ * Qarnot's DELETE: cancels the task if it is still active, then deletes it with its instances,
+ * logs and outputs. Returns false for no such task. Refused (TaskInputError) while unfinished tasks
+ * depend on it, and while its instances are still stopping on radiators: a gateway still reports
+ * about those attempts, so they must outlive the task's cancellation by a report or two.
+ */
+export async function deleteTask(db: Tx, opts: { organizationId: string; taskId: string; now: Date }): Promise<boolean> {
+  if (!isUuid(opts.taskId)) return false;
+  const [task] = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
+  if (!task) return false;
+  const [dependent] = await db.execute<{ name: string }>(sql`
+    select t.name from task_dependencies d join tasks t on t.id = d.task_id
+    where d.depends_on_task_id = ${opts.taskId} and t.ended_at is null limit 1`);
+  if (dependent) {
+    throw new TaskInputError(`Task "${dependent.name}" waits for this one: cancel or delete it first.`, "taskId");
+  }
+  await cancelTask(db, { organizationId: opts.organizationId, taskId: opts.taskId, now: opts.now });
+  return db.transaction(async (tx) => {
+    const [stopping] = await tx.execute<{ n: number }>(sql`
+      select count(*)::int as n from instances i join instance_attempts a on a.instance_id = i.id
+      where i.task_id = ${opts.taskId} and a.state in ('dispatched', 'running')`);
+    if (stopping!.n > 0) {
+      throw new TaskInputError(
+        `Cancelled; ${stopping!.n} of its instances are still stopping on their radiators. Delete it again in a minute or two.`,
+        "taskId",
+      );
+    }
+    const deleted = await tx
+      .delete(tasks)
+      .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)))
+      .returning({ id: tasks.id });
+    return deleted.length > 0;
+  });
+}
+
+/**
+ * Qarnot's PUT on a task: its name, tags or constants (instances dispatched from now on get the
+ * new constants). Returns false for no such task.
+ */
+export async function updateTask(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; name?: string; tags?: string[]; constants?: Record<string, string> },
+): Promise<boolean> {
+  if (!isUuid(opts.taskId)) return false;
+  const [task] = await db
+    .select({ profileName: profiles.name })
+    .from(tasks)
+    .innerJoin(profiles, eq(profiles.id, tasks.profileId))
+    .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
+  if (!task) return false;
+  if (opts.name !== undefined && opts.name.trim() === "") throw new TaskInputError("A task needs a name.", "name");
+  if (opts.constants) checkConstants(task.profileName, opts.constants);
+  const changes = {
+    ...(opts.name !== undefined && { name: opts.name.trim() }),
+    ...(opts.tags && { tags: opts.tags }),
+    ...(opts.constants && { constants: opts.constants }),
+  };
+  if (Object.keys(changes).length > 0) {
+    await db.update(tasks).set(changes).where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export type JobState = "Active" | "Terminated" | "Completed";
+
+export type JobView = {
+  id: string;
+  name: string;
+  shortname: string | null;
+  state: JobState;
+  useDependencies: boolean;
+  maxWallTimeS: number | null;
+  createdAt: Date;
+  endedAt: Date | null;
+  taskIds: string[];
+};
+
+export async function createJob(
+  db: Tx,
+  opts: { organizationId: string; name: string; shortname?: string | null; useDependencies?: boolean; maxWallTimeS?: number | null; now?: Date },
+) {
+  if (opts.name.trim() === "") throw new TaskInputError("A job needs a name.", "name");
+  const [job] = await db
+    .insert(jobs)
+    .values({
+      organizationId: opts.organizationId,
+      name: opts.name.trim(),
+      shortname: opts.shortname ?? null,
+      useDependencies: opts.useDependencies ?? false,
+      maxWallTimeS: opts.maxWallTimeS ?? null,
+      createdAt: opts.now ?? new Date(),
+    })
+    .returning()
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error, "jobs_shortname_idx")) {
+        throw new TaskInputError(`Another job of this account is already named "${opts.shortname}".`, "shortname");
+      }
+      throw error;
+    });
+  return job!;
+}
+
+type JobRow = {
+  id: string;
+  name: string;
+  shortname: string | null;
+  state: JobState;
+  use_dependencies: boolean;
+  max_wall_time_s: number | null;
+  created_at: string;
+  ended_at: string | null;
+  task_ids: string[];
+  open_tasks: number;
+  last_task_ended_at: string | null;
+};
+
+/**
+ * Only termination is stored; a job whose tasks have all ended is Completed (when its last task
+ * ended) and becomes Active again if a task is added or rerun.
+ */
+function jobView(row: JobRow): JobView {
+  const completed = row.state === "Active" && row.task_ids.length > 0 && row.open_tasks === 0;
+  const endedAt = completed ? row.last_task_ended_at : row.ended_at;
+  return {
+    id: row.id,
+    name: row.name,
+    shortname: row.shortname,
+    state: completed ? "Completed" : row.state,
+    useDependencies: row.use_dependencies,
+    maxWallTimeS: row.max_wall_time_s,
+    createdAt: new Date(row.created_at),
+    endedAt: endedAt ? new Date(endedAt) : null,
+    taskIds: row.task_ids,
+  };
+}
+
+function selectJobs(db: Tx, where: SQL, page: { limit: number; offset: number }) {
+  return db.execute<JobRow>(sql`
+    select j.id, j.name, j.shortname, j.state, j.use_dependencies, j.max_wall_time_s, j.created_at, j.ended_at,
+      coalesce(array_agg(t.id::text order by t.created_at, t.id) filter (where t.id is not null), '{}') as task_ids,
+      (count(t.id) filter (where t.ended_at is null))::int as open_tasks,
+      max(t.ended_at) as last_task_ended_at
+    from jobs j left join tasks t on t.job_id = j.id
+    where ${where}
+    group by j.id
+    order by j.created_at desc, j.id desc
+    limit ${page.limit} offset ${page.offset}`);
+}
+
+export async function getJob(db: Tx, opts: { organizationId: string; jobId: string }): Promise<JobView | null> {
+  if (!isUuid(opts.jobId)) return null;
+  const [row] = await selectJobs(db, sql`j.id = ${opts.jobId} and j.organization_id = ${opts.organizationId}`, { limit: 1, offset: 0 });
+  return row ? jobView(row) : null;
+}
+
+export async function listJobs(
+  db: Tx,
+  opts: { organizationId: string; page: number; pageSize: number },
+): Promise<{ total: number; jobs: JobView[] }> {
+  const pageSize = Math.min(100, Math.max(1, Math.floor(opts.pageSize)));
+  const offset = (Math.max(1, Math.floor(opts.page)) - 1) * pageSize;
+  const [rows, [count]] = await Promise.all([
+    selectJobs(db, sql`j.organization_id = ${opts.organizationId}`, { limit: pageSize, offset }),
+    db.execute<{ total: number }>(sql`select count(*)::int as total from jobs where organization_id = ${opts.organizationId}`),
+  ]);
+  return { total: count!.total, jobs: rows.map(jobView) };
+}
+
+/** Terminates a job: it takes no more tasks and its unfinished tasks are cancelled. False for no such job. */
+export async function terminateJob(db: Tx, opts: { organizationId: string; jobId: string; now: Date }): Promise<boolean> {
+  if (!isUuid(opts.jobId)) return false;
+  return db.transaction(async (tx) => {
+    const [job] = await tx
+      .select({ id: jobs.id, state: jobs.state })
+      .from(jobs)
+      .where(and(eq(jobs.id, opts.jobId), eq(jobs.organizationId, opts.organizationId)))
+      .for("update");
+    if (!job) return false;
+    if (job.state === "Active") {
+      await tx.update(jobs).set({ state: "Terminated", endedAt: opts.now }).where(eq(jobs.id, job.id));
+    }
+    const open = await tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.jobId, job.id), isNull(tasks.endedAt)));
+    for (const task of open) await cancelTask(tx, { taskId: task.id, organizationId: opts.organizationId, now: opts.now });
+    return true;
+  });
 }

@@ -1,0 +1,91 @@
+import { TRPCError } from "@trpc/server";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import { customerQuotas } from "@/server/db/schema";
+import { callerAs, organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { fieldErrorsOf } from "../trpc";
+
+const db = useTestDb();
+
+beforeEach(async () => {
+  await resetEngine(db);
+  await db.delete(customerQuotas);
+});
+
+async function refusal(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+  return { code: error.code, message: error.message, fieldErrors: error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null };
+}
+
+const task = {
+  profile: "monte-carlo",
+  name: "pricing",
+  instanceCount: 4,
+  constants: { paths: "1000" },
+  tags: ["q3"],
+  schedulingType: "Flex" as const,
+};
+
+describe("compute router", () => {
+  it("offers the customer profiles, not donated research", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    expect((await api.compute.profiles()).map((p) => p.name)).toEqual(["docker-batch", "monte-carlo", "render"]);
+  });
+
+  it("submits a task and shows it to its account only", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const { id } = await api.compute.submitTask(task);
+    const detail = await api.compute.task({ taskId: id });
+    expect(detail).toMatchObject({ id, name: "pricing", state: "Submitted", instanceCount: 4, standing: { waitingInstances: 4 } });
+    expect((await api.compute.tasks({ page: 1, pageSize: 10, tag: "q3" })).total).toBe(1);
+    const other = await callerAs(db, "customer2@hearth.test");
+    expect(await refusal(other.compute.task({ taskId: id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect((await other.compute.tasks({ page: 1, pageSize: 10 })).total).toBe(0);
+  });
+
+  it("puts the services' refusals next to their fields, and a quota as FORBIDDEN", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    expect(await refusal(api.compute.submitTask({ ...task, constants: { spot: "0" } }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { constants: 'Constant "spot" must be greater than 0 (got "0").' },
+    });
+    expect(await refusal(api.compute.submitTask({ ...task, instanceRanges: "5-1", instanceCount: undefined }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { instanceRanges: 'Range "5-1" is reversed: write "1-5".' },
+    });
+    expect(await refusal(api.compute.submitTask({ ...task, instanceRanges: "1-4" }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { instanceRanges: expect.stringContaining("not both") },
+    });
+    await db.insert(customerQuotas).values({ organizationId: await organizationIdByName(db, "Lumen Animation Studio"), maxActiveInstances: 3 });
+    expect(await refusal(api.compute.submitTask(task))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("quota of 3") });
+  });
+
+  it("cancels a task, its instances, and reruns failed ones", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const { id } = await api.compute.submitTask(task);
+    expect(await api.compute.cancelInstances({ taskId: id, instanceNumbers: [0, 1] })).toBe(2);
+    expect(await api.compute.cancelTask({ taskId: id })).toEqual({ cancelled: true });
+    expect(await api.compute.cancelTask({ taskId: id })).toEqual({ cancelled: false });
+    expect(await api.compute.rerunFailed({ taskId: id })).toBe(0);
+    expect((await api.compute.instanceGrid({ taskId: id })).states).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
+    expect((await api.compute.notifications({})).items[0]).toMatchObject({ taskId: id, kind: "task_cancelled" });
+  });
+
+  it("creates an API key shown once, lists it without the key, and revokes it", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const { id, key } = await api.compute.createApiKey({ name: "laptop" });
+    const listed = await api.compute.apiKeys();
+    expect(listed.find((k) => k.id === id)).toMatchObject({ name: "laptop", revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect(await refusal(api.compute.createApiKey({ name: "" }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { name: "Name the key." } });
+    const other = await callerAs(db, "customer2@hearth.test");
+    expect(await refusal(other.compute.revokeApiKey({ id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await api.compute.revokeApiKey({ id })).toEqual({ revoked: true });
+    expect((await api.compute.apiKeys()).find((k) => k.id === id)!.revokedAt).toBeInstanceOf(Date);
+  });
+});

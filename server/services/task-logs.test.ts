@@ -1,0 +1,92 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { addLog, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
+import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { readFreshLogs, readLogs } from "./task-logs";
+import { createTask } from "./tasks";
+
+const db = useTestDb();
+const now = new Date("2026-01-15T10:00:00Z");
+let lumen: string;
+let carmin: string;
+
+beforeEach(async () => {
+  await resetEngine(db);
+  lumen = await organizationIdByName(db, "Lumen Animation Studio");
+  carmin = await organizationIdByName(db, "Carmin Risk Analytics");
+});
+
+/** A task of two running instances, each with some output. */
+async function runningTask() {
+  await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 2), 1, now);
+  const task = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "logs", instanceRanges: "1-2", now });
+  const [one, two] = await startAll(db, task.id, now);
+  await addLog(db, one!, "stdout", 0, "one: a\n");
+  await addLog(db, two!, "stdout", 0, "two: a\n");
+  await addLog(db, one!, "stderr", 0, "one: warning\n");
+  await addLog(db, one!, "stdout", 1, "one: b\n");
+  return { task, one: one!, two: two! };
+}
+
+describe("readLogs", () => {
+  it("reads a stream in arrival order, follows from the last chunk, and filters by instance", async () => {
+    const { task, one } = await runningTask();
+    expect(await readLogs(db, { organizationId: carmin, taskId: task.id, stream: "stdout" })).toBeNull();
+
+    const all = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" });
+    expect(all!.chunks.map((c) => [c.instanceNumber, c.content])).toEqual([
+      [1, "one: a\n"],
+      [2, "two: a\n"],
+      [1, "one: b\n"],
+    ]);
+    expect(all!.lastLogId).toBe(all!.chunks[2]!.id);
+
+    // Following: nothing new, then only what arrived.
+    expect(await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", afterLogId: all!.lastLogId })).toEqual({
+      chunks: [],
+      lastLogId: all!.lastLogId,
+    });
+    await addLog(db, one, "stdout", 2, "one: c\n");
+    const next = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", afterLogId: all!.lastLogId });
+    expect(next!.chunks.map((c) => c.content)).toEqual(["one: c\n"]);
+
+    const stderr = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stderr" });
+    expect(stderr!.chunks.map((c) => c.content)).toEqual(["one: warning\n"]);
+    const two = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", instanceNumber: 2 });
+    expect(two!.chunks.map((c) => c.content)).toEqual(["two: a\n"]);
+    const limited = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", limit: 2 });
+    expect(limited!.chunks).toHaveLength(2);
+  });
+});
+
+describe("readFreshLogs", () => {
+  it("returns only what arrived since the previous fresh read of the same stream and scope", async () => {
+    const { task, one, two } = await runningTask();
+    expect(await readFreshLogs(db, { organizationId: carmin, taskId: task.id, stream: "stdout" })).toBeNull();
+
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" })).toEqual({ text: "one: a\ntwo: a\none: b\n" });
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" })).toEqual({ text: "" });
+    await addLog(db, two, "stdout", 1, "two: b\n");
+    await addLog(db, one, "stdout", 2, "one: c\n");
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" })).toEqual({ text: "two: b\none: c\n" });
+
+    // Each stream and each instance has its own cursor.
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stderr" })).toEqual({ text: "one: warning\n" });
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", instanceNumber: 2 })).toEqual({
+      text: "two: a\ntwo: b\n",
+    });
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", instanceNumber: 2 })).toEqual({ text: "" });
+    // The task-wide reads did not move an instance's cursor.
+    expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", instanceNumber: 1 })).toEqual({
+      text: "one: a\none: b\none: c\n",
+    });
+  });
+
+  it("gives two simultaneous fresh reads disjoint text", async () => {
+    const { task } = await runningTask();
+    const [a, b] = await Promise.all([
+      readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" }),
+      readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" }),
+    ]);
+    expect([a!.text, b!.text].sort()).toEqual(["", "one: a\ntwo: a\none: b\n"]);
+  });
+});

@@ -1,0 +1,328 @@
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { TaskState } from "@/server/domain/task-state";
+import { activeAttempts, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
+import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { assignWork, markAttemptRunning } from "./scheduler";
+import { getTask, instanceGrid, listInstances, listTasks, queueStanding } from "./task-queries";
+import { cancelInstances, cancelTask, createJob, createTask } from "./tasks";
+
+const db = useTestDb();
+const now = new Date("2026-01-15T10:00:00Z");
+const later = new Date("2026-01-15T10:05:00Z");
+let lumen: string;
+let carmin: string;
+
+beforeEach(async () => {
+  await resetEngine(db);
+  lumen = await organizationIdByName(db, "Lumen Animation Studio");
+  carmin = await organizationIdByName(db, "Carmin Risk Analytics");
+});
+
+type NewTask = Parameters<typeof createTask>[1];
+const submit = (organizationId: string, extra: Partial<NewTask> = {}) =>
+  createTask(db, { organizationId, profileName: "monte-carlo", name: "mc", instanceCount: 1, constants: { paths: "1000" }, now, ...extra });
+
+const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+
+describe("listTasks", () => {
+  it("pages the account's tasks newest first, with a true total", async () => {
+    for (let i = 0; i < 7; i++) await submit(lumen, { name: `t${i}`, now: minutes(i) });
+    await submit(carmin, { name: "theirs" });
+    const first = await listTasks(db, { organizationId: lumen, page: 1, pageSize: 3 });
+    expect(first.total).toBe(7);
+    expect(first.tasks.map((t) => t.name)).toEqual(["t6", "t5", "t4"]);
+    expect((await listTasks(db, { organizationId: lumen, page: 3, pageSize: 3 })).tasks.map((t) => t.name)).toEqual(["t0"]);
+    expect(await listTasks(db, { organizationId: lumen, page: 9, pageSize: 3 })).toEqual({ total: 7, tasks: [] });
+    expect((await listTasks(db, { organizationId: carmin, page: 1, pageSize: 50 })).tasks.map((t) => t.name)).toEqual(["theirs"]);
+  });
+
+  it("filters by tag, profile, creation time, job and search", async () => {
+    const job = await createJob(db, { organizationId: lumen, name: "j" });
+    const a = await submit(lumen, { name: "Frames 100%", shortname: "frames-a", tags: ["film", "draft"], now: minutes(0) });
+    const b = await createTask(db, {
+      organizationId: lumen,
+      profileName: "render",
+      name: "Teaser",
+      instanceRanges: "1-3",
+      tags: ["film"],
+      jobId: job.id,
+      now: minutes(10),
+    });
+    const c = await submit(lumen, { name: "pricing", now: minutes(20) });
+    const names = async (filter: Parameters<typeof listTasks>[1]["filter"]) =>
+      (await listTasks(db, { organizationId: lumen, filter, page: 1, pageSize: 50 })).tasks.map((t) => t.id);
+
+    expect(await names({ tag: "film" })).toEqual([b.id, a.id]);
+    expect(await names({ tag: "draft" })).toEqual([a.id]);
+    expect(await names({ profile: "render" })).toEqual([b.id]);
+    expect(await names({ createdFrom: minutes(10) })).toEqual([c.id, b.id]);
+    expect(await names({ createdFrom: minutes(5), createdTo: minutes(20) })).toEqual([b.id]);
+    expect(await names({ jobId: job.id })).toEqual([b.id]);
+    expect(await names({ search: "teas" })).toEqual([b.id]);
+    expect(await names({ search: "FRAMES-A" })).toEqual([a.id]);
+    expect(await names({ search: c.id.slice(0, 8) })).toEqual([c.id]);
+    // Typed text is literal: "%" finds the task named with a per cent sign only.
+    expect(await names({ search: "100%" })).toEqual([a.id]);
+    expect(await names({ search: "%" })).toEqual([a.id]);
+    expect(await names({ search: "_" })).toEqual([]);
+    expect(await names({ jobId: "not-a-uuid" })).toEqual([]);
+  });
+
+  it("finds each task under the state it shows, whatever the state", async () => {
+    const balard = await radiatorsOf(db, "Résidence Balard", 9);
+    await wantHeat(db, balard.slice(0, 7), 1, now);
+    const success = await submit(lumen, { name: "success" });
+    const failure = await submit(lumen, { name: "failure", maxRetriesPerInstance: 0 });
+    const pendingCancel = await submit(lumen, { name: "pendingCancel" });
+    const fullyExecuting = await submit(lumen, { name: "fullyExecuting" });
+    await submit(lumen, { name: "fullyDispatched" });
+    const partiallyExecuting = await submit(lumen, { name: "partiallyExecuting", instanceCount: 2, maxRetriesPerInstance: 1 });
+    await assignWork(db, { now });
+    for (const task of [success, failure, pendingCancel, fullyExecuting, partiallyExecuting]) {
+      for (const a of await activeAttempts(db, task.id)) await markAttemptRunning(db, { attemptId: a.attemptId, startedAt: now });
+    }
+    await finish(db, success.id, [0], "succeeded", later);
+    await finish(db, failure.id, [0], "failed", later);
+    await finish(db, partiallyExecuting.id, [1], "failed", later); // back in the queue
+    await cancelTask(db, { organizationId: lumen, taskId: pendingCancel.id, now: later });
+
+    // Only one more core: the older of the two new tasks gets it.
+    await wantHeat(db, balard.slice(0, 7), 0, later);
+    // Queued before the failed instance's retry (queued at `later`), so served first.
+    await submit(lumen, { name: "partiallyDispatched", instanceCount: 2, now });
+    await submit(lumen, { name: "submitted", now: minutes(6) });
+    await wantHeat(db, balard.slice(7, 8), 1, later);
+    await assignWork(db, { now: later });
+    const cancelled = await submit(lumen, { name: "cancelled" });
+    await cancelTask(db, { organizationId: lumen, taskId: cancelled.id, now: later });
+    const cancelledByInstances = await submit(lumen, { name: "cancelledByInstances", instanceCount: 2 });
+    await cancelInstances(db, { organizationId: lumen, taskId: cancelledByInstances.id, instanceNumbers: [0, 1], now: later });
+
+    const all = (await listTasks(db, { organizationId: lumen, page: 1, pageSize: 100 })).tasks;
+    const expected: Record<string, TaskState> = {
+      success: "Success",
+      failure: "Failure",
+      pendingCancel: "PendingCancel",
+      fullyExecuting: "FullyExecuting",
+      fullyDispatched: "FullyDispatched",
+      partiallyExecuting: "PartiallyExecuting",
+      partiallyDispatched: "PartiallyDispatched",
+      submitted: "Submitted",
+      cancelled: "Cancelled",
+      cancelledByInstances: "Cancelled",
+    };
+    expect(Object.fromEntries(all.map((t) => [t.name, t.state]))).toEqual(expected);
+    for (const state of new Set(Object.values(expected))) {
+      const filtered = await listTasks(db, { organizationId: lumen, filter: { state }, page: 1, pageSize: 100 });
+      expect(filtered.tasks.map((t) => t.name).sort(), state).toEqual(all.filter((t) => t.state === state).map((t) => t.name).sort());
+      expect(filtered.total).toBe(filtered.tasks.length);
+    }
+  });
+
+  it("summarises progress, counts and metering", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 2), 1, now);
+    const task = await submit(lumen, { instanceCount: 4 });
+    const running = await startAll(db, task.id, now);
+    await db.execute(sql`update instances set progress_pct = 50 where id = ${running[1]!.instanceId}`);
+    await db.execute(sql`update instance_attempts set core_seconds = 90, energy_wh = 3 where id = ${running[1]!.attemptId}`);
+    await finish(db, task.id, [0], "succeeded", later);
+    await db.execute(sql`update instance_attempts set core_seconds = 300, energy_wh = 11 where id = ${running[0]!.attemptId}`);
+    const [summary] = (await listTasks(db, { organizationId: lumen, page: 1, pageSize: 10 })).tasks;
+    expect(summary).toMatchObject({
+      state: "PartiallyExecuting",
+      counts: { succeeded: 1, running: 1, queued: 2, waiting: 0, dispatched: 0, failed: 0, cancelled: 0 },
+      instanceCount: 4,
+      progressPct: 37.5, // (1 ended + 0.5) / 4
+      coreSeconds: 390,
+      energyWh: 14,
+      cancelRequested: false,
+      endedAt: null,
+    });
+  });
+});
+
+describe("one task", () => {
+  it("details a task of the account, and nothing of another's", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 5), 1, now);
+    const first = await submit(lumen, { name: "first" });
+    const task = await submit(lumen, {
+      name: "detail",
+      instanceRanges: "1-5",
+      instanceCount: undefined,
+      tags: ["x"],
+      minCores: 2,
+      maxWallTimeS: 600,
+      maxRetriesPerInstance: 0,
+      constants: { paths: "2000" },
+    });
+    await startAll(db, first.id, now);
+    await finish(db, first.id, [0], "succeeded", now);
+    await startAll(db, task.id, now);
+    await finish(db, task.id, [1, 2, 4], "succeeded", minutes(2));
+    await finish(db, task.id, [3], "failed", minutes(3));
+
+    expect(await getTask(db, { organizationId: carmin, taskId: task.id })).toBeNull();
+    expect(await getTask(db, { organizationId: lumen, taskId: "nope" })).toBeNull();
+    const detail = await getTask(db, { organizationId: lumen, taskId: task.id, now: minutes(10) });
+    expect(detail).toMatchObject({
+      name: "detail",
+      state: "FullyExecuting",
+      instanceRanges: "1-5",
+      instanceCount: 5,
+      tags: ["x"],
+      constants: { paths: "2000" },
+      minCores: 2,
+      maxWallTimeS: 600,
+      maxRetriesPerInstance: 0,
+      dependsOn: [],
+      succeededRange: "1-2,4",
+      failedRange: "3",
+      // 3 × 2 min + 3 min, and instance 5 running for 10 min
+      executionTimeS: 3 * 120 + 180 + 600,
+      wallTimeS: 600,
+    });
+
+    const dependent = await submit(lumen, { name: "after", dependsOnTaskIds: [task.id] });
+    expect((await getTask(db, { organizationId: lumen, taskId: dependent.id }))!.dependsOn).toEqual([task.id]);
+  });
+
+  it("pages instances with their latest run, and gives the grid in one piece", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 1), 1, now);
+    const task = await submit(lumen, { instanceRanges: "10-14", instanceCount: undefined, maxRetriesPerInstance: 1 });
+    const [attempt] = await startAll(db, task.id, now);
+    await db.execute(sql`update instance_attempts set core_seconds = 60, energy_wh = 2 where id = ${attempt!.attemptId}`);
+    await finish(db, task.id, [10], "failed", minutes(1)); // queued again for a second attempt
+
+    expect(await listInstances(db, { organizationId: carmin, taskId: task.id, page: 1, pageSize: 10 })).toBeNull();
+    const page = await listInstances(db, { organizationId: lumen, taskId: task.id, page: 1, pageSize: 2, now: minutes(5) });
+    expect(page!.total).toBe(5);
+    expect(page!.instances).toEqual([
+      {
+        instanceNumber: 10,
+        state: "queued",
+        attemptCount: 1,
+        maxAttempts: 2,
+        progressPct: null,
+        exitCode: 1,
+        startedAt: null,
+        endedAt: null,
+        wallTimeS: null,
+        coreSeconds: 60,
+        energyWh: 2,
+      },
+      expect.objectContaining({ instanceNumber: 11, state: "queued", attemptCount: 0 }),
+    ]);
+    // A retry joins the back of the queue.
+    const [next] = await startAll(db, task.id, minutes(2));
+    expect(next!.instanceNumber).toBe(11);
+    const running = await listInstances(db, { organizationId: lumen, taskId: task.id, page: 1, pageSize: 10, state: "running", now: minutes(5) });
+    expect(running).toMatchObject({ total: 1, instances: [{ instanceNumber: 11, attemptCount: 1, startedAt: minutes(2), wallTimeS: 180 }] });
+
+    expect(await instanceGrid(db, { organizationId: carmin, taskId: task.id })).toBeNull();
+    expect(await instanceGrid(db, { organizationId: lumen, taskId: task.id })).toEqual({
+      numbers: [10, 11, 12, 13, 14],
+      states: ["queued", "running", "queued", "queued", "queued"],
+    });
+  });
+});
+
+describe("queueStanding", () => {
+  it("says why a task waits and how much is ahead of it", async () => {
+    const balard = await radiatorsOf(db, "Résidence Balard", 4);
+    // Online, but no room wants heat.
+    await wantHeat(db, balard, 0, now);
+    const flex = await submit(lumen, { name: "flex", instanceCount: 3 });
+    expect(await queueStanding(db, { organizationId: carmin, taskId: flex.id, now })).toBeNull();
+    expect(await queueStanding(db, { organizationId: lumen, taskId: flex.id, now })).toEqual({
+      waitingInstances: 3,
+      position: 0,
+      etaSeconds: null,
+      reason: "No radiator wants heat right now",
+    });
+
+    await wantHeat(db, balard, 2, now);
+    const onDemand = await submit(carmin, { name: "od", instanceCount: 5, schedulingType: "OnDemand" });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: flex.id, now })).toMatchObject({
+      position: 5,
+      reason: "OnDemand work is ahead",
+      // (5 ahead + 3 own) × 120 core-seconds over 8 wanted cores
+      etaSeconds: 120,
+    });
+    expect(await queueStanding(db, { organizationId: carmin, taskId: onDemand.id, now })).toMatchObject({ position: 0, reason: null });
+
+    await cancelTask(db, { organizationId: carmin, taskId: onDemand.id, now });
+    const mine = await submit(lumen, { name: "second", instanceCount: 2, now: minutes(1) });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: mine.id, now })).toMatchObject({
+      position: 3,
+      reason: "Your earlier tasks are ahead",
+    });
+    // Fair share: another customer's Flex work takes turns with ours.
+    await submit(carmin, { name: "theirs", instanceCount: 10, now: minutes(2) });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: flex.id, now })).toMatchObject({
+      position: 1,
+      reason: "Other customers' work shares the heat (fair share)",
+    });
+  });
+
+  it("names missing container runtimes and dependencies, and has nothing to say of a finished task", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 2), 4, now);
+    const docker = await createTask(db, {
+      organizationId: lumen,
+      profileName: "docker-batch",
+      name: "docker",
+      instanceCount: 2,
+      constants: { image: "alpine", command: "true" },
+      now,
+    });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: docker.id, now })).toMatchObject({
+      reason: "No node offers a container runtime (docker-batch)",
+    });
+    const dependent = await submit(lumen, { name: "after", dependsOnTaskIds: [docker.id] });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: dependent.id, now })).toEqual({
+      waitingInstances: 1,
+      position: null,
+      etaSeconds: null,
+      reason: "Waits for the tasks it depends on",
+    });
+    await cancelTask(db, { organizationId: lumen, taskId: dependent.id, now });
+    expect(await queueStanding(db, { organizationId: lumen, taskId: dependent.id, now })).toEqual({
+      waitingInstances: 0,
+      position: null,
+      etaSeconds: null,
+      reason: null,
+    });
+  });
+});
+
+describe("at scale", () => {
+  it("lists tasks quickly with 100,000 instances in the account", async () => {
+    const big = await submit(lumen, { name: "big", instanceCount: 100_000 });
+    for (let i = 0; i < 30; i++) await submit(lumen, { name: `small-${i}`, instanceCount: 10, now: minutes(i + 1) });
+    await db.execute(sql`analyze instances`);
+    await db.execute(sql`analyze tasks`);
+
+    const time = async <T>(work: () => Promise<T>) => {
+      const started = performance.now();
+      const result = await work();
+      return { result, ms: performance.now() - started };
+    };
+    await listTasks(db, { organizationId: lumen, page: 1, pageSize: 25 }); // warm up
+    const firstPage = await time(() => listTasks(db, { organizationId: lumen, page: 1, pageSize: 25 }));
+    const lastPage = await time(() => listTasks(db, { organizationId: lumen, page: 2, pageSize: 25 }));
+    const byState = await time(() => listTasks(db, { organizationId: lumen, filter: { state: "Submitted" }, page: 1, pageSize: 25 }));
+    expect(firstPage.result.total).toBe(31);
+    expect(lastPage.result.tasks.at(-1)).toMatchObject({ id: big.id, counts: { queued: 100_000 }, progressPct: 0 });
+    expect(byState.result.total).toBe(31);
+    // Generous bounds for a shared test machine; typical figures are a few tens of milliseconds.
+    expect(firstPage.ms).toBeLessThan(500);
+    expect(lastPage.ms).toBeLessThan(1500);
+    expect(byState.ms).toBeLessThan(1500);
+
+    const grid = await time(() => instanceGrid(db, { organizationId: lumen, taskId: big.id }));
+    expect(grid.result!.numbers).toHaveLength(100_000);
+    const standing = await time(() => queueStanding(db, { organizationId: lumen, taskId: big.id, now }));
+    expect(standing.result!.waitingInstances).toBe(100_000);
+    expect(grid.ms + standing.ms).toBeLessThan(3000);
+  });
+});

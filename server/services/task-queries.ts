@@ -1,0 +1,514 @@
+import { sql, type SQL } from "drizzle-orm";
+import { PRIORITY_CLASS } from "@/server/db/schema";
+import { pgArray } from "@/server/db/sql-params";
+import { formatInstanceRanges } from "@/server/domain/instance-ranges";
+import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
+import { SILENT_AFTER_S, type Tx } from "./scheduler";
+import { isUuid } from "./tasks";
+
+/**
+ * What customers see of their tasks: the queue view, a task's detail, its instances and where it
+ * stands in the queue. Every query is bounded by the caller's organization; no radiator, gateway
+ * or home is ever named (PRODUCT.md C12).
+ */
+
+export type InstanceState = keyof InstanceStateCounts;
+
+export type TaskFilter = {
+  state?: TaskState;
+  tag?: string;
+  profile?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Name or shortname (contains, case-insensitive), or the start of the id. */
+  search?: string;
+  jobId?: string;
+};
+
+export type TaskSummary = {
+  id: string;
+  shortname: string | null;
+  name: string;
+  profileName: string;
+  state: TaskState;
+  schedulingType: "Reserved" | "OnDemand" | "Flex";
+  donated: boolean;
+  tags: string[];
+  instanceCount: number;
+  counts: InstanceStateCounts;
+  /** 0..100: ended instances, plus the reported progress of those on radiators. */
+  progressPct: number;
+  createdAt: Date;
+  endedAt: Date | null;
+  jobId: string | null;
+  /** Billable attempts only: what the customer pays for (attempts lost to a silent radiator are not). */
+  coreSeconds: number;
+  energyWh: number;
+  cancelRequested: boolean;
+};
+
+export type TaskDetail = TaskSummary & {
+  constants: Record<string, string>;
+  instanceRanges: string;
+  minCores: number;
+  minRamGb: number;
+  maxWallTimeS: number | null;
+  maxRetriesPerInstance: number;
+  dependsOn: string[];
+  succeededRange: string;
+  failedRange: string;
+  /** Sum of the wall times of all its attempts that started. */
+  executionTimeS: number;
+  /** From its first start to its end, or to now. */
+  wallTimeS: number;
+};
+
+export type InstanceView = {
+  instanceNumber: number;
+  state: InstanceState;
+  attemptCount: number;
+  maxAttempts: number;
+  progressPct: number | null;
+  exitCode: number | null;
+  /** Of its latest attempt; null while it waits for one. */
+  startedAt: Date | null;
+  endedAt: Date | null;
+  wallTimeS: number | null;
+  coreSeconds: number;
+  energyWh: number;
+};
+
+export type QueueStanding = {
+  waitingInstances: number;
+  /** Instances of other work that the dispatcher serves before this task's next one. */
+  position: number | null;
+  /** Until this task's waiting instances have run, at today's heat demand. */
+  etaSeconds: number | null;
+  reason: string | null;
+};
+
+const MAX_PAGE_SIZE = 100;
+
+function pageOf(page: number, pageSize: number) {
+  const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));
+  return { limit, offset: (Math.max(1, Math.floor(page)) - 1) * limit };
+}
+
+const seconds = (fromIso: string, to: Date) => Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 1000));
+
+// ---------------------------------------------------------------------------------------------
+// The queue view
+
+function filterCondition(organizationId: string, filter: TaskFilter): SQL {
+  const parts: SQL[] = [sql`t.organization_id = ${organizationId}`];
+  if (filter.tag) parts.push(sql`${filter.tag} = any(t.tags)`);
+  if (filter.profile) parts.push(sql`p.name = ${filter.profile}`);
+  if (filter.createdFrom) parts.push(sql`t.created_at >= ${filter.createdFrom.toISOString()}`);
+  if (filter.createdTo) parts.push(sql`t.created_at < ${filter.createdTo.toISOString()}`);
+  if (filter.jobId) parts.push(isUuid(filter.jobId) ? sql`t.job_id = ${filter.jobId}` : sql`false`);
+  const search = filter.search?.trim();
+  if (search) {
+    // Literal text: % and _ typed by a person are not wildcards.
+    const literal = search.replace(/[\\%_]/g, (c) => `\\${c}`);
+    parts.push(sql`(t.name ilike ${`%${literal}%`} or t.shortname ilike ${`%${literal}%`} or t.id::text like ${`${literal.toLowerCase()}%`})`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
+type TaskRow = {
+  id: string;
+  shortname: string | null;
+  name: string;
+  profile_name: string;
+  scheduling_type: TaskSummary["schedulingType"];
+  donated: boolean;
+  tags: string[];
+  instance_count: number;
+  created_at: string;
+  ended_at: string | null;
+  job_id: string | null;
+  cancel_requested: boolean;
+};
+
+const taskColumns = sql`t.id, t.shortname, t.name, p.name as profile_name, t.scheduling_type, t.donated, t.tags, t.instance_count,
+  t.created_at, t.ended_at, t.job_id, t.cancel_requested_at is not null as cancel_requested`;
+
+const emptyCounts = (): InstanceStateCounts => ({ waiting: 0, queued: 0, dispatched: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+
+type InstanceTally = { counts: InstanceStateCounts; progressPctSum: number };
+
+/** Instance counts per state of the given tasks (and the progress reported by those on radiators), in one grouped query. */
+async function tallyInstances(db: Tx, taskIds: string[]): Promise<Map<string, InstanceTally>> {
+  const tallies = new Map<string, InstanceTally>();
+  if (taskIds.length === 0) return tallies;
+  const rows = await db.execute<{ task_id: string; state: InstanceState; n: number; progress: number }>(sql`
+    select task_id, state, count(*)::int as n, coalesce(sum(progress_pct), 0)::float8 as progress
+    from instances where task_id = any(${pgArray(taskIds)}::uuid[])
+    group by task_id, state`);
+  for (const row of rows) {
+    const tally = tallies.get(row.task_id) ?? { counts: emptyCounts(), progressPctSum: 0 };
+    tally.counts[row.state] = row.n;
+    if (row.state === "dispatched" || row.state === "running") tally.progressPctSum += row.progress;
+    tallies.set(row.task_id, tally);
+  }
+  return tallies;
+}
+
+/** Billable core-seconds and energy per task. */
+async function meterTasks(db: Tx, taskIds: string[]) {
+  const rows = await db.execute<{ task_id: string; core_seconds: string; energy_wh: string }>(sql`
+    select i.task_id, sum(a.core_seconds)::bigint as core_seconds, sum(a.energy_wh)::bigint as energy_wh
+    from instances i join instance_attempts a on a.instance_id = i.id
+    where i.task_id = any(${pgArray(taskIds)}::uuid[]) and a.billable
+    group by i.task_id`);
+  return new Map(rows.map((r) => [r.task_id, { coreSeconds: Number(r.core_seconds), energyWh: Number(r.energy_wh) }]));
+}
+
+/**
+ * Summaries of the given tasks: instance counts and metering of these tasks only, so the cost
+ * follows the page and not the account. `tallies` when the caller has counted already.
+ */
+async function summarize(db: Tx, rows: TaskRow[], tallies?: Map<string, InstanceTally>): Promise<TaskSummary[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [counted, meters] = await Promise.all([tallies ?? tallyInstances(db, ids), meterTasks(db, ids)]);
+  return rows.map((row) => {
+    const { counts: c, progressPctSum } = counted.get(row.id) ?? { counts: emptyCounts(), progressPctSum: 0 };
+    const ended = c.succeeded + c.failed + c.cancelled;
+    const total = ended + c.waiting + c.queued + c.dispatched + c.running;
+    const done = total === 0 ? 0 : (ended + progressPctSum / 100) / total;
+    return {
+      id: row.id,
+      shortname: row.shortname,
+      name: row.name,
+      profileName: row.profile_name,
+      state: deriveTaskState(c, row.cancel_requested),
+      schedulingType: row.scheduling_type,
+      donated: row.donated,
+      tags: row.tags,
+      instanceCount: row.instance_count,
+      counts: c,
+      progressPct: Math.min(100, Math.round(done * 1000) / 10),
+      createdAt: new Date(row.created_at),
+      endedAt: row.ended_at ? new Date(row.ended_at) : null,
+      jobId: row.job_id,
+      coreSeconds: meters.get(row.id)?.coreSeconds ?? 0,
+      energyWh: meters.get(row.id)?.energyWh ?? 0,
+      cancelRequested: row.cancel_requested,
+    };
+  });
+}
+
+const FINAL_STATES: ReadonlySet<TaskState> = new Set(["Success", "Failure", "Cancelled"]);
+
+/**
+ * Tasks in `state`, newest first. A state is derived from instance counts, never stored, so the
+ * candidates are counted and deriveTaskState decides. Candidates are narrowed first by what the
+ * engine keeps true: a task has ended (ended_at set) exactly when none of its instances is active,
+ * so final states are looked for among ended tasks only, the others among unfinished ones.
+ */
+async function tasksInState(db: Tx, where: SQL, state: TaskState) {
+  const candidates = await db.execute<{ id: string; cancel_requested: boolean }>(sql`
+    select t.id, t.cancel_requested_at is not null as cancel_requested from tasks t join profiles p on p.id = t.profile_id
+    where ${where} and ${FINAL_STATES.has(state) ? sql`t.ended_at is not null` : sql`t.ended_at is null`}
+    order by t.created_at desc, t.id desc`);
+  const tallies = await tallyInstances(db, candidates.map((c) => c.id));
+  const ids = candidates
+    .filter((c) => deriveTaskState(tallies.get(c.id)?.counts ?? emptyCounts(), c.cancel_requested) === state)
+    .map((c) => c.id);
+  return { ids, tallies };
+}
+
+/** A page of the organization's tasks, newest first, with the total matching `filter`. */
+export async function listTasks(
+  db: Tx,
+  opts: { organizationId: string; filter?: TaskFilter; page: number; pageSize: number },
+): Promise<{ total: number; tasks: TaskSummary[] }> {
+  const where = filterCondition(opts.organizationId, opts.filter ?? {});
+  const { limit, offset } = pageOf(opts.page, opts.pageSize);
+  const state = opts.filter?.state;
+  if (state) {
+    const { ids, tallies } = await tasksInState(db, where, state);
+    const pageIds = ids.slice(offset, offset + limit);
+    if (pageIds.length === 0) return { total: ids.length, tasks: [] };
+    const rows = await db.execute<TaskRow>(sql`
+      select ${taskColumns} from tasks t join profiles p on p.id = t.profile_id
+      where t.id = any(${pgArray(pageIds)}::uuid[])
+      order by t.created_at desc, t.id desc`);
+    return { total: ids.length, tasks: await summarize(db, rows, tallies) };
+  }
+  const [rows, [count]] = await Promise.all([
+    db.execute<TaskRow>(sql`
+      select ${taskColumns} from tasks t join profiles p on p.id = t.profile_id
+      where ${where}
+      order by t.created_at desc, t.id desc
+      limit ${limit} offset ${offset}`),
+    db.execute<{ total: number }>(sql`
+      select count(*)::int as total from tasks t join profiles p on p.id = t.profile_id where ${where}`),
+  ]);
+  return { total: count!.total, tasks: await summarize(db, rows) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One task
+
+export async function taskExists(db: Tx, opts: { organizationId: string; taskId: string }): Promise<boolean> {
+  if (!isUuid(opts.taskId)) return false;
+  const [task] = await db.execute<{ id: string }>(sql`
+    select id from tasks where id = ${opts.taskId} and organization_id = ${opts.organizationId}`);
+  return Boolean(task);
+}
+
+export async function getTask(db: Tx, opts: { organizationId: string; taskId: string; now?: Date }): Promise<TaskDetail | null> {
+  if (!isUuid(opts.taskId)) return null;
+  const now = opts.now ?? new Date();
+  const [row] = await db.execute<
+    TaskRow & {
+      constants: Record<string, string>;
+      instance_ranges: string;
+      min_cores: number;
+      min_ram_gb: number;
+      max_wall_time_s: number | null;
+      max_attempts_per_instance: number;
+      depends_on: string[];
+    }
+  >(sql`
+    select ${taskColumns}, t.constants, t.instance_ranges, t.min_cores, t.min_ram_gb, t.max_wall_time_s, t.max_attempts_per_instance,
+      array(select d.depends_on_task_id::text from task_dependencies d where d.task_id = t.id order by 1) as depends_on
+    from tasks t join profiles p on p.id = t.profile_id
+    where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}`);
+  if (!row) return null;
+  const [[summary], [ranges], [times]] = await Promise.all([
+    summarize(db, [row]),
+    db.execute<{ succeeded: number[] | null; failed: number[] | null }>(sql`
+      select array_agg(instance_number order by instance_number) filter (where state = 'succeeded') as succeeded,
+        array_agg(instance_number order by instance_number) filter (where state = 'failed') as failed
+      from instances where task_id = ${opts.taskId}`),
+    db.execute<{ execution_s: number; first_start: string | null }>(sql`
+      select coalesce(sum(extract(epoch from coalesce(a.ended_at, ${now.toISOString()}::timestamptz) - a.started_at)), 0)::float8 as execution_s,
+        min(a.started_at) as first_start
+      from instances i join instance_attempts a on a.instance_id = i.id
+      where i.task_id = ${opts.taskId} and a.started_at is not null`),
+  ]);
+  return {
+    ...summary!,
+    constants: row.constants,
+    instanceRanges: row.instance_ranges,
+    minCores: row.min_cores,
+    minRamGb: row.min_ram_gb,
+    maxWallTimeS: row.max_wall_time_s,
+    maxRetriesPerInstance: row.max_attempts_per_instance - 1,
+    dependsOn: row.depends_on,
+    succeededRange: formatInstanceRanges((ranges!.succeeded ?? []).map(Number)),
+    failedRange: formatInstanceRanges((ranges!.failed ?? []).map(Number)),
+    executionTimeS: Math.round(times!.execution_s),
+    wallTimeS: times!.first_start ? seconds(times!.first_start, summary!.endedAt ?? now) : 0,
+  };
+}
+
+/** A page of a task's instances by number, or null for no such task. */
+export async function listInstances(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; page: number; pageSize: number; state?: InstanceState; now?: Date },
+): Promise<{ total: number; instances: InstanceView[] } | null> {
+  if (!isUuid(opts.taskId)) return null;
+  const now = opts.now ?? new Date();
+  const { limit, offset } = pageOf(opts.page, opts.pageSize);
+  if (!(await taskExists(db, opts))) return null;
+  const stateFilter = opts.state ? sql`and i.state = ${opts.state}` : sql``;
+  const [rows, [count]] = await Promise.all([
+    db.execute<{
+      instance_number: number;
+      state: InstanceState;
+      attempt_count: number;
+      max_attempts: number;
+      progress_pct: number | null;
+      exit_code: number | null;
+      ended_at: string | null;
+      started_at: string | null;
+      attempt_ended_at: string | null;
+      core_seconds: string;
+      energy_wh: string;
+    }>(sql`
+      select i.instance_number, i.state, i.attempt_count, i.max_attempts, i.progress_pct, i.exit_code, i.ended_at,
+        last.started_at, last.ended_at as attempt_ended_at,
+        coalesce(m.core_seconds, 0) as core_seconds, coalesce(m.energy_wh, 0) as energy_wh
+      from instances i
+      left join lateral (select a.started_at, a.ended_at from instance_attempts a where a.instance_id = i.id
+        order by a.attempt_number desc limit 1) last on true
+      left join lateral (select sum(a.core_seconds) filter (where a.billable)::bigint as core_seconds,
+        sum(a.energy_wh) filter (where a.billable)::bigint as energy_wh
+        from instance_attempts a where a.instance_id = i.id) m on true
+      where i.task_id = ${opts.taskId} ${stateFilter}
+      order by i.instance_number
+      limit ${limit} offset ${offset}`),
+    db.execute<{ total: number }>(sql`select count(*)::int as total from instances i where i.task_id = ${opts.taskId} ${stateFilter}`),
+  ]);
+  return {
+    total: count!.total,
+    instances: rows.map((r) => {
+      // A retry waiting in the queue shows no run: its last attempt's times belong to the past.
+      const started = r.state === "waiting" || r.state === "queued" ? null : r.started_at;
+      return {
+        instanceNumber: r.instance_number,
+        state: r.state,
+        attemptCount: r.attempt_count,
+        maxAttempts: r.max_attempts,
+        progressPct: r.progress_pct,
+        exitCode: r.exit_code,
+        startedAt: started ? new Date(started) : null,
+        endedAt: r.ended_at ? new Date(r.ended_at) : null,
+        wallTimeS: started ? seconds(started, r.attempt_ended_at ? new Date(r.attempt_ended_at) : now) : null,
+        coreSeconds: Number(r.core_seconds),
+        energyWh: Number(r.energy_wh),
+      };
+    }),
+  };
+}
+
+/** Every instance's state, as parallel arrays ordered by number: compact enough for 100,000 cells. */
+export async function instanceGrid(
+  db: Tx,
+  opts: { organizationId: string; taskId: string },
+): Promise<{ numbers: number[]; states: InstanceState[] } | null> {
+  if (!isUuid(opts.taskId)) return null;
+  const [row] = await db.execute<{ numbers: number[] | null; states: InstanceState[] | null }>(sql`
+    select array_agg(i.instance_number order by i.instance_number) as numbers,
+      array_agg(i.state::text order by i.instance_number) as states
+    from tasks t left join instances i on i.task_id = t.id
+    where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}
+    group by t.id`);
+  if (!row) return null;
+  return { numbers: (row.numbers ?? []).map(Number), states: row.states ?? [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a task stands in the queue
+
+const CLASS_NAMES = Object.fromEntries(Object.entries(PRIORITY_CLASS).map(([name, n]) => [n, name])) as Record<number, string>;
+
+/**
+ * How much work is ahead of the task's next queued instance, in the dispatcher's order: every
+ * instance of a higher priority class; within its class, its own organization's older instances
+ * (first in, first out) and, from each other customer, about as many as fair share serves them
+ * before it (the dispatcher alternates between customers); and why it waits, from current heat
+ * demand and what the online radiators offer. Null for no such task.
+ */
+export async function queueStanding(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; now: Date },
+): Promise<QueueStanding | null> {
+  if (!isUuid(opts.taskId)) return null;
+  const [task] = await db.execute<{
+    profile_name: string;
+    expected_core_seconds: number;
+    cores_per_instance: number;
+    min_cores: number;
+    min_ram_gb: number;
+    requires_container_runtime: boolean;
+    waiting: number;
+    queued: number;
+    head_class: number | null;
+    head_queued_at: string | null;
+    head_id: string | null;
+  }>(sql`
+    select p.name as profile_name, p.expected_core_seconds_per_instance as expected_core_seconds, t.cores_per_instance,
+      t.min_cores, t.min_ram_gb, t.requires_container_runtime,
+      (select count(*) from instances i where i.task_id = t.id and i.state = 'waiting')::int as waiting,
+      (select count(*) from instances i where i.task_id = t.id and i.state = 'queued')::int as queued,
+      h.priority_class as head_class, h.queued_at as head_queued_at, h.id as head_id
+    from tasks t join profiles p on p.id = t.profile_id
+    left join lateral (select i.priority_class, i.queued_at, i.id from instances i where i.task_id = t.id and i.state = 'queued'
+      order by i.queued_at, i.id limit 1) h on true
+    where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}`);
+  if (!task) return null;
+  const waitingInstances = task.waiting + task.queued;
+  if (waitingInstances === 0) return { waitingInstances: 0, position: null, etaSeconds: null, reason: null };
+
+  const onlineSince = new Date(opts.now.getTime() - SILENT_AFTER_S * 1000).toISOString();
+  const [fleet] = await db.execute<{ online: number; with_runtime: number; fitting: number; wanted_cores: number; free_cores: number }>(sql`
+    with online as (
+      select rs.cores_wanted, rs.cores_assigned, rs.container_runtime, rs.current_organization_id,
+        h.cores >= ${task.min_cores} and h.ram_gb >= ${task.min_ram_gb}
+          and (rs.container_runtime or not ${task.requires_container_runtime}) as fits
+      from radiator_states rs join radiators r on r.id = rs.radiator_id join hardware_models h on h.id = r.hardware_model_id
+      where rs.last_reading_at >= ${onlineSince}
+    )
+    select count(*)::int as online, (count(*) filter (where container_runtime))::int as with_runtime,
+      (count(*) filter (where fits))::int as fitting,
+      coalesce(sum(cores_wanted) filter (where fits), 0)::int as wanted_cores,
+      coalesce(sum(cores_wanted - cores_assigned) filter (where fits and cores_wanted - cores_assigned >= ${task.cores_per_instance}
+        and (current_organization_id is null or current_organization_id = ${opts.organizationId})), 0)::int as free_cores
+    from online`);
+  const heat = fleet!;
+  if (task.head_class === null) {
+    return { waitingInstances, position: null, etaSeconds: null, reason: waitReason(task, heat, null) };
+  }
+  // Queued work of the classes served first or alike, per task, with how much of it is older than our head.
+  const groups = await db.execute<AheadGroup>(sql`
+    select g.priority_class, g.organization_id, sum(g.n)::int as n, sum(g.n_before)::int as n_before,
+      (sum(g.n * p.expected_core_seconds_per_instance) / sum(g.n))::float8 as expected_core_seconds
+    from (
+      select i.task_id, i.priority_class, i.organization_id, count(*) as n,
+        count(*) filter (where (i.queued_at, i.id) < (${task.head_queued_at}::timestamptz, ${task.head_id}::bigint)) as n_before
+      from instances i
+      where i.state = 'queued' and i.priority_class <= ${task.head_class} and i.task_id <> ${opts.taskId}
+      group by i.task_id, i.priority_class, i.organization_id
+    ) g join tasks t on t.id = g.task_id join profiles p on p.id = t.profile_id
+    group by g.priority_class, g.organization_id`);
+  const ahead = standingAhead(groups, task.head_class, opts.organizationId);
+  const ownCoreSeconds = waitingInstances * task.expected_core_seconds;
+  return {
+    waitingInstances,
+    position: ahead.instances,
+    // The cores that rooms want now run the work ahead, then this task's.
+    etaSeconds: heat.wanted_cores > 0 ? Math.round((ahead.coreSeconds + ownCoreSeconds) / heat.wanted_cores) : null,
+    reason: waitReason(task, heat, ahead),
+  };
+}
+
+type AheadGroup = { priority_class: number; organization_id: string; n: number; n_before: number; expected_core_seconds: number };
+
+/** Instances and core-seconds served before the task's head, from the queue grouped by class and customer. */
+function standingAhead(groups: AheadGroup[], headClass: number, organizationId: string) {
+  const own = groups.find((g) => g.priority_class === headClass && g.organization_id === organizationId);
+  const ownEarlier = own?.n_before ?? 0;
+  const higherClass = new Map<number, number>();
+  let instances = ownEarlier;
+  let coreSeconds = ownEarlier * (own?.expected_core_seconds ?? 0);
+  let otherCustomers = 0;
+  for (const g of groups) {
+    if (g.priority_class < headClass) {
+      higherClass.set(g.priority_class, (higherClass.get(g.priority_class) ?? 0) + g.n);
+      instances += g.n;
+      coreSeconds += g.n * g.expected_core_seconds;
+    } else if (g.organization_id !== organizationId) {
+      // Fair share: each other customer gets about one instance per one of ours, ties to the older.
+      const served = Math.min(g.n, ownEarlier + 1);
+      otherCustomers += served;
+      instances += served;
+      coreSeconds += served * g.expected_core_seconds;
+    }
+  }
+  return { instances, coreSeconds, higherClass, ownEarlier, otherCustomers };
+}
+
+function waitReason(
+  task: { waiting: number; queued: number; profile_name: string; requires_container_runtime: boolean; min_cores: number; min_ram_gb: number; cores_per_instance: number },
+  heat: { online: number; with_runtime: number; fitting: number; wanted_cores: number; free_cores: number },
+  ahead: ReturnType<typeof standingAhead> | null,
+): string | null {
+  if (!ahead) return "Waits for the tasks it depends on";
+  if (heat.online === 0) return "No radiator is online";
+  if (task.requires_container_runtime && heat.with_runtime === 0) return `No node offers a container runtime (${task.profile_name})`;
+  if (heat.fitting === 0) return `No node has ${task.min_cores} cores and ${task.min_ram_gb} GB of RAM`;
+  if (heat.wanted_cores === 0) return "No radiator wants heat right now";
+  if (ahead.higherClass.size > 0) {
+    const names = [...ahead.higherClass.keys()].sort((a, b) => a - b).map((c) => CLASS_NAMES[c]);
+    return `${names.join(" and ")} work is ahead`;
+  }
+  if (heat.free_cores < task.cores_per_instance) return "Every radiator that wants heat is busy";
+  if (ahead.ownEarlier > 0) return "Your earlier tasks are ahead";
+  if (ahead.otherCustomers > 0) return "Other customers' work shares the heat (fair share)";
+  return null;
+}
