@@ -1,8 +1,7 @@
 import { isFinalTaskState } from "@/server/domain/task-state";
-import { createJob, deleteTask, getJob, listJobs, taskStatuses, terminateJob, TaskInputError, type JobView } from "@/server/services/tasks";
+import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, taskStatuses, terminateJob, TaskInputError, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
 import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./input";
-import { deleteEmptyJob } from "./job-delete";
 import { resolveJobRef } from "./lookup";
 import { decodeToken, pageReply } from "./paginate";
 import { json, noContent } from "./responses";
