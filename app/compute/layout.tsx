@@ -1,10 +1,15 @@
+import { ComputeNav } from "@/components/compute/compute-nav";
 import { AppShell } from "@/components/layout/app-shell";
+import { serverApi } from "@/server/api/request-context";
 import { requireRole } from "@/server/auth/session";
 
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("customer", "/compute");
+  const api = await serverApi("customer", "/compute");
+  const { unread } = await api.compute.notifications({ unreadOnly: true, limit: 1 });
   return (
     <AppShell audience="Compute" homeHref="/compute" userName={user.name} organizationName={user.organizationName}>
+      <ComputeNav unread={unread} />
       {children}
     </AppShell>
   );

@@ -1,42 +1,116 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { AutoRefresh } from "@/components/compute/auto-refresh";
+import { isActiveTaskState, TASK_STATE_LABELS } from "@/components/compute/format";
+import { TaskTable } from "@/components/compute/task-table";
+import { TASK_STATES, type TaskState } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
-import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDate } from "@/components/format";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { formatDateTime, formatInteger } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { requireRole } from "@/server/auth/session";
 
 export const metadata: Metadata = { title: "Compute" };
 
-export default async function ComputePage() {
+export default async function ComputeOverviewPage() {
+  const user = await requireRole("customer", "/compute");
   const api = await serverApi("customer", "/compute");
-  const { organization, members } = await api.account.overview();
+  const [byState, recent, notifications] = await Promise.all([
+    Promise.all(TASK_STATES.map(async (state) => [state, (await api.compute.tasks({ state, page: 1, pageSize: 1 })).total] as const)),
+    api.compute.tasks({ page: 1, pageSize: 8 }),
+    api.compute.notifications({ limit: 5 }),
+  ]);
+  const counts = new Map<TaskState, number>(byState);
+  const activeStates = TASK_STATES.filter(isActiveTaskState);
+  const active = activeStates.reduce((n, s) => n + (counts.get(s) ?? 0), 0);
+  const headline: Array<{ label: string; value: number; href: string }> = [
+    { label: "Active tasks", value: active, href: "/compute/tasks" },
+    { label: "Succeeded", value: counts.get("Success") ?? 0, href: "/compute/tasks?state=Success" },
+    { label: "Failed", value: counts.get("Failure") ?? 0, href: "/compute/tasks?state=Failure" },
+    { label: "Cancelled", value: counts.get("Cancelled") ?? 0, href: "/compute/tasks?state=Cancelled" },
+  ];
   return (
     <>
-      <PageTitle title={organization.name} subtitle={`Compute customer since ${formatDate(organization.createdAt)}`} />
-      <Card>
-        <CardHeader title="Members" description="People who can submit and follow work for this organization." />
-        <Table caption="Members of the organization">
-          <THead>
-            <tr>
-              <Th>Name</Th>
-              <Th>E-mail</Th>
-              <Th>Role</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {members.map((m) => (
-              <Tr key={m.id}>
-                <Td>{m.name}</Td>
-                <Td className="break-all">{m.email}</Td>
-                <Td>
-                  <Badge>{m.role}</Badge>
-                </Td>
-              </Tr>
+      <PageTitle title={user.organizationName} subtitle="Your batch work on radiators that heat homes." />
+      <div className="mb-6 flex flex-wrap items-center justify-between gap-3">
+        <Link href="/compute/tasks/new" className={buttonClasses("primary")}>
+          Submit a task
+        </Link>
+        <AutoRefresh active={active > 0} intervalMs={5000} />
+      </div>
+      <dl className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {headline.map((h) => (
+          <div key={h.label} className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+            <dt className="text-sm text-stone-600">{h.label}</dt>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">
+              <Link href={h.href} className="text-stone-900 underline-offset-4 hover:underline">
+                {formatInteger(h.value)}
+              </Link>
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {active > 0 && (
+        <p className="mb-6 text-sm text-stone-700">
+          Active by state:{" "}
+          {activeStates
+            .filter((s) => (counts.get(s) ?? 0) > 0)
+            .map((s, i) => (
+              <span key={s}>
+                {i > 0 && " · "}
+                <Link href={`/compute/tasks?state=${s}`} className="text-brand-700 underline">
+                  {TASK_STATE_LABELS[s]}: {formatInteger(counts.get(s) ?? 0)}
+                </Link>
+              </span>
             ))}
-          </TBody>
-        </Table>
-      </Card>
+        </p>
+      )}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader
+            title="Recent tasks"
+            actions={
+              <Link href="/compute/tasks" className={buttonClasses("secondary", "sm")}>
+                All tasks
+              </Link>
+            }
+          />
+          <TaskTable tasks={recent.tasks} caption="Recent tasks" compact />
+        </Card>
+        <Card>
+          <CardHeader
+            title="Notifications"
+            description={notifications.unread > 0 ? `${notifications.unread} unread` : "Nothing unread"}
+            actions={
+              <Link href="/compute/notifications" className={buttonClasses("secondary", "sm")}>
+                All
+              </Link>
+            }
+          />
+          <CardContent>
+            {notifications.items.length === 0 ? (
+              <p className="text-sm text-stone-600">You will be told here when a task ends or fails.</p>
+            ) : (
+              <ul className="flex flex-col gap-3">
+                {notifications.items.slice(0, 5).map((n) => (
+                  <li key={n.id} className="text-sm">
+                    {n.taskId ? (
+                      <Link href={`/compute/tasks/${n.taskId}`} className={n.readAt ? "text-brand-700 underline" : "font-semibold text-brand-700 underline"}>
+                        {n.title}
+                      </Link>
+                    ) : (
+                      <span className={n.readAt ? undefined : "font-semibold"}>{n.title}</span>
+                    )}
+                    {!n.readAt && <span className="sr-only"> (unread)</span>}
+                    <span className="block text-xs text-stone-600">{formatDateTime(n.createdAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+      </div>
     </>
   );
 }

@@ -1,0 +1,217 @@
+"use server";
+
+import { TRPCError } from "@trpc/server";
+import { refresh } from "next/cache";
+import { redirect } from "next/navigation";
+import { ZodError } from "zod";
+import { serverApi } from "@/server/api/request-context";
+import { fieldErrorsOf } from "@/server/api/trpc";
+import { parseInstanceRanges } from "@/server/domain/instance-ranges";
+
+export type FormState = {
+  error: string | null;
+  fieldErrors?: Record<string, string>;
+  /** What went right, to announce. */
+  message?: string;
+  /** A new API key, shown once. */
+  key?: string;
+};
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
+
+/** Turns a refused call into messages for the form; anything else is a real error. */
+function refusal(error: unknown): FormState {
+  if (error instanceof TRPCError) {
+    let fieldErrors: Record<string, string> | undefined;
+    if (error.cause instanceof ZodError) fieldErrors = fieldErrorsOf(error.cause);
+    else if (error.cause && typeof (error.cause as unknown as { field?: unknown }).field === "string") {
+      // A TaskInputError passed on as the cause: its field and its message.
+      fieldErrors = { [(error.cause as unknown as { field: string }).field]: error.cause.message };
+    }
+    if (fieldErrors && Object.keys(fieldErrors).length > 0) return { error: "Check the highlighted fields.", fieldErrors };
+    if (error.code === "NOT_FOUND") return { error: "This no longer exists: reload the page." };
+    return { error: error.message };
+  }
+  throw error;
+}
+
+/** An optional whole number from a form field: undefined when empty, NaN when not a number. */
+function optionalNumber(form: FormData, name: string): number | undefined {
+  const raw = text(form, name);
+  if (raw === "") return undefined;
+  return Number(raw);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks and jobs
+
+export async function submitTaskAction(_: FormState, form: FormData): Promise<FormState> {
+  const api = await serverApi("customer", "/compute/tasks/new");
+  const fieldErrors: Record<string, string> = {};
+
+  const constants: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("constant:") && typeof value === "string" && value.trim() !== "") {
+      constants[key.slice("constant:".length)] = value.trim();
+    }
+  }
+  text(form, "extraConstants")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .forEach((line) => {
+      const eq = line.indexOf("=");
+      const key = eq > 0 ? line.slice(0, eq).trim() : "";
+      if (!/^[A-Za-z_][\w.-]*$/.test(key)) {
+        fieldErrors.extraConstants = `"${line}" is not NAME=value (a name starts with a letter or _).`;
+        return;
+      }
+      constants[key] = line.slice(eq + 1).trim();
+    });
+
+  const numbers = {
+    instanceCount: optionalNumber(form, "instanceCount"),
+    minCores: optionalNumber(form, "minCores"),
+    minRamGb: optionalNumber(form, "minRamGb"),
+    maxWallTimeMin: optionalNumber(form, "maxWallTimeMin"),
+    maxRetriesPerInstance: optionalNumber(form, "maxRetriesPerInstance"),
+  };
+  for (const [name, value] of Object.entries(numbers)) {
+    if (value !== undefined && !Number.isFinite(value)) fieldErrors[name === "maxWallTimeMin" ? "maxWallTimeS" : name] = "Enter a number.";
+  }
+  if (Object.keys(fieldErrors).length > 0) return { error: "Check the highlighted fields.", fieldErrors };
+
+  const byRanges = text(form, "instanceMode") !== "count";
+  const schedulingType = text(form, "schedulingType");
+  let taskId: string;
+  try {
+    const created = await api.compute.submitTask({
+      profile: text(form, "profile"),
+      name: text(form, "name"),
+      shortname: text(form, "shortname") || undefined,
+      ...(byRanges ? { instanceRanges: text(form, "instanceRanges") } : { instanceCount: numbers.instanceCount ?? 0 }),
+      constants,
+      tags: text(form, "tags")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+      schedulingType: (["Flex", "OnDemand", "Reserved"].includes(schedulingType) ? schedulingType : "Flex") as
+        | "Flex"
+        | "OnDemand"
+        | "Reserved",
+      minCores: numbers.minCores,
+      minRamGb: numbers.minRamGb,
+      maxWallTimeS: numbers.maxWallTimeMin === undefined ? undefined : Math.round(numbers.maxWallTimeMin * 60),
+      maxRetriesPerInstance: numbers.maxRetriesPerInstance,
+      jobId: text(form, "jobId") || undefined,
+      dependsOnTaskIds: form.getAll("dependsOn").map(String).filter(Boolean),
+    });
+    taskId = created.id;
+  } catch (error) {
+    return refusal(error);
+  }
+  redirect(`/compute/tasks/${taskId}`);
+}
+
+export async function createJobAction(_: FormState, form: FormData): Promise<FormState> {
+  const api = await serverApi("customer", "/compute/tasks/new");
+  try {
+    const job = await api.compute.createJob({ name: text(form, "jobName"), useDependencies: form.get("useDependencies") === "on" });
+    refresh();
+    return { error: null, message: `Job "${job.name}" created: choose it below.` };
+  } catch (error) {
+    return refusal(error);
+  }
+}
+
+export async function cancelTaskAction(_: FormState, form: FormData): Promise<FormState> {
+  const taskId = text(form, "taskId");
+  const api = await serverApi("customer", `/compute/tasks/${taskId}`);
+  let cancelled: boolean;
+  try {
+    ({ cancelled } = await api.compute.cancelTask({ taskId }));
+  } catch (error) {
+    return refusal(error);
+  }
+  refresh();
+  if (!cancelled) return { error: "This task has already ended or is being cancelled." };
+  return { error: null, message: "Cancelled: running instances stop at their radiator's next report." };
+}
+
+export async function cancelInstancesAction(_: FormState, form: FormData): Promise<FormState> {
+  const taskId = text(form, "taskId");
+  const api = await serverApi("customer", `/compute/tasks/${taskId}`);
+  const parsed = parseInstanceRanges(text(form, "instanceNumbers"), { maxInstances: 100_000, maxInstanceNumber: 10_000_000 });
+  if (!parsed.ok) return { error: "Check the instances to cancel.", fieldErrors: { instanceNumbers: parsed.error } };
+  let cancelled: number;
+  try {
+    cancelled = await api.compute.cancelInstances({ taskId, instanceNumbers: parsed.numbers });
+  } catch (error) {
+    return refusal(error);
+  }
+  refresh();
+  return {
+    error: null,
+    message:
+      cancelled === 0
+        ? "None of these instances could be cancelled: they had already ended."
+        : `${cancelled} ${cancelled === 1 ? "instance" : "instances"} cancelled (running ones stop at their radiator's next report).`,
+  };
+}
+
+export async function rerunFailedAction(_: FormState, form: FormData): Promise<FormState> {
+  const taskId = text(form, "taskId");
+  const api = await serverApi("customer", `/compute/tasks/${taskId}`);
+  let queued: number;
+  try {
+    queued = await api.compute.rerunFailed({ taskId });
+  } catch (error) {
+    return refusal(error);
+  }
+  refresh();
+  return {
+    error: null,
+    message: queued === 0 ? "No failed instance to run again." : `${queued} failed ${queued === 1 ? "instance" : "instances"} queued again.`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export async function markNotificationsReadAction(form: FormData) {
+  const api = await serverApi("customer", "/compute/notifications");
+  const ids = form
+    .getAll("id")
+    .map((v) => Number(v))
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
+  await api.compute.markNotificationsRead(ids.length > 0 ? { ids } : {});
+  refresh();
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys
+
+export async function createApiKeyAction(_: FormState, form: FormData): Promise<FormState> {
+  const api = await serverApi("customer", "/compute/account");
+  try {
+    const { key } = await api.compute.createApiKey({ name: text(form, "keyName") });
+    refresh();
+    return { error: null, key };
+  } catch (error) {
+    const state = refusal(error);
+    // The router's field is "name"; the form's is "keyName".
+    if (state.fieldErrors?.name) state.fieldErrors = { keyName: state.fieldErrors.name };
+    return state;
+  }
+}
+
+export async function revokeApiKeyAction(_: FormState, form: FormData): Promise<FormState> {
+  const api = await serverApi("customer", "/compute/account");
+  try {
+    await api.compute.revokeApiKey({ id: text(form, "id") });
+  } catch (error) {
+    return refusal(error);
+  }
+  refresh();
+  return { error: null, message: "Key revoked: programs using it are refused from now on." };
+}

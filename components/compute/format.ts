@@ -1,0 +1,87 @@
+import { formatInteger, formatOneDecimal } from "@/components/format";
+import type { InstanceState, TaskState } from "./types";
+
+/** A duration in seconds as people read it: "42 s", "12 min 05 s", "3 h 05 min", "2 d 4 h". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
+
+/** An estimate of time to come, deliberately rounded. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "not known yet";
+  if (seconds < 60) return "less than a minute";
+  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `about ${formatOneDecimal(seconds / 3600)} h`;
+  return `about ${formatOneDecimal(seconds / 86_400)} days`;
+}
+
+/** CPU time: core-seconds under an hour, core-hours above. */
+export function formatCoreSeconds(coreSeconds: number): string {
+  if (coreSeconds < 3600) return `${formatInteger(coreSeconds)} core-s`;
+  return `${formatOneDecimal(coreSeconds / 3600)} core-h`;
+}
+
+export function formatEnergyWh(energyWh: number): string {
+  return energyWh >= 10_000 ? `${formatOneDecimal(energyWh / 1000)} kWh` : `${formatInteger(energyWh)} Wh`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${formatInteger(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatOneDecimal(bytes / 1024)} KiB`;
+  return `${formatOneDecimal(bytes / 1024 / 1024)} MiB`;
+}
+
+const price = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+export const formatPrice = (n: number) => price.format(n);
+
+/** Task states as the queue shows them (Qarnot's names stay in the filter values and the API). */
+export const TASK_STATE_LABELS: Record<TaskState, string> = {
+  Submitted: "Queued",
+  PartiallyDispatched: "Partly dispatched",
+  FullyDispatched: "Dispatched",
+  PartiallyExecuting: "Partly running",
+  FullyExecuting: "Running",
+  PendingCancel: "Cancelling",
+  Success: "Succeeded",
+  Failure: "Failed",
+  Cancelled: "Cancelled",
+};
+
+export const TASK_STATE_TONES: Record<TaskState, "neutral" | "success" | "warning" | "danger" | "info"> = {
+  Submitted: "neutral",
+  PartiallyDispatched: "info",
+  FullyDispatched: "info",
+  PartiallyExecuting: "info",
+  FullyExecuting: "info",
+  PendingCancel: "warning",
+  Success: "success",
+  Failure: "danger",
+  Cancelled: "neutral",
+};
+
+export const isActiveTaskState = (state: TaskState) => state !== "Success" && state !== "Failure" && state !== "Cancelled";
+
+/**
+ * Cell colours of the instance grid: distinct in hue and lightness, failed ones striped so that
+ * they stand apart from succeeded ones without colour; explained by a legend and a text alternative.
+ * `text` is the colour of a number written on the cell (4.5:1 against it).
+ */
+export const INSTANCE_STATE_STYLES: Record<InstanceState, { label: string; cell: string; text: string }> = {
+  waiting: { label: "Waiting for dependencies", cell: "bg-stone-300", text: "text-stone-900" },
+  queued: { label: "Queued", cell: "bg-sky-300", text: "text-stone-900" },
+  dispatched: { label: "Dispatched", cell: "bg-indigo-400", text: "text-stone-950" },
+  running: { label: "Running", cell: "bg-blue-700", text: "text-white" },
+  succeeded: { label: "Succeeded", cell: "bg-green-700", text: "text-white" },
+  failed: {
+    label: "Failed",
+    cell: "bg-red-700 bg-[repeating-linear-gradient(135deg,transparent_0_2px,rgb(254_202_202/0.9)_2px_3px)]",
+    text: "text-white",
+  },
+  cancelled: { label: "Cancelled", cell: "bg-stone-600", text: "text-white" },
+};
