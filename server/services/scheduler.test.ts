@@ -70,6 +70,14 @@ describe("assignWork", () => {
     expect(await assignWork(db, { now })).toHaveLength(0);
   });
 
+  it("never dispatches an instance at a time before it was queued", async () => {
+    const rads = await radiatorsOf("Résidence Balard", 2);
+    await wantHeat(rads, 2, new Date(now.getTime() - 120_000));
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "later", instanceCount: 4, now });
+    expect(await assignWork(db, { now: new Date(now.getTime() - 60_000) })).toHaveLength(0);
+    expect(await assignWork(db, { now })).toHaveLength(4);
+  });
+
   it("sends OnDemand work before Flex work queued earlier", async () => {
     const rads = await radiatorsOf("Résidence Balard", 2);
     await wantHeat(rads, 2);

@@ -104,6 +104,8 @@ async function dispatchBatch(
         requires_container_runtime, attempt_count
       from instances
       where state = 'queued' and priority_class = ${group.priority_class} and organization_id = ${group.organization_id}
+        -- Never before it was queued: a clock in the past (the simulator filling history) must not run it.
+        and queued_at <= ${opts.now.toISOString()}
       order by queued_at, id
       limit ${limit}
       for update skip locked`);
