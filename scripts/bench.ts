@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: throughput of the dispatcher and of telemetry ingestion, each next to a
- * baseline measured in the same run, on the same machine and the same tables.
+ * `npm run bench`: throughput of the dispatcher, of telemetry ingestion and of the fleet
+ * simulator's physics, each next to a baseline measured in the same run, on the same machine
+ * and (for the first two) the same tables.
  *
  *   npm run bench              full size: 10,000 radiators, 100,000 queued instances, 200,000 readings
  *   npm run bench -- --quick   1,000 radiators, 10,000 instances, 20,000 readings (under a minute)
@@ -14,6 +15,12 @@
  *   ingest    readings/s: gateway reports (100 radiators × 10 readings) through `handleReport`,
  *             one after the other, on an idle fleet (no work queued or running). Baseline: bare
  *             multi-row INSERTs of the same readings, 1,000 rows per statement.
+ *   simulate  radiator-minutes/s: the fleet simulator's physics (server/sim/world.ts: weather per
+ *             climate, households per flat, breakers, thermostats, meters, the rooms' RC model)
+ *             for 10,000 synthetic radiators (1,000 with --quick) over 60 simulated minutes in
+ *             1-minute steps, on one thread; no database. Goal: ≥ 10,000 radiator-minutes/s
+ *             (10,000 radiators at 60× real time). Baseline: a bare loop of only the thermal step
+ *             of the same rooms, with constant inputs. Measured first, before the database work.
  *
  * Each figure is measured 3 times, alternating with its baseline, from the same starting state;
  * the medians are reported, and every run is checked for correctness.
@@ -75,6 +82,9 @@ const SIZE = {
   readingsPerRadiator: 10,
   /** Reports per gateway (seq 1, 2, …). */
   reportRounds: 2,
+  /** simulate: synthetic radiators and simulated minutes stepped. */
+  simRadiators: quick ? 1_000 : 10_000,
+  simMinutes: 60,
 };
 const RADIATORS = SIZE.gateways * RADIATORS_PER_GATEWAY;
 /** Each figure is measured this many times, baseline and code under test alternating; medians are reported. */
@@ -833,8 +843,112 @@ async function benchIngest(pdb: Db, sql: postgres.Sql, fleet: Fleet) {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// 3. simulate
+
+/** The simulator's goal: 10,000 radiators at 60× real time. */
+const SIMULATE_GOAL = 10_000;
+
+async function benchSimulate() {
+  const { syntheticFleet } = await import("../server/sim/synthetic");
+  const { World } = await import("../server/sim/world");
+  const { stepRoomInPlace } = await import("../server/domain/thermal");
+  const radiators = SIZE.simRadiators;
+  const minutes = SIZE.simMinutes;
+  const fleet = syntheticFleet(radiators);
+  // Mid-January: thermostats busy, households up and about, outages on (the default schedule).
+  const startMs = Date.parse("2026-01-15T06:00:00Z");
+  say(`simulate: ${radiators} synthetic radiators × ${minutes} simulated minutes, 1-minute steps, one thread`);
+
+  // Built outside the measurement: construction (steppers, households) happens once per process.
+  const freshWorld = () => new World(fleet, { seed: 1, startMs });
+
+  const runWorld = () => {
+    const world = freshWorld();
+    const metersBefore = world.radiators.map((r) => r.energyWh);
+    const t0 = performance.now();
+    for (let m = 0; m < minutes; m++) {
+      world.sample(startMs + m * 60_000);
+      world.integrate();
+    }
+    const ms = performance.now() - t0;
+    // Checked: most meters moved (a radiator whose breaker reset restarts at 0), temperatures
+    // stayed physical, heat was wanted.
+    const moved = world.radiators.filter((r, i) => r.energyWh > metersBefore[i]!).length;
+    const wanted = world.radiators.reduce((a, r) => a + r.coresWanted, 0);
+    const temps = world.rooms.map((r) => r.state.airC);
+    if (moved < radiators * 0.9 || wanted <= 0 || temps.some((t) => !(t > -30 && t < 60))) {
+      throw new Error(`simulate: implausible state after the run (${moved} meters moved, ${wanted} cores wanted)`);
+    }
+    return { ms };
+  };
+
+  const runBaseline = () => {
+    const world = freshWorld();
+    const rooms = world.rooms.map((room) => ({
+      stepper: room.stepper,
+      state: room.state,
+      inputs: { outdoorTempC: 3, radiatorPowerW: 300 * room.radiators.length, gainsW: 80, windowOpen: false },
+    }));
+    const t0 = performance.now();
+    for (let m = 0; m < minutes; m++) {
+      for (let i = 0; i < rooms.length; i++) {
+        const room = rooms[i]!;
+        stepRoomInPlace(room.stepper, room.state, room.inputs);
+      }
+    }
+    const ms = performance.now() - t0;
+    if (rooms.some((r) => !Number.isFinite(r.state.airC))) throw new Error("simulate: the baseline diverged");
+    return { ms };
+  };
+
+  // A run of each to warm the JIT, not counted.
+  runWorld();
+  runBaseline();
+  const runs: Array<{ ms: number }> = [];
+  const baseRuns: Array<{ ms: number }> = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const base = runBaseline();
+    baseRuns.push(base);
+    const run = runWorld();
+    runs.push(run);
+    say(`  run ${i}/${RUNS}: baseline (thermal step only) ${seconds(base.ms)}, simulator physics ${seconds(run.ms)}; checked`);
+  }
+  const radiatorMinutes = radiators * minutes;
+  const run = median(runs);
+  const base = median(baseRuns);
+  const value = radiatorMinutes / (run.ms / 1000);
+  const baseline = radiatorMinutes / (base.ms / 1000);
+  const ratio = value / baseline;
+  const realTimeFactor = (value / radiators) * 60;
+  if (value < SIMULATE_GOAL) say(`  NOTE: below the goal of ${SIMULATE_GOAL} radiator-minutes/s`);
+  emit({
+    name: "simulate",
+    value: round(value),
+    unit: "radiator-minutes/s",
+    baseline: round(baseline),
+    ratio: round(ratio, 3),
+    goal: SIMULATE_GOAL,
+    meets_goal: value >= SIMULATE_GOAL,
+    radiators,
+    simulated_minutes: minutes,
+    real_time_factor: round(realTimeFactor),
+    seconds: round(run.ms / 1000, 3),
+    baseline_seconds: round(base.ms / 1000, 3),
+    runs: RUNS,
+    seconds_per_run: runs.map((r) => round(r.ms / 1000, 3)),
+    baseline_seconds_per_run: baseRuns.map((r) => round(r.ms / 1000, 3)),
+    checked: true,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
 async function main() {
   say(`${quick ? "quick" : "full"} run`);
+  // Pure CPU, no database: measured first, away from the database's background work.
+  await benchSimulate();
+  if (interrupted) return;
   await openServer();
   if (interrupted) return;
   const url = await freshDatabase(serverUrl!);

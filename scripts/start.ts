@@ -6,9 +6,13 @@
  *   DATABASE_URL     → that database, as is
  *   then: migrations; the demo seed when the database is empty (unless HEARTH_DEMO=0);
  *   AUTH_SECRET from the environment or .data/auth-secret; `next build` when the sources are
- *   newer than .next/BUILD_ID; `next start` on PORT (default 3000), HEARTH_HOST (default localhost).
+ *   newer than .next/BUILD_ID; `next start` on PORT (default 3000), HEARTH_HOST (default localhost);
+ *   the fleet simulator (scripts/simulate.ts) in the background with the demo, unless HEARTH_SIM=0:
+ *   it fills the history first, then plays the fleet live. While it runs, it runs the engine's
+ *   periodic tick on its simulated clock, so the web process does not (HEARTH_ENGINE_LOOP=0),
+ *   unless HEARTH_ENGINE_LOOP is set.
  *
- * Ctrl-C / SIGTERM stop the Next.js server, then PostgreSQL, then exit.
+ * Ctrl-C / SIGTERM stop the simulator and the Next.js server, then PostgreSQL, then exit.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -123,6 +127,36 @@ async function waitUntilServing(url: string, server: Managed) {
   return false;
 }
 
+/**
+ * Runs scripts/simulate.ts as a child. It prints its own progress ("[sim] history 34% …"). If it
+ * crashes it is started again (it resumes after the fleet's last reading), a few times at most.
+ */
+function startSimulator(env: NodeJS.ProcessEnv) {
+  let restarts = 0;
+  const launch = () => {
+    const sim = spawnManaged(bin("tsx"), [path.join("scripts", "simulate.ts")], { env });
+    children.add(sim);
+    void sim.exited.then((exit) => {
+      children.delete(sim);
+      if (shuttingDown) return;
+      const code = exitCode(exit);
+      if (code === 3) {
+        fail("the fleet simulator stopped: another one took its gateways over (see above)");
+      } else if (restarts < 5) {
+        restarts += 1;
+        fail(`the fleet simulator exited (code ${code}); starting it again in 5 s (${restarts}/5)`);
+        setTimeout(() => {
+          if (!shuttingDown) launch();
+        }, 5_000).unref();
+      } else {
+        fail(`the fleet simulator exited (code ${code}) again; the app runs on without it (HEARTH_DEBUG=1 shows why)`);
+      }
+    });
+  };
+  say("starting the fleet simulator (HEARTH_SIM=0 to run without it)…");
+  launch();
+}
+
 async function main() {
   const demo = process.env.HEARTH_DEMO !== "0";
   const port = process.env.PORT || "3000";
@@ -189,15 +223,21 @@ async function main() {
     await closeDb(db);
   }
 
+  // The simulator plays the demo fleet; a real fleet (HEARTH_DEMO=0) runs without it unless HEARTH_SIM=1.
+  const simulate = process.env.HEARTH_SIM ? process.env.HEARTH_SIM !== "0" : demo;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url,
     AUTH_SECRET: secret,
     HEARTH_DEMO: demo ? "1" : "0",
+    HEARTH_ENGINE_LOOP: process.env.HEARTH_ENGINE_LOOP ?? (simulate ? "0" : "1"),
     NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
   };
 
-  // 3. Production build when the sources changed
+  // 3. The fleet simulator, in the background: history fills while the app builds and starts.
+  if (simulate) startSimulator(env);
+
+  // 4. Production build when the sources changed
   const why = buildNeeded();
   if (why) {
     const t0 = Date.now();
@@ -216,7 +256,7 @@ async function main() {
     say("build: .next is up to date");
   }
 
-  // 4. The server
+  // 5. The server
   const t0 = Date.now();
   say(`starting next on ${host}:${port}…`);
   const server = spawnManaged(bin("next"), ["start", "-p", port, "-H", host], { env });
@@ -241,6 +281,12 @@ async function main() {
     const width = Math.max(...DEMO_ACCOUNTS.map((account) => account.email.length));
     lines.push(`Demo accounts (password: ${DEMO_PASSWORD}):`);
     for (const account of DEMO_ACCOUNTS) lines.push(`  ${account.email.padEnd(width)}  ${account.description}`);
+  }
+  if (simulate) {
+    lines.push(
+      "The fleet simulator plays every gateway of the demo fleet: it fills their history in the background (see [sim] lines),",
+      "then runs live. HEARTH_SIM=0 npm start runs without it.",
+    );
   }
   lines.push("Press Ctrl-C to stop.", "");
   console.log(lines.join("\n"));

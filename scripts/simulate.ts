@@ -1,0 +1,187 @@
+/**
+ * The fleet simulator as a process: plays every seeded gateway through the device protocol.
+ * `npm start` runs it next to the web app unless HEARTH_SIM=0.
+ *
+ *   DATABASE_URL=postgres://… npx tsx scripts/simulate.ts [--speed 60] [--seed 7] [--history-days 30] [--url http://localhost:3000]
+ *
+ * Settings (flag, or environment variable):
+ *   --speed         HEARTH_SIM_SPEED         simulated seconds per real second once live (default 1)
+ *   --seed          HEARTH_SIM_SEED          seed of weather, households and outages (default 1)
+ *   --history-days  HEARTH_SIM_HISTORY_DAYS  days of history filled before going live, on a fleet
+ *                                            never simulated (default 30; 0: none). A fleet simulated
+ *                                            before resumes from its last reading, filling the gap
+ *                                            up to that many days.
+ *   --url           HEARTH_SIM_URL           send reports over HTTP to this platform instead of
+ *                                            calling the protocol handler in this process (speed 1 only)
+ *   --workers       HEARTH_SIM_WORKERS       worker threads running the profiles' programs (default 1)
+ *   --no-engine     HEARTH_SIM_ENGINE=0      do not run the engine's tick after each reporting round
+ *                                            (leave it to the web process; only sensible live at speed 1)
+ *
+ * Progress goes to stderr: "[sim] history 34% (day 10 of 30)", then a status line every 10 minutes.
+ */
+import { closeDb, createDb } from "../server/db/client";
+import { createProfilePool } from "../server/profiles/worker";
+import { loadFleet, newestReadingMs, radiatorCount } from "../server/sim/fleet";
+import { CredentialsRevokedError, HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "../server/sim/simulation";
+
+const say = (line: string) => console.error(`[sim] ${line}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const STATUS_EVERY_MS = 10 * 60_000;
+
+type Settings = { speed: number; seed: number; historyDays: number; url: string | undefined; workers: number; engine: boolean };
+
+function settings(argv: string[]): Settings {
+  const flags = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--no-engine") switches.add(arg);
+    else if (arg.startsWith("--") && arg.includes("=")) flags.set(arg.slice(2, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
+    else if (arg.startsWith("--") && i + 1 < argv.length) flags.set(arg.slice(2), argv[++i]!);
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  const known = new Set(["speed", "seed", "history-days", "url", "workers"]);
+  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}`);
+  const env = process.env;
+  const number = (name: string, value: string | undefined, fallback: number, check: (n: number) => boolean) => {
+    if (value === undefined || value === "") return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || !check(n)) throw new Error(`${name} must be a valid number, got ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    speed: number("speed", flags.get("speed") ?? env.HEARTH_SIM_SPEED, 1, (n) => n > 0),
+    seed: number("seed", flags.get("seed") ?? env.HEARTH_SIM_SEED, 1, Number.isSafeInteger),
+    historyDays: number("history-days", flags.get("history-days") ?? env.HEARTH_SIM_HISTORY_DAYS, 30, (n) => n >= 0 && n <= 3660),
+    url: flags.get("url") ?? (env.HEARTH_SIM_URL || undefined),
+    workers: number("workers", flags.get("workers") ?? env.HEARTH_SIM_WORKERS, 1, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 64),
+    engine: !switches.has("--no-engine") && env.HEARTH_SIM_ENGINE !== "0",
+  };
+}
+
+async function main() {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("DATABASE_URL is not set (the simulator reads the fleet there and provisions its gateways' credentials)");
+  const s = settings(process.argv.slice(2));
+  if (s.url && s.speed !== 1) throw new Error("--url works at speed 1 only: the platform refuses readings more than 5 minutes ahead of its clock");
+
+  const abort = new AbortController();
+  const stop = (signal: string) => {
+    if (abort.signal.aborted) process.exit(1);
+    say(`${signal}: stopping after the current step…`);
+    abort.abort();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Started by `npm start`: stop when it is gone.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid) stop("parent exited");
+  }, 1000).unref();
+
+  const db = createDb(databaseUrl, { maxConnections: 8 });
+  const pool = createProfilePool(s.workers);
+  try {
+    const fleet = await loadFleet(db);
+    const [all] = await db.$client<{ n: number }[]>`select count(*)::int as n from gateways`;
+    const real = (all?.n ?? 0) - fleet.gateways.length;
+    if (real > 0) say(`${real} gateway(s) with a credential issued by staff are real hardware: not simulated`);
+    const now = Date.now();
+    const newest = newestReadingMs(fleet);
+    const historyStart = Math.floor((now - s.historyDays * DAY_MS) / MINUTE_MS) * MINUTE_MS;
+    // A fleet heard of before resumes at its last reading (its meters and rooms as reported; the
+    // repeated reading of that instant is ignored by the platform), filling the gap since.
+    const startMs = newest === null ? historyStart : Math.max(historyStart, Math.floor(newest / MINUTE_MS) * MINUTE_MS);
+    const sim = await Simulation.create({
+      db,
+      fleet,
+      seed: s.seed,
+      startMs,
+      baseUrl: s.url,
+      runner: pool,
+      engineTicks: s.engine,
+      log: say,
+    });
+    if (newest !== null && newest > now + 5 * MINUTE_MS && s.speed <= 1) {
+      say(`the fleet's last reading is in the future (${new Date(newest).toISOString()}, an accelerated run): live readings start then`);
+    }
+    say(
+      `${fleet.gateways.length} gateways, ${radiatorCount(fleet)} radiators; seed ${s.seed}, speed ${s.speed}×, ` +
+        `${s.url ? `HTTP to ${s.url}` : "in-process protocol handler"}, profile programs: ${pool.mode} (${pool.size})` +
+        (newest === null ? "" : `; resuming after ${new Date(newest).toISOString()}`),
+    );
+
+    // History: from the start up to the present, at the history cadence, as fast as it goes.
+    const t0 = Date.now();
+    const totalMs = Math.max(0, Date.now() - sim.nowMs);
+    if (totalMs >= HOUR_MS) {
+      const totalDays = Math.max(1, Math.round(totalMs / DAY_MS));
+      const fromMs = sim.nowMs;
+      say(`history: ${(totalMs / DAY_MS).toFixed(1)} days from ${new Date(fromMs).toISOString()}, a reading every ${HISTORY_CADENCE.readingS / 60} min…`);
+      let lastPct = -1;
+      const progress = () => {
+        const pct = Math.min(100, Math.floor(((sim.nowMs - fromMs) / totalMs) * 100));
+        if (pct >= lastPct + 2) {
+          lastPct = pct;
+          const day = Math.min(totalDays, Math.floor((sim.nowMs - fromMs) / DAY_MS));
+          say(`history ${pct}% (day ${day} of ${totalDays})`);
+        }
+      };
+      // The wall clock moves while history fills: go on until less than two minutes are left,
+      // then take a reading of every radiator and report everything, so the platform is up to date.
+      while (!abort.signal.aborted && Date.now() - sim.nowMs >= 2 * MINUTE_MS) {
+        const target = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+        await sim.runUntil(target, HISTORY_CADENCE, { onDay: progress, stop: () => abort.signal.aborted });
+      }
+      if (!abort.signal.aborted) await sim.step(HISTORY_CADENCE, { reading: true, report: true });
+      progress();
+      say(
+        `history: done in ${seconds(Date.now() - t0)}: ${sim.stats.readings} readings in ${sim.stats.reports} reports ` +
+          `(physics ${seconds(sim.stats.physicsMs)}, reports ${seconds(sim.stats.reportMs)}, engine ticks ${seconds(sim.stats.engineMs)})` +
+          (sim.stats.assigned + sim.stats.reclaimed > 0 ? `; engine: ${sim.stats.assigned} dispatched, ${sim.stats.reclaimed} reclaimed` : ""),
+      );
+    }
+    if (abort.signal.aborted) return;
+
+    say(`live at ${s.speed}× from ${new Date(sim.nowMs).toISOString()}: a reading and a report a minute`);
+    let lastStatus = Date.now();
+    const before = { ...sim.stats };
+    await sim.runLive({
+      speed: s.speed,
+      cadence: LIVE_CADENCE,
+      signal: abort.signal,
+      onStep: () => {
+        if (Date.now() - lastStatus < STATUS_EVERY_MS) return;
+        lastStatus = Date.now();
+        const running = sim.world.radiators.reduce((n, r) => n + r.attempts.size, 0);
+        const off = sim.world.radiators.filter((r) => r.off).length;
+        const offline = sim.gateways.filter((g) => sim.world.internetDown(g.serial, sim.nowMs)).length;
+        say(
+          `${new Date(sim.nowMs).toISOString()}: ${sim.stats.reports - before.reports} reports, ${sim.stats.readings - before.readings} readings since live; ` +
+            `${running} attempts running, ${off} radiators off, ${offline} gateways offline`,
+        );
+      },
+    });
+  } finally {
+    await pool.close();
+    await closeDb(db);
+  }
+}
+
+/** Exit code when another simulator took the fleet over: `npm start` does not restart us then. */
+const EXIT_TAKEN_OVER = 3;
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof CredentialsRevokedError) {
+      say(`stopping: ${err.message}`);
+      process.exit(EXIT_TAKEN_OVER);
+    }
+    say(`failed: ${err instanceof Error ? (process.env.HEARTH_DEBUG ? (err.stack ?? err.message) : err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
