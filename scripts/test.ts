@@ -232,11 +232,22 @@ async function main() {
 
   // 4. next build, then playwright against it
   if (e2eUrl && !interrupted) {
-    const e2eEnv = { ...baseEnv, DATABASE_URL: e2eUrl, HEARTH_DEMO: "1" };
+    // The fleet simulator plays the demo fleet during the browser tests, 60 times faster than real
+    // time, so that submitted work runs; it runs the engine's tick on its clock, not the web app.
+    const e2eEnv = { ...baseEnv, DATABASE_URL: e2eUrl, HEARTH_DEMO: "1", HEARTH_ENGINE_LOOP: "0" };
     const built = await runStep("build", bin("next"), ["build"], e2eEnv);
     if (interrupted) return;
-    if (built) await runStep("e2e", bin("playwright"), ["test"], { ...e2eEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: PLAYWRIGHT_REPORT });
-    else steps.push({ name: "e2e", status: "skipped", ms: 0, note: "build failed" });
+    if (built) {
+      const simulator = spawnManaged(bin("tsx"), [path.join("scripts", "simulate.ts"), "--speed", "60", "--history-days", "0"], {
+        env: e2eEnv,
+      });
+      children.add(simulator);
+      await runStep("e2e", bin("playwright"), ["test"], { ...e2eEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: PLAYWRIGHT_REPORT });
+      children.delete(simulator);
+      await simulator.stop();
+    } else {
+      steps.push({ name: "e2e", status: "skipped", ms: 0, note: "build failed" });
+    }
   }
 }
 
