@@ -14,7 +14,7 @@ import {
   rooms,
   tasks,
 } from "@/server/db/schema";
-import { createTask } from "@/server/services/tasks";
+import { createTask, deleteTask } from "@/server/services/tasks";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { authenticateGateway, issueGatewayCredential, revokeGatewayCredential } from "./credentials";
 import { handleDeviceRequest } from "./http";
@@ -595,6 +595,16 @@ describe("metering", () => {
     // 2 of 4 cores all hour: half the energy, within rounding.
     expect(Math.abs(attempts[0]!.energyWh - 250)).toBeLessThanOrEqual(4);
     expect(attempts[0]!.id).toBe(a.attemptId);
+
+    // The customer deletes B's task: the radiator's ledger stays whole, still the customer's work.
+    const bEnergyWh = attempts[1]!.energyWh;
+    expect(await deleteTask(db, { organizationId: lumen, taskId: b.taskId, now: at("2026-01-15T09:05:00Z") })).toBe(true);
+    const after = await energyTotals(radiatorId);
+    expect(after.allocated).toBe(500);
+    expect(after.attempts).toBe(energy.attempts - bEnergyWh);
+    const [customer] = await db.execute<{ wh: number }>(sql`
+      select coalesce(sum(energy_wh), 0)::int as wh from energy_allocations where radiator_id = ${radiatorId} and organization_id = ${lumen}`);
+    expect(customer!.wh).toBe(energy.attempts);
   });
 });
 

@@ -498,11 +498,13 @@ async function writeTelemetry(
         energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh
     ),
     ledger as (
-      insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh)
-      select * from unnest(${pgArray(ledger.map((a) => a.radiatorId))}::uuid[],
+      insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, organization_id)
+      select u.*, (select i.organization_id from instance_attempts a join instances i on i.id = a.instance_id where a.id = u.attempt_id)
+      from unnest(${pgArray(ledger.map((a) => a.radiatorId))}::uuid[],
         ${pgArray(ledger.map((a) => new Date(a.startMs).toISOString()))}::timestamptz[],
         ${pgArray(ledger.map((a) => new Date(a.endMs).toISOString()))}::timestamptz[], ${pgArray(ledger.map((a) => a.attemptId))}::bigint[],
         ${pgArray(ledger.map((a) => a.coreSeconds))}::bigint[], ${pgArray(ledger.map((a) => a.energyWh))}::bigint[])
+        as u(radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh)
     ),
     attempt_totals as (
       update instance_attempts a set energy_wh = a.energy_wh + t.energy_wh, core_seconds = a.core_seconds + t.core_seconds

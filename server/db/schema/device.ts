@@ -134,9 +134,12 @@ export const energyAllocations = pgTable(
       .references(() => radiators.id, { onDelete: "cascade" }),
     periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
     periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    /** Null for idle (heating-only) energy, and once a customer deleted the task it belonged to. */
     attemptId: bigint("attempt_id", { mode: "number" }).references(() => instanceAttempts.id, {
-      onDelete: "cascade",
+      onDelete: "set null",
     }),
+    /** The customer whose work used it (null: idle). Kept when the attempt is deleted with its task. */
+    organizationId: uuid("organization_id").references(() => organizations.id, { onDelete: "restrict" }),
     coreSeconds: bigint("core_seconds", { mode: "number" }).notNull(),
     energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
   },
