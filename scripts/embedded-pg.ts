@@ -220,8 +220,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     ...common,
     databaseDir: dataDir,
     port,
-    // TCP on loopback only; no Unix socket (avoids /tmp clutter and socket path limits).
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    // TCP on loopback only; no Unix socket (avoids /tmp clutter and socket path limits). A smaller
+    // WAL than the 1 GB default: the simulator's history fill would otherwise double the disk used.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_wal_size=256MB"],
   });
   try {
     await pg.start();
