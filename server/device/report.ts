@@ -193,8 +193,10 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
       exists (select 1 from instances where state = 'queued') as "anyQueued",
       exists (select 1 from radiators r join instance_attempts a on a.radiator_id = r.id
         where r.gateway_id = ${gatewayId} and a.state in ('dispatched', 'running')) as "anyActive",
-      (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial, 'targetTempC', ro.target_temp_c) order by r.serial), '[]'::json)
-        from radiators r join rooms ro on ro.id = r.room_id where r.gateway_id = ${gatewayId}) as radiators,
+      -- The room looked up by its key for each radiator, rather than scanning all rooms of a large fleet.
+      (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial,
+          'targetTempC', (select ro.target_temp_c from rooms ro where ro.id = r.room_id)) order by r.serial), '[]'::json)
+        from radiators r where r.gateway_id = ${gatewayId}) as radiators,
       (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
           'roomTempC', rs.room_temp_c, 'setpointC', rs.setpoint_c, 'powerW', rs.power_w, 'energyCounterWh', rs.energy_counter_wh,
           'coresActive', rs.cores_active, 'coresWanted', rs.cores_wanted, 'containerRuntime', rs.container_runtime)), '[]'::json)
@@ -528,8 +530,9 @@ async function writeTelemetry(
         cores_wanted = excluded.cores_wanted, container_runtime = excluded.container_runtime
     ),
     seen as (
-      update radiators set last_seen_at = ${nowIso}
-      where id = any(${pgArray(reported.map((r) => r.radiatorId))}::uuid[]) and (last_seen_at is null or last_seen_at < ${seenBefore})
+      update radiators r set last_seen_at = ${nowIso}
+      from unnest(${pgArray(reported.map((r) => r.radiatorId))}::uuid[]) as u(id)
+      where r.id = u.id and (r.last_seen_at is null or r.last_seen_at < ${seenBefore})
     ),
     gateway_seen as (
       update gateways set last_seen_at = ${nowIso}
