@@ -15,26 +15,23 @@
  *  7. otherwise (only waiting/queued besides ended ones, e.g. retries re-queued) → Submitted.
  */
 
-export type TaskState =
-  | "Submitted"
-  | "PartiallyDispatched"
-  | "FullyDispatched"
-  | "PartiallyExecuting"
-  | "FullyExecuting"
-  | "Success"
-  | "Failure"
-  | "Cancelled"
-  | "PendingCancel";
+/** Qarnot's task states, in the order a task usually goes through them. */
+export const TASK_STATES = [
+  "Submitted",
+  "PartiallyDispatched",
+  "FullyDispatched",
+  "PartiallyExecuting",
+  "FullyExecuting",
+  "PendingCancel",
+  "Success",
+  "Failure",
+  "Cancelled",
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
 
-export type InstanceStateCounts = {
-  waiting: number;
-  queued: number;
-  dispatched: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-};
+export const INSTANCE_STATES = ["waiting", "queued", "dispatched", "running", "succeeded", "failed", "cancelled"] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+export type InstanceStateCounts = Record<InstanceState, number>;
 
 const FINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(["Success", "Failure", "Cancelled"]);
 

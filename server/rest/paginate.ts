@@ -1,4 +1,4 @@
-import type { TaskState } from "@/server/domain/task-state";
+import { TASK_STATES } from "@/server/domain/task-state";
 import type { TaskFilter } from "@/server/services/task-queries";
 import { badRequest } from "./errors";
 import type { ApiFilter } from "./input";
@@ -42,17 +42,6 @@ export function pageReply<T>(data: T[], cursor: Cursor, total: number, token: st
   };
 }
 
-const TASK_STATES: readonly TaskState[] = [
-  "Submitted",
-  "PartiallyDispatched",
-  "FullyDispatched",
-  "PartiallyExecuting",
-  "FullyExecuting",
-  "Success",
-  "Failure",
-  "Cancelled",
-  "PendingCancel",
-];
 
 const SUPPORTED = "Hearth filters tasks with Equal on Tags, State, Profile or JobUuid, alone or joined by And";
 

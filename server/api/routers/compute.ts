@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { asc, ne } from "drizzle-orm";
 import { z, ZodRealError } from "zod";
 import { profiles } from "@/server/db/schema";
-import type { TaskState } from "@/server/domain/task-state";
+import { INSTANCE_STATES, TASK_STATES } from "@/server/domain/task-state";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
 import { readLogs } from "@/server/services/task-logs";
@@ -22,19 +22,6 @@ import {
 } from "@/server/services/tasks";
 import { createTRPCRouter, customerProcedure } from "../trpc";
 
-const TASK_STATES = [
-  "Submitted",
-  "PartiallyDispatched",
-  "FullyDispatched",
-  "PartiallyExecuting",
-  "FullyExecuting",
-  "Success",
-  "Failure",
-  "Cancelled",
-  "PendingCancel",
-] as const satisfies readonly TaskState[];
-
-const INSTANCE_STATES = ["waiting", "queued", "dispatched", "running", "succeeded", "failed", "cancelled"] as const;
 
 const SHORTNAME = z
   .string()
