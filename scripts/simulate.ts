@@ -8,7 +8,8 @@
  *   --speed         HEARTH_SIM_SPEED         simulated seconds per real second once live (default 1)
  *   --seed          HEARTH_SIM_SEED          seed of weather, households and outages (default 1)
  *   --history-days  HEARTH_SIM_HISTORY_DAYS  days of history filled before going live, on a fleet
- *                                            never simulated (default 30; 0: none). A fleet simulated
+ *                                            never simulated (default 62: the whole previous calendar
+ *                                            month, whatever today's date; 0: none). A fleet simulated
  *                                            before resumes from its last reading, filling the gap
  *                                            up to that many days.
  *   --url           HEARTH_SIM_URL           send reports over HTTP to this platform instead of
@@ -17,7 +18,7 @@
  *   --no-engine     HEARTH_SIM_ENGINE=0      do not run the engine's tick after each reporting round
  *                                            (leave it to the web process; only sensible live at speed 1)
  *
- * Progress goes to stderr: "[sim] history 34% (day 10 of 30)", then a status line every 10 minutes.
+ * Progress goes to stderr: "[sim] history 34% (day 21 of 62)", then a status line every 10 minutes.
  */
 import { closeDb, createDb } from "../server/db/client";
 import { createProfilePool } from "../server/profiles/worker";
@@ -55,7 +56,7 @@ function settings(argv: string[]): Settings {
   return {
     speed: number("speed", flags.get("speed") ?? env.HEARTH_SIM_SPEED, 1, (n) => n > 0),
     seed: number("seed", flags.get("seed") ?? env.HEARTH_SIM_SEED, 1, Number.isSafeInteger),
-    historyDays: number("history-days", flags.get("history-days") ?? env.HEARTH_SIM_HISTORY_DAYS, 30, (n) => n >= 0 && n <= 3660),
+    historyDays: number("history-days", flags.get("history-days") ?? env.HEARTH_SIM_HISTORY_DAYS, 62, (n) => n >= 0 && n <= 3660),
     url: flags.get("url") ?? (env.HEARTH_SIM_URL || undefined),
     workers: number("workers", flags.get("workers") ?? env.HEARTH_SIM_WORKERS, 1, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 64),
     engine: !switches.has("--no-engine") && env.HEARTH_SIM_ENGINE !== "0",
