@@ -1,18 +1,15 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { createCaller } from "@/server/api/root";
-import { getDb } from "@/server/db/client";
-import { getSessionUser } from "@/server/auth/session";
-import type { SessionUser } from "@/server/auth/authenticate";
+import { createRequestContext } from "@/server/api/request-context";
 
 /** Route handlers of the compute pages: the signed-in customer, or null (answered 404, like a missing record). */
-export async function customerSession(): Promise<{ user: SessionUser & { role: "customer" }; api: ReturnType<typeof createCaller> } | null> {
-  const user = await getSessionUser();
+export async function customerSession() {
+  const ctx = await createRequestContext();
+  const user = ctx.user;
   if (!user || user.role !== "customer") return null;
-  return { user: user as SessionUser & { role: "customer" }, api: createCaller({ db: getDb(), user }) };
+  return { user, db: ctx.db, api: createCaller(ctx) };
 }
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const notFoundResponse = () =>
   new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });

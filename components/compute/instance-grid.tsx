@@ -190,7 +190,6 @@ export function InstanceGrid({
       {selected !== null && selected < total && (
         <InstanceDetails
           taskId={taskId}
-          index={selected}
           instanceNumber={numbers[selected]!}
           state={stateAt(selected)}
           canCancel={canCancel}
@@ -329,7 +328,6 @@ type Loaded = { key: string; instance?: InstanceJson; error?: string };
 
 function InstanceDetails({
   taskId,
-  index,
   instanceNumber,
   state,
   canCancel,
@@ -338,7 +336,6 @@ function InstanceDetails({
   onClose,
 }: {
   taskId: string;
-  index: number;
   instanceNumber: number;
   state: InstanceState;
   canCancel: boolean;
@@ -348,11 +345,11 @@ function InstanceDetails({
 }) {
   const { showLogOf } = useWorkbench();
   // Fetched again when the grid shows the instance in another state.
-  const key = `${index}:${instanceNumber}:${state}`;
+  const key = `${instanceNumber}:${state}`;
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   useEffect(() => {
     const controller = new AbortController();
-    fetch(`/compute/tasks/${taskId}/instances?index=${index}&n=${instanceNumber}`, { signal: controller.signal, cache: "no-store" })
+    fetch(`/compute/tasks/${taskId}/instances?n=${instanceNumber}`, { signal: controller.signal, cache: "no-store" })
       .then(async (response) => {
         const body = (await response.json()) as InstanceJson | { error: string };
         setLoaded("error" in body ? { key, error: body.error } : { key, instance: body });
@@ -361,7 +358,7 @@ function InstanceDetails({
         if (!controller.signal.aborted) setLoaded({ key, error: error instanceof Error ? error.message : "Could not load this instance." });
       });
     return () => controller.abort();
-  }, [taskId, index, instanceNumber, key]);
+  }, [taskId, instanceNumber, key]);
   const current = loaded?.key === key ? loaded : null;
   const instance = current?.instance;
   return (

@@ -468,6 +468,14 @@ describe("running tasks", () => {
     expect(text).not.toMatch(/QRAD|QBOX|radiator|gateway/i);
   });
 
+  it("lists more than a page of ended instances in completedInstances", async () => {
+    const uuid = await submit(lumen, { instanceCount: 150 });
+    await db.execute(sql`update instances set state = 'failed', attempt_count = 1, ended_at = now() where task_id = ${uuid}`);
+    const t = (await lumen.get(`/tasks/${uuid}`)).body;
+    expect(t.completedInstances).toHaveLength(150);
+    expect(t.completedInstances[149]).toMatchObject({ instanceId: 149, state: "Failure" });
+  });
+
   it("reports Failure with the failed range", async () => {
     const uuid = await submit(lumen, { instanceCount: 3, retrySettings: { maxTotalRetries: null, maxPerInstanceRetries: 0 } });
     await runAll({ fail: [1] });

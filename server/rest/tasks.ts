@@ -103,23 +103,18 @@ export async function postTasks(ctx: RestContext): Promise<Response> {
 /** The instances shown in a task's JSON and the names of their outputs. */
 async function instancesOf(ctx: RestContext, t: TaskDetail) {
   const org = ctx.auth.organizationId;
-  const instances: InstanceView[] = [];
   const c = t.counts;
-  if (c.succeeded + c.failed + c.cancelled + c.dispatched + c.running > 0) {
-    for (let page = 1; instances.length < MAX_INSTANCES_SHOWN; page++) {
-      const got = await listInstances(ctx.db, { organizationId: org, taskId: t.id, page, pageSize: 100, now: ctx.now });
-      if (!got || got.instances.length === 0) break;
-      instances.push(...got.instances);
-      if (page * 100 >= got.total) break;
-    }
-  }
+  const instances: InstanceView[] =
+    c.succeeded + c.failed + c.cancelled + c.dispatched + c.running > 0
+      ? ((await listInstances(ctx.db, { organizationId: org, taskId: t.id, page: 1, pageSize: MAX_INSTANCES_SHOWN, now: ctx.now }))?.instances ?? [])
+      : [];
   const outputs = new Map<number, string[]>();
   if (c.succeeded > 0 && t.instanceCount <= MAX_INSTANCES_WITH_RESULTS) {
     for (const o of (await listOutputs(ctx.db, { organizationId: org, taskId: t.id })) ?? []) {
       outputs.set(o.instanceNumber, [...(outputs.get(o.instanceNumber) ?? []), o.name]);
     }
   }
-  return { instances: instances.slice(0, MAX_INSTANCES_SHOWN), outputs };
+  return { instances, outputs };
 }
 
 async function loadTask(ctx: RestContext, taskId: string) {

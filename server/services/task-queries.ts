@@ -87,7 +87,8 @@ export type QueueStanding = {
   reason: string | null;
 };
 
-const MAX_PAGE_SIZE = 100;
+/** The procedures bound pages to 100 rows; the REST API reads a task's first 1,000 instances at once. */
+const MAX_PAGE_SIZE = 1000;
 
 function pageOf(page: number, pageSize: number) {
   const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(pageSize)));
@@ -309,13 +310,14 @@ export async function getTask(db: Tx, opts: { organizationId: string; taskId: st
 /** A page of a task's instances by number, or null for no such task. */
 export async function listInstances(
   db: Tx,
-  opts: { organizationId: string; taskId: string; page: number; pageSize: number; state?: InstanceState; now?: Date },
+  opts: { organizationId: string; taskId: string; page: number; pageSize: number; state?: InstanceState; instanceNumber?: number; now?: Date },
 ): Promise<{ total: number; instances: InstanceView[] } | null> {
   if (!isUuid(opts.taskId)) return null;
   const now = opts.now ?? new Date();
   const { limit, offset } = pageOf(opts.page, opts.pageSize);
   if (!(await taskExists(db, opts))) return null;
-  const stateFilter = opts.state ? sql`and i.state = ${opts.state}` : sql``;
+  const stateFilter = sql`${opts.state ? sql`and i.state = ${opts.state}` : sql``}
+    ${opts.instanceNumber !== undefined ? sql`and i.instance_number = ${opts.instanceNumber}` : sql``}`;
   const [rows, [count]] = await Promise.all([
     db.execute<{
       instance_number: number;

@@ -73,6 +73,9 @@ describe("compute router", () => {
     expect(await api.compute.cancelTask({ taskId: id })).toEqual({ cancelled: false });
     expect(await api.compute.rerunFailed({ taskId: id })).toBe(0);
     expect((await api.compute.instanceGrid({ taskId: id })).states).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
+    const one = await api.compute.instances({ taskId: id, instanceNumber: 2, page: 1, pageSize: 1 });
+    expect(one.instances.map((i) => i.instanceNumber)).toEqual([2]);
+    expect((await api.compute.instances({ taskId: id, instanceNumber: 9, page: 1, pageSize: 1 })).instances).toEqual([]);
     expect((await api.compute.notifications({})).items[0]).toMatchObject({ taskId: id, kind: "task_cancelled" });
   });
 

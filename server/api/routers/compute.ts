@@ -157,7 +157,14 @@ export const computeRouter = createTRPCRouter({
   }),
 
   instances: customerProcedure
-    .input(z.object({ ...taskRef, ...paging, state: z.enum(INSTANCE_STATES).optional() }))
+    .input(
+      z.object({
+        ...taskRef,
+        ...paging,
+        state: z.enum(INSTANCE_STATES).optional(),
+        instanceNumber: z.number().int().min(0).max(MAX_INSTANCE_NUMBER).optional(),
+      }),
+    )
     .query(async ({ ctx, input }) =>
       found(await listInstances(ctx.db, { organizationId: ctx.organizationId, ...input }), "Task"),
     ),

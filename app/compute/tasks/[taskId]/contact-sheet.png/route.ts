@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
-import { getDb } from "@/server/db/client";
 import { contactSheet } from "@/server/services/task-outputs";
-import { attachment, customerSession, notFoundResponse, UUID } from "../../../route-helpers";
+import { isUuid } from "@/server/services/tasks";
+import { attachment, customerSession, notFoundResponse } from "../../../route-helpers";
 
 /**
  * A render task's contact sheet (its frames side by side), for the signed-in customer's
@@ -10,8 +10,8 @@ import { attachment, customerSession, notFoundResponse, UUID } from "../../../ro
 export async function GET(request: NextRequest, { params }: { params: Promise<{ taskId: string }> }) {
   const { taskId } = await params;
   const session = await customerSession();
-  if (!session || !UUID.test(taskId)) return notFoundResponse();
-  const png = await contactSheet(getDb(), { organizationId: session.user.organizationId, taskId });
+  if (!session || !isUuid(taskId)) return notFoundResponse();
+  const png = await contactSheet(session.db, { organizationId: session.user.organizationId, taskId });
   if (!png) return notFoundResponse();
   const download = request.nextUrl.searchParams.get("download") === "1";
   return new Response(new Uint8Array(png), {

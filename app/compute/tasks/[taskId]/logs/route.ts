@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { customerSession, json, jsonRefusal, notFoundResponse, UUID } from "../../../route-helpers";
+import { isUuid } from "@/server/services/tasks";
+import { customerSession, json, jsonRefusal, notFoundResponse } from "../../../route-helpers";
 
 /**
  * The live log tail's polling: chunks of one stream after `after` (a log id), for one instance or
@@ -8,7 +9,7 @@ import { customerSession, json, jsonRefusal, notFoundResponse, UUID } from "../.
 export async function GET(request: NextRequest, { params }: { params: Promise<{ taskId: string }> }) {
   const { taskId } = await params;
   const session = await customerSession();
-  if (!session || !UUID.test(taskId)) return notFoundResponse();
+  if (!session || !isUuid(taskId)) return notFoundResponse();
   const query = request.nextUrl.searchParams;
   const stream = query.get("stream") === "stderr" ? "stderr" : "stdout";
   const instance = query.get("instance");

@@ -1,13 +1,13 @@
-import { getDb } from "@/server/db/client";
 import { getOutput } from "@/server/services/task-outputs";
-import { attachment, customerSession, notFoundResponse, UUID } from "../../../../route-helpers";
+import { isUuid } from "@/server/services/tasks";
+import { attachment, customerSession, notFoundResponse } from "../../../../route-helpers";
 
 /** Downloads one output file of a task of the signed-in customer's organization; 404 for anything else. */
 export async function GET(_request: Request, { params }: { params: Promise<{ taskId: string; outputId: string }> }) {
   const { taskId, outputId } = await params;
   const session = await customerSession();
-  if (!session || !UUID.test(taskId) || !/^\d{1,15}$/.test(outputId)) return notFoundResponse();
-  const output = await getOutput(getDb(), { organizationId: session.user.organizationId, taskId, outputId: Number(outputId) });
+  if (!session || !isUuid(taskId) || !/^\d{1,15}$/.test(outputId)) return notFoundResponse();
+  const output = await getOutput(session.db, { organizationId: session.user.organizationId, taskId, outputId: Number(outputId) });
   if (!output) return notFoundResponse();
   return new Response(new Uint8Array(output.content), {
     headers: {
