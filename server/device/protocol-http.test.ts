@@ -1,6 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -16,6 +13,7 @@ import {
 } from "@/server/db/schema";
 import { createTask, deleteTask } from "@/server/services/tasks";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { serveHandler, type TestHttpServer } from "@/server/test/http-server";
 import { authenticateGateway, issueGatewayCredential, revokeGatewayCredential } from "./credentials";
 import { handleDeviceRequest } from "./http";
 import type { DeviceEvent, Reading, ReportResponse } from "./protocol";
@@ -29,41 +27,15 @@ const at = (iso: string) => new Date(iso);
 // ---------------------------------------------------------------------------------------------
 // The protocol served over real HTTP, as a gateway sees it.
 
-let server: Server;
+let server: TestHttpServer;
 let baseUrl: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === "string") headers.set(name, value);
-    }
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const request = new Request(`http://127.0.0.1${req.url}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      duplex: "half",
-    } as RequestInit);
-    handleDeviceRequest(request, db, { now: () => clock })
-      .then(async (response) => {
-        // A body refused before it was read leaves the connection unusable: close it.
-        if (!req.complete) res.setHeader("Connection", "close");
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch((err: unknown) => {
-        res.writeHead(599);
-        res.end(String(err));
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveHandler((request) => handleDeviceRequest(request, db, { now: () => clock }));
+  baseUrl = server.origin;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 // Response bodies are JSON of several shapes (answers, errors); the tests read them loosely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,12 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { gateways, radiators, radiatorStates } from "@/server/db/schema";
 import type { DeviceEvent } from "@/server/device/protocol";
 import { handleReport } from "@/server/device/report";
 import { assignWork, type Assignment } from "@/server/services/scheduler";
+import { serveHandler } from "@/server/test/http-server";
 import { handleRestRequest, type RestOptions } from "./http";
 
 /**
@@ -18,35 +16,8 @@ import { handleRestRequest, type RestOptions } from "./http";
 export type RestServer = { baseUrl: string; close: () => Promise<void> };
 
 export async function serveRest(db: Db, options: () => RestOptions): Promise<RestServer> {
-  const server: Server = createServer((req, res) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === "string") headers.set(name, value);
-    }
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const request = new Request(`http://127.0.0.1${req.url}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      duplex: "half",
-    } as RequestInit);
-    handleRestRequest(request, db, options())
-      .then(async (response) => {
-        // A body refused before it was read leaves the connection unusable: close it.
-        if (!req.complete) res.setHeader("Connection", "close");
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch((err: unknown) => {
-        res.writeHead(599);
-        res.end(String(err));
-      });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const server = await serveHandler((request) => handleRestRequest(request, db, options()));
+  return { baseUrl: `${server.origin}/api/v1`, close: server.close };
 }
 
 // Bodies are JSON of many shapes, or text; tests read them loosely.
