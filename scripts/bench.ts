@@ -5,6 +5,7 @@
  *
  *   npm run bench              full size: 10,000 radiators, 100,000 queued instances, 200,000 readings
  *   npm run bench -- --quick   1,000 radiators, 10,000 instances, 20,000 readings (under a minute)
+ *   npm run bench -- --only ingest   only the named figures (comma-separated), at either size
  *
  * stdout: one JSON line per figure, {"name","value","unit","baseline","ratio",…} with
  * ratio = value / baseline. stderr: progress, and where the time goes.
@@ -55,13 +56,33 @@ const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(fig
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-const args = process.argv.slice(2);
-const unknownArgs = args.filter((arg) => arg !== "--quick");
-if (unknownArgs.length > 0) {
-  say(`unknown argument(s): ${unknownArgs.join(" ")}. Use: npm run bench [-- --quick]`);
-  process.exit(2);
+const FIGURES = ["simulate", "dispatch", "ingest"] as const;
+type Figure = (typeof FIGURES)[number];
+const USAGE = `Use: npm run bench [-- [--quick] [--only ${FIGURES.join(",")}]]`;
+
+function parseArgs(args: string[]) {
+  let quick = false;
+  let only: Set<Figure> = new Set(FIGURES);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--quick") quick = true;
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const list = arg === "--only" ? args[++i] : arg.slice("--only=".length);
+      const names = (list ?? "").split(",").filter(Boolean);
+      const unknown = names.filter((n) => !(FIGURES as readonly string[]).includes(n));
+      if (names.length === 0 || unknown.length > 0) {
+        say(`--only takes figure names (${FIGURES.join(", ")}), not "${list ?? ""}". ${USAGE}`);
+        process.exit(2);
+      }
+      only = new Set(names as Figure[]);
+    } else {
+      say(`unknown argument: ${arg}. ${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return { quick, only };
 }
-const quick = args.includes("--quick");
+const { quick, only } = parseArgs(process.argv.slice(2));
 
 /** Each building has one gateway driving 25 flats × 4 rooms, one radiator per room. */
 const RADIATORS_PER_GATEWAY = 100;
@@ -745,15 +766,22 @@ async function runHandleReport(
 }
 
 async function checkIngest(sql: postgres.Sql, readings: number, reports: number, lastReadingMs: number) {
-  const [c] = await sql<Record<"readings" | "hourly" | "reports" | "current", number>[]>`
+  const [c] = await sql<Record<"readings" | "hourly" | "energy" | "idle" | "ledger" | "reports" | "current", number>[]>`
     select
       (select count(*) from telemetry_readings)::int as readings,
       (select coalesce(sum(reading_count), 0) from telemetry_hourly)::int as hourly,
+      (select coalesce(sum(energy_wh), 0) from telemetry_hourly)::int as energy,
+      (select coalesce(sum(idle_energy_wh), 0) from telemetry_hourly)::int as idle,
+      (select count(*) from energy_allocations)::int as ledger,
       (select count(*) from gateway_reports)::int as reports,
       (select count(*) from radiator_states where last_reading_at = ${new Date(lastReadingMs).toISOString()})::int as current`;
   const problems = [
     c!.readings !== readings && `${c!.readings} of ${readings} readings stored`,
     c!.hourly !== readings && `the hourly rollup counts ${c!.hourly} readings`,
+    // Every reading closes a 25 Wh delta, all of it idle heat on a fleet with no work.
+    c!.energy !== readings * 25 && `${c!.energy} of ${readings * 25} Wh metered`,
+    c!.idle !== c!.energy && `${c!.idle} of ${c!.energy} Wh metered as idle`,
+    c!.ledger !== 0 && `${c!.ledger} ledger lines for a fleet with no work`,
     c!.reports !== reports && `${c!.reports} of ${reports} reports recorded`,
     c!.current !== RADIATORS && `${c!.current} of ${RADIATORS} radiator states at the last reading`,
   ].filter(Boolean);
@@ -947,8 +975,8 @@ async function benchSimulate() {
 async function main() {
   say(`${quick ? "quick" : "full"} run`);
   // Pure CPU, no database: measured first, away from the database's background work.
-  await benchSimulate();
-  if (interrupted) return;
+  if (only.has("simulate")) await benchSimulate();
+  if (interrupted || (!only.has("dispatch") && !only.has("ingest"))) return;
   await openServer();
   if (interrupted) return;
   const url = await freshDatabase(serverUrl!);
@@ -958,9 +986,9 @@ async function main() {
   const sql = db.$client;
 
   const fleet = await buildFleet(sql);
-  await benchDispatch(db, pdb, sql, fleet);
+  if (only.has("dispatch")) await benchDispatch(db, pdb, sql, fleet);
   if (interrupted) return;
-  await benchIngest(pdb, sql, fleet);
+  if (only.has("ingest")) await benchIngest(pdb, sql, fleet);
 }
 
 let finishing = false;

@@ -184,14 +184,16 @@ async function count(query: ReturnType<typeof sql>) {
   return row!.n;
 }
 
+/** The radiator's metered energy: the ledger's lines (customers' work) plus the idle energy of its hours. */
 async function energyTotals(radiatorId: string) {
   const [row] = await db.execute<{ allocated: number; attempts: number; idle: number; hourly: number; rows: number }>(sql`
-    select
-      (select coalesce(sum(energy_wh), 0) from energy_allocations where radiator_id = ${radiatorId})::int as allocated,
+    with t as (select
+      (select coalesce(sum(energy_wh), 0) from energy_allocations where radiator_id = ${radiatorId})::int as ledger,
       (select coalesce(sum(energy_wh), 0) from energy_allocations where radiator_id = ${radiatorId} and attempt_id is not null)::int as attempts,
-      (select coalesce(sum(energy_wh), 0) from energy_allocations where radiator_id = ${radiatorId} and attempt_id is null)::int as idle,
+      (select coalesce(sum(idle_energy_wh), 0) from telemetry_hourly where radiator_id = ${radiatorId})::int as idle,
       (select coalesce(sum(energy_wh), 0) from telemetry_hourly where radiator_id = ${radiatorId})::int as hourly,
-      (select count(*) from energy_allocations where radiator_id = ${radiatorId})::int as rows`);
+      (select count(*) from energy_allocations where radiator_id = ${radiatorId})::int as rows)
+    select ledger + idle as allocated, attempts, idle, hourly, rows from t`);
   return row!;
 }
 
@@ -490,10 +492,44 @@ describe("idempotency and ordering", () => {
       sql`select reading_count, room_temp_sum_c from telemetry_hourly where radiator_id = ${radiatorId}`,
     );
     expect(hour).toEqual({ reading_count: 3, room_temp_sum_c: 19.5 + 20.5 + 18 });
-    const periods = await db.execute<{ period_start: string }>(
-      sql`select distinct period_start::text from energy_allocations where radiator_id = ${radiatorId}`,
+    expect(energy.idle).toBe(180); // no work ran: all of it idle, and no ledger line
+    expect(energy.rows).toBe(0);
+  });
+
+  it("counts each reading once in its hour when one report mixes stored, late and new readings", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[1]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    clock = new Date("2026-01-15T10:30:00Z");
+    await gw.report({ radiators: [{ serial, readings: [reading("2026-01-15T09:00:00Z", 1000), reading("2026-01-15T09:40:00Z", 1200)] }] }, 1);
+    const mixed = await gw.report(
+      {
+        radiators: [
+          {
+            serial,
+            readings: [
+              reading("2026-01-15T09:40:00Z", 1200), // stored already
+              reading("2026-01-15T09:20:00Z", 1100, { roomTempC: 18 }), // late, new
+              reading("2026-01-15T09:50:00Z", 1250, { roomTempC: 21 }), // new
+              reading("2026-01-15T10:05:00Z", 1330, { roomTempC: 22, powerW: 900 }), // new, next hour
+            ],
+          },
+        ],
+      },
+      2,
     );
-    expect(periods).toHaveLength(1);
+    expect(mixed.status).toBe(200);
+
+    expect(await count(sql`select count(*) from telemetry_readings where radiator_id = ${radiatorId}`)).toBe(5);
+    const hours = await db.execute<{ hour: string; reading_count: number; room_temp_sum_c: number; max_power_w: number; energy_wh: number }>(sql`
+      select to_char(hour_start at time zone 'UTC', 'HH24:MI') as hour, reading_count, room_temp_sum_c, max_power_w, energy_wh::int
+      from telemetry_hourly where radiator_id = ${radiatorId} order by hour_start`);
+    expect(hours).toEqual([
+      { hour: "09:00", reading_count: 4, room_temp_sum_c: 19.5 + 19.5 + 18 + 21, max_power_w: 450, energy_wh: 200 + 50 },
+      { hour: "10:00", reading_count: 1, room_temp_sum_c: 22, max_power_w: 900, energy_wh: 80 },
+    ]);
+    expect(await stateOf(radiatorId)).toMatchObject({ lastReadingAt: at("2026-01-15T10:05:00Z"), energyCounterWh: 1330 });
+    expect((await energyTotals(radiatorId)).allocated).toBe(330);
   });
 
   it("counts a counter reset as energy since the reset, never negative", async () => {
@@ -561,7 +597,8 @@ describe("metering", () => {
     expect(attempts.map((x) => x.coreSeconds)).toEqual([2 * 3600, 1 * 30 * 60]);
     expect(attempts.reduce((n, x) => n + x.energyWh, 0)).toBe(energy.attempts);
     const [cs] = await db.execute<{ total: number }>(
-      sql`select sum(core_seconds)::int as total from energy_allocations where radiator_id = ${radiatorId}`,
+      sql`select ((select sum(core_seconds) from energy_allocations where radiator_id = ${radiatorId})
+        + (select sum(idle_core_seconds) from telemetry_hourly where radiator_id = ${radiatorId}))::int as total`,
     );
     expect(cs!.total).toBe(4 * 3600); // attempts + idle = every core the radiator ran
     // 2 of 4 cores all hour: half the energy, within rounding.
@@ -795,6 +832,7 @@ describe("throughput", () => {
       where rs.radiator_id in (select id from radiators where gateway_id = ${gateway!.id})
         and rs.energy_counter_wh is not null
         and (select coalesce(sum(energy_wh), 0) from energy_allocations e where e.radiator_id = rs.radiator_id)
+          + (select coalesce(sum(idle_energy_wh), 0) from telemetry_hourly h where h.radiator_id = rs.radiator_id)
           <> rs.energy_counter_wh - (select energy_counter_wh from telemetry_readings t where t.radiator_id = rs.radiator_id order by recorded_at limit 1)`);
     expect(check!.bad).toBe(0);
     expect(Math.min(...timesMs)).toBeLessThan(1000);

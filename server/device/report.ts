@@ -70,7 +70,15 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${GATEWAY_LOCK_NAMESPACE}::int, hashtext(${gatewayId}))`);
+    // Generic plans for the report's own statements: their shape never changes, and planning each
+    // one afresh for its parameters cost more than running it. The writes restore the setting
+    // before the scheduler's statements.
+    const [locked] = await tx.execute<{ planCacheMode: string }>(sql`
+      with previous as materialized (select current_setting('plan_cache_mode') as mode)
+      select mode as "planCacheMode", set_config('plan_cache_mode', 'force_generic_plan', true),
+        pg_advisory_xact_lock(${GATEWAY_LOCK_NAMESPACE}::int, hashtext(${gatewayId}))
+      from previous`);
+    const planCacheMode = locked!.planCacheMode;
     const loaded = await load(tx, gatewayId, report, readings);
     if (loaded.done) return loaded.done;
 
@@ -104,7 +112,10 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     const record = (response: ReportResponse) =>
       sql`insert into gateway_reports (gateway_id, seq, received_at, response)
         values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
-    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now, early && record(early));
+    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now, {
+      alsoRun: early && record(early),
+      planCacheMode,
+    });
     if (early) return early;
 
     const response = await answer(tx, report.seq, loaded, now);
@@ -324,12 +335,72 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
   return changed;
 }
 
+/** Readings as columns, sent as one array parameter each. */
+class ReadingColumns {
+  radiatorId: string[] = [];
+  at: string[] = [];
+  roomTempC: number[] = [];
+  setpointC: number[] = [];
+  powerW: number[] = [];
+  energyCounterWh: number[] = [];
+  coresActive: number[] = [];
+  coresWanted: number[] = [];
+
+  push(radiatorId: string, r: Reading) {
+    this.radiatorId.push(radiatorId);
+    this.at.push(r.at); // as sent: PostgreSQL reads ISO 8601 with its offset
+    this.roomTempC.push(r.roomTempC);
+    this.setpointC.push(r.setpointC);
+    this.powerW.push(r.powerW);
+    this.energyCounterWh.push(r.energyCounterWh);
+    this.coresActive.push(r.coresActive);
+    this.coresWanted.push(r.coresWanted);
+  }
+
+  /** The rows as a set, in telemetry_readings' column order. */
+  unnest() {
+    return sql`unnest(${pgArray(this.radiatorId)}::uuid[], ${pgArray(this.at)}::timestamptz[],
+        ${pgArray(this.roomTempC)}::real[], ${pgArray(this.setpointC)}::real[], ${pgArray(this.powerW)}::int[],
+        ${pgArray(this.energyCounterWh)}::bigint[], ${pgArray(this.coresActive)}::smallint[],
+        ${pgArray(this.coresWanted)}::smallint[])`;
+  }
+}
+
+/** One radiator-hour's share of a report, added to its telemetry_hourly row. */
+class HourSums {
+  count = 0;
+  roomTempSumC = 0;
+  setpointSumC = 0;
+  powerSumW = 0;
+  maxPowerW = 0;
+  coresActiveSum = 0;
+  coresWantedSum = 0;
+  energyWh = 0;
+  idleWh = 0;
+  idleCoreSeconds = 0;
+
+  constructor(
+    readonly radiatorId: string,
+    readonly hourMs: number,
+  ) {}
+
+  add(r: Reading) {
+    this.count += 1;
+    this.roomTempSumC += r.roomTempC;
+    this.setpointSumC += r.setpointC;
+    this.powerSumW += r.powerW;
+    this.maxPowerW = Math.max(this.maxPowerW, r.powerW);
+    this.coresActiveSum += r.coresActive;
+    this.coresWantedSum += r.coresWanted;
+  }
+}
+
 /**
  * Telemetry and metering, in one statement. Every new reading is stored raw and counted in its
  * hour. Readings newer than the radiator's last one also advance its state and meter: the counter
  * delta since the previous reading is split between the attempts that ran in between (by
- * core-seconds) and idle heat. Older readings (a late report) move nothing: the monotonic counter
- * already carried their energy into the next delta.
+ * core-seconds, into the ledger) and idle heat (into the radiator's hour). Older readings (a late
+ * report) move nothing: the monotonic counter already carried their energy into the next delta.
  */
 async function writeTelemetry(
   tx: Tx,
@@ -339,8 +410,12 @@ async function writeTelemetry(
   states: Map<string, StateRow>,
   activity: Activity[],
   now: Date,
-  /** A statement to run with the writes (the report's record, when its answer is already known). */
-  alsoRun: SQL | null,
+  after: {
+    /** A statement to run with the writes (the report's record, when its answer is already known). */
+    alsoRun: SQL | null;
+    /** The plan cache mode to restore. */
+    planCacheMode: string;
+  },
 ) {
   const activityOf = new Map<string, Activity[]>();
   for (const a of activity) {
@@ -349,14 +424,19 @@ async function writeTelemetry(
     else activityOf.set(a.radiatorId, [a]);
   }
 
-  const raw = { radiatorId: [] as string[], at: [] as string[], roomTempC: [] as number[], setpointC: [] as number[] };
-  const rawNums = { powerW: [] as number[], energyCounterWh: [] as number[], coresActive: [] as number[], coresWanted: [] as number[] };
-  // A report's ledger rows are summed per radiator, attempt (or idle) and hour of the closing
-  // reading, as telemetry_hourly is: ten times fewer rows than one per reading, and statements
-  // still split exactly at hours.
-  const allocations = new Map<string, { radiatorId: string; attemptId: number | null; startMs: number; endMs: number; coreSeconds: number; energyWh: number }>();
-  const allocate = (radiatorId: string, attemptId: number | null, startMs: number, endMs: number, coreSeconds: number, energyWh: number) => {
-    const key = `${radiatorId}|${attemptId ?? "idle"}|${Math.floor(endMs / HOUR_MS)}`;
+  // Readings newer than the radiator's last one cannot be stored yet (only this statement stores
+  // readings, and it moves the last one up to the newest), so they go in with a plain insert, and
+  // their hours are summed here. Older ones may be stored already (a retry under another seq):
+  // they go in with "on conflict do nothing", and only those stored now count in their hour.
+  const fresh = new ReadingColumns();
+  const late = new ReadingColumns();
+  const hours = new Map<string, HourSums>();
+  // A report's ledger rows are summed per attempt and hour of the closing reading, as
+  // telemetry_hourly is: fewer rows than one per reading, and statements still split exactly at
+  // hours. Idle energy goes to the radiator's hour in telemetry_hourly, not to the ledger.
+  const allocations = new Map<string, { radiatorId: string; attemptId: number; startMs: number; endMs: number; coreSeconds: number; energyWh: number }>();
+  const allocate = (radiatorId: string, attemptId: number, startMs: number, endMs: number, coreSeconds: number, energyWh: number) => {
+    const key = `${attemptId}|${Math.floor(endMs / HOUR_MS)}`;
     const row = allocations.get(key);
     if (row) {
       row.endMs = endMs;
@@ -367,31 +447,32 @@ async function writeTelemetry(
     }
   };
   const attemptTotals = new Map<number, { energyWh: number; coreSeconds: number }>();
-  const energyByHour = new Map<string, { radiatorId: string; hourMs: number; energyWh: number }>();
   const stateRows: Array<Omit<StateRow, "lastReadingMs"> & { lastReadingAt: string | null }> = [];
 
   for (const { radiatorId, entry } of reported) {
     const list = readings.bySerial.get(entry.serial) ?? [];
-    for (const r of list) {
-      raw.radiatorId.push(radiatorId);
-      raw.at.push(r.at); // as sent: PostgreSQL reads ISO 8601 with its offset
-      raw.roomTempC.push(r.roomTempC);
-      raw.setpointC.push(r.setpointC);
-      rawNums.powerW.push(r.powerW);
-      rawNums.energyCounterWh.push(r.energyCounterWh);
-      rawNums.coresActive.push(r.coresActive);
-      rawNums.coresWanted.push(r.coresWanted);
-    }
-
     const state = states.get(radiatorId);
     const lastMs = state?.lastReadingMs ?? null;
     let prevMs = state?.energyCounterWh != null ? lastMs : null;
     let prevCounterWh = state?.energyCounterWh ?? null;
     const attemptsHere = activityOf.get(radiatorId) ?? [];
     let newest: ParsedReading | undefined;
+    let hour: HourSums | undefined;
     for (const r of list) {
-      if (lastMs !== null && r.atMs <= lastMs) continue; // older than what is accounted for
+      if (lastMs !== null && r.atMs <= lastMs) {
+        late.push(radiatorId, r); // older than what is accounted for: stored, nothing more
+        continue;
+      }
+      fresh.push(radiatorId, r);
       newest = r;
+      // A reading counts in its hour; so does the energy delta it closes, and that delta's idle part.
+      const hourMs = Math.floor(r.atMs / HOUR_MS) * HOUR_MS;
+      if (hour?.hourMs !== hourMs) {
+        const key = `${radiatorId}|${hourMs}`;
+        hour = hours.get(key);
+        if (!hour) hours.set(key, (hour = new HourSums(radiatorId, hourMs)));
+      }
+      hour.add(r);
       if (prevMs !== null && prevCounterWh !== null) {
         const deltaWh = energyDeltaWh(prevCounterWh, r.energyCounterWh);
         const radiatorCoreSeconds = Math.floor((r.coresActive * (r.atMs - prevMs)) / 1000);
@@ -416,15 +497,9 @@ async function writeTelemetry(
           total.coreSeconds += a.coreSeconds;
           attemptTotals.set(a.attemptId, total);
         }
-        if (split.idleWh > 0 || split.idleCoreSeconds > 0) {
-          allocate(radiatorId, null, prevMs, r.atMs, split.idleCoreSeconds, split.idleWh);
-        }
-        // The delta belongs to the hour of the reading that closes it.
-        const hourMs = Math.floor(r.atMs / HOUR_MS) * HOUR_MS;
-        const key = `${radiatorId}|${hourMs}`;
-        const hour = energyByHour.get(key);
-        if (hour) hour.energyWh += deltaWh;
-        else energyByHour.set(key, { radiatorId, hourMs, energyWh: deltaWh });
+        hour.energyWh += deltaWh;
+        hour.idleWh += split.idleWh;
+        hour.idleCoreSeconds += split.idleCoreSeconds;
       }
       prevMs = r.atMs;
       prevCounterWh = r.energyCounterWh;
@@ -446,7 +521,7 @@ async function writeTelemetry(
     }
   }
 
-  const energy = [...energyByHour.values()];
+  const hourRows = [...hours.values()];
   const ledger = [...allocations.values()];
   const totals = [...attemptTotals].sort((a, b) => a[0] - b[0]);
   stateRows.sort((a, b) => (a.radiatorId < b.radiatorId ? -1 : 1)); // one lock order for radiator_states
@@ -455,39 +530,38 @@ async function writeTelemetry(
 
   // Data-modifying CTEs all run, once, whether or not the final select reads them.
   await tx.execute(sql`
-    with v as (
-      select * from unnest(${pgArray(raw.radiatorId)}::uuid[], ${pgArray(raw.at)}::timestamptz[],
-        ${pgArray(raw.roomTempC)}::real[], ${pgArray(raw.setpointC)}::real[], ${pgArray(rawNums.powerW)}::int[],
-        ${pgArray(rawNums.energyCounterWh)}::bigint[], ${pgArray(rawNums.coresActive)}::smallint[],
-        ${pgArray(rawNums.coresWanted)}::smallint[])
-        as v(radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
-    ),
-    -- A reading already stored (a retry under another seq) is skipped, and so not counted twice in its hour.
-    ins as (
+    with fresh as (
       insert into telemetry_readings
         (radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
-      select * from v
+      select * from ${fresh.unnest()}
+    ),
+    late as (
+      insert into telemetry_readings
+        (radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
+      select * from ${late.unnest()}
       on conflict (radiator_id, recorded_at) do nothing
-      returning *
+      returning radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, cores_active, cores_wanted
     ),
-    sums as (
-      select radiator_id, date_trunc('hour', recorded_at, 'UTC') as hour_start, count(*) as n, sum(room_temp_c) as temp,
-        sum(setpoint_c) as setpoint, sum(power_w) as power, max(power_w) as max_power, sum(cores_active) as active,
-        sum(cores_wanted) as wanted
-      from ins group by 1, 2
-    ),
-    energy as (
-      select * from unnest(${pgArray(energy.map((e) => e.radiatorId))}::uuid[],
-        ${pgArray(energy.map((e) => new Date(e.hourMs).toISOString()))}::timestamptz[], ${pgArray(energy.map((e) => e.energyWh))}::bigint[])
-        as e(radiator_id, hour_start, energy_wh)
+    hours as (
+      select * from unnest(${pgArray(hourRows.map((h) => h.radiatorId))}::uuid[],
+        ${pgArray(hourRows.map((h) => new Date(h.hourMs).toISOString()))}::timestamptz[],
+        ${pgArray(hourRows.map((h) => h.count))}::bigint[], ${pgArray(hourRows.map((h) => h.roomTempSumC))}::float8[],
+        ${pgArray(hourRows.map((h) => h.setpointSumC))}::float8[], ${pgArray(hourRows.map((h) => h.powerSumW))}::bigint[],
+        ${pgArray(hourRows.map((h) => h.maxPowerW))}::int[], ${pgArray(hourRows.map((h) => h.coresActiveSum))}::bigint[],
+        ${pgArray(hourRows.map((h) => h.coresWantedSum))}::bigint[], ${pgArray(hourRows.map((h) => h.energyWh))}::bigint[],
+        ${pgArray(hourRows.map((h) => h.idleWh))}::bigint[], ${pgArray(hourRows.map((h) => h.idleCoreSeconds))}::bigint[])
+        as h(radiator_id, hour_start, n, temp, setpoint, power, max_power, active, wanted, energy_wh, idle_energy_wh, idle_core_seconds)
+      union all
+      select radiator_id, date_trunc('hour', recorded_at, 'UTC'), count(*), sum(room_temp_c), sum(setpoint_c), sum(power_w),
+        max(power_w), sum(cores_active), sum(cores_wanted), 0, 0, 0
+      from late group by 1, 2
     ),
     hourly as (
       insert into telemetry_hourly (radiator_id, hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w,
-        max_power_w, cores_active_sum, cores_wanted_sum, energy_wh)
-      select coalesce(s.radiator_id, e.radiator_id), coalesce(s.hour_start, e.hour_start), coalesce(s.n, 0),
-        coalesce(s.temp, 0), coalesce(s.setpoint, 0), coalesce(s.power, 0), coalesce(s.max_power, 0),
-        coalesce(s.active, 0), coalesce(s.wanted, 0), coalesce(e.energy_wh, 0)
-      from sums s full join energy e on e.radiator_id = s.radiator_id and e.hour_start = s.hour_start
+        max_power_w, cores_active_sum, cores_wanted_sum, energy_wh, idle_energy_wh, idle_core_seconds)
+      select radiator_id, hour_start, sum(n), sum(temp), sum(setpoint), sum(power), max(max_power), sum(active), sum(wanted),
+        sum(energy_wh), sum(idle_energy_wh), sum(idle_core_seconds)
+      from hours group by 1, 2
       order by 1, 2
       on conflict (radiator_id, hour_start) do update set
         reading_count = telemetry_hourly.reading_count + excluded.reading_count,
@@ -497,7 +571,9 @@ async function writeTelemetry(
         max_power_w = greatest(telemetry_hourly.max_power_w, excluded.max_power_w),
         cores_active_sum = telemetry_hourly.cores_active_sum + excluded.cores_active_sum,
         cores_wanted_sum = telemetry_hourly.cores_wanted_sum + excluded.cores_wanted_sum,
-        energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh
+        energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh,
+        idle_energy_wh = telemetry_hourly.idle_energy_wh + excluded.idle_energy_wh,
+        idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds
     ),
     ledger as (
       insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, organization_id)
@@ -530,16 +606,15 @@ async function writeTelemetry(
         cores_wanted = excluded.cores_wanted, container_runtime = excluded.container_runtime
     ),
     seen as (
-      update radiators r set last_seen_at = ${nowIso}
-      from unnest(${pgArray(reported.map((r) => r.radiatorId))}::uuid[]) as u(id)
-      where r.id = u.id and (r.last_seen_at is null or r.last_seen_at < ${seenBefore})
+      update radiators set last_seen_at = ${nowIso}
+      where id = any(${pgArray(reported.map((r) => r.radiatorId))}::uuid[]) and (last_seen_at is null or last_seen_at < ${seenBefore})
     ),
     gateway_seen as (
       update gateways set last_seen_at = ${nowIso}
       where id = ${gatewayId} and (last_seen_at is null or last_seen_at < ${seenBefore})
     ),
-    also as (${alsoRun ?? sql`select 1`})
-    select 1`);
+    also as (${after.alsoRun ?? sql`select 1`})
+    select set_config('plan_cache_mode', ${after.planCacheMode}, true)`);
 }
 
 /**

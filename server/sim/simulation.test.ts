@@ -158,8 +158,8 @@ describe("a radiator that drops off mid-instance", () => {
     const [outputs] = await db.execute<{ n: number }>(sql`select count(*)::int as n from instance_outputs where attempt_id = ${second.id}`);
     expect(outputs!.n).toBe(1);
 
-    // Energy: each attempt's total is its ledger rows, the ledger of each radiator adds up to its
-    // meter, and only the attempt that succeeded is billable.
+    // Energy: each attempt's total is its ledger rows, each radiator's ledger plus its idle hours
+    // add up to its meter, and only the attempt that succeeded is billable.
     const [energy] = await db.execute<{ lostWh: number; lostLedgerWh: number; wonWh: number; wonLedgerWh: number; billableWh: number }>(sql`
       select
         (select energy_wh from instance_attempts where id = ${first!.id})::int as "lostWh",
@@ -174,7 +174,8 @@ describe("a radiator that drops off mid-instance", () => {
     expect(energy!.billableWh).toBe(energy!.wonWh);
     const ledger = await db.execute<{ radiator_id: string; ledger: number; hourly: number }>(sql`
       select r.id as radiator_id,
-        (select coalesce(sum(energy_wh), 0) from energy_allocations e where e.radiator_id = r.id)::int as ledger,
+        (select coalesce(sum(energy_wh), 0) from energy_allocations e where e.radiator_id = r.id)::int
+          + (select coalesce(sum(idle_energy_wh), 0) from telemetry_hourly h where h.radiator_id = r.id)::int as ledger,
         (select coalesce(sum(energy_wh), 0) from telemetry_hourly h where h.radiator_id = r.id)::int as hourly
       from radiators r where r.id in (${first!.radiatorId}, ${second.radiatorId})`);
     for (const r of ledger) expect(r.ledger).toBe(r.hourly);

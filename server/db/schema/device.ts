@@ -117,13 +117,21 @@ export const telemetryHourly = pgTable(
     coresWantedSum: bigint("cores_wanted_sum", { mode: "number" }).notNull(),
     /** Metered energy attributed to this hour (from counter deltas). */
     energyWh: bigint("energy_wh", { mode: "number" }).notNull().default(0),
+    /**
+     * The part of energyWh that no instance used: heating-only cores, the board, the fans. The
+     * rest is in the ledger (energy_allocations), attempt by attempt.
+     */
+    idleEnergyWh: bigint("idle_energy_wh", { mode: "number" }).notNull().default(0),
+    /** Core-seconds the radiator ran for heat alone in this hour. */
+    idleCoreSeconds: bigint("idle_core_seconds", { mode: "number" }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.radiatorId, t.hourStart] })],
 );
 
 /**
- * The metering ledger: each counter delta of a radiator split between the attempts it ran
- * (by core-seconds) and idle, heating-only energy (attemptId null). Append-only.
+ * The metering ledger: the energy each attempt used, its share (by core-seconds) of each counter
+ * delta of its radiator, summed per hour. What no attempt used is the hour's idle energy in
+ * telemetry_hourly, so a radiator's ledger plus its idle energy is its meter. Append-only.
  */
 export const energyAllocations = pgTable(
   "energy_allocations",
@@ -134,12 +142,14 @@ export const energyAllocations = pgTable(
       .references(() => radiators.id, { onDelete: "cascade" }),
     periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
     periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
-    /** Null for idle (heating-only) energy, and once a customer deleted the task it belonged to. */
+    /** Null once a customer deleted the task it belonged to. */
     attemptId: bigint("attempt_id", { mode: "number" }).references(() => instanceAttempts.id, {
       onDelete: "set null",
     }),
-    /** The customer whose work used it (null: idle). Kept when the attempt is deleted with its task. */
-    organizationId: uuid("organization_id").references(() => organizations.id, { onDelete: "restrict" }),
+    /** The customer whose work used it; kept when the attempt is deleted with its task. */
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
     coreSeconds: bigint("core_seconds", { mode: "number" }).notNull(),
     energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
   },
