@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   gatewayCredentials,
@@ -618,6 +618,35 @@ describe("metering", () => {
 });
 
 describe("instance events", () => {
+  it("starts several attempts in one report, and ends one that starts and exits in it", async () => {
+    const gw = new TestGateway(gwA.token);
+    const a = await attemptOn(gwA.ids.get(gwA.serials[0]!)!, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z") });
+    const b = await attemptOn(gwA.ids.get(gwA.serials[1]!)!, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z") });
+    const res = await gw.report({
+      events: [
+        { type: "started", attemptId: a.attemptId, at: "2026-01-15T09:01:00Z" },
+        { type: "started", attemptId: b.attemptId, at: "2026-01-15T09:02:00Z" },
+        { type: "exit", attemptId: a.attemptId, at: "2026-01-15T09:03:00Z", outcome: "succeeded", exitCode: 0 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const rows = await db
+      .select({ id: instanceAttempts.id, state: instanceAttempts.state, startedAt: instanceAttempts.startedAt, endedAt: instanceAttempts.endedAt })
+      .from(instanceAttempts)
+      .where(inArray(instanceAttempts.id, [a.attemptId, b.attemptId]))
+      .orderBy(instanceAttempts.id);
+    expect(rows).toEqual([
+      { id: a.attemptId, state: "succeeded", startedAt: at("2026-01-15T09:01:00Z"), endedAt: at("2026-01-15T09:03:00Z") },
+      { id: b.attemptId, state: "running", startedAt: at("2026-01-15T09:02:00Z"), endedAt: null },
+    ]);
+    const states = await db
+      .select({ id: instances.id, state: instances.state })
+      .from(instances)
+      .where(inArray(instances.id, [a.instanceId, b.instanceId]))
+      .orderBy(instances.id);
+    expect(states.map((i) => i.state)).toEqual(["succeeded", "running"]);
+  });
+
   it("lands started, progress, log chunks, outputs and exit once each", async () => {
     const gw = new TestGateway(gwA.token);
     const radiatorId = gwA.ids.get(gwA.serials[0]!)!;

@@ -8,7 +8,7 @@ import {
   assignWork,
   type ActiveAttempt,
   finishAttempt,
-  markAttemptRunning,
+  markAttemptsRunning,
   type Tx,
 } from "@/server/services/scheduler";
 import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
@@ -261,8 +261,13 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
   let changed = false;
   let logs: Array<{ instance_id: number; attempt_id: number; stream: string; chunk_seq: number; content: string }> = [];
   let progress = new Map<number, number>();
-  // Logs and progress are batched; state changes flush them first so the order holds.
+  let starts: Array<{ attemptId: number; startedAt: Date }> = [];
+  // Starts, logs and progress are batched; an exit flushes them first so the order holds.
   const flush = async () => {
+    if (starts.length > 0) {
+      await markAttemptsRunning(tx, starts);
+      starts = [];
+    }
     if (logs.length > 0) {
       await tx.execute(sql`
         insert into instance_logs (instance_id, attempt_id, stream, chunk_seq, content)
@@ -286,8 +291,7 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
     switch (event.type) {
       case "started":
         if (attempt.state !== "dispatched") break;
-        await flush();
-        await markAttemptRunning(tx, { attemptId: attempt.id, startedAt: new Date(event.at) });
+        starts.push({ attemptId: attempt.id, startedAt: new Date(event.at) });
         attempt.state = "running";
         changed = true;
         break;

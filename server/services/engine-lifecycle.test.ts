@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildings, gateways, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { runEngineTick } from "./engine-loop";
-import { finishAttempt, markAttemptRunning } from "./scheduler";
+import { finishAttempt, markAttemptsRunning } from "./scheduler";
 import { createTask, taskStatuses } from "./tasks";
 
 /**
@@ -106,7 +106,7 @@ describe("engine life cycle", () => {
             const attemptId = Number(active[step.pick % active.length]!.id);
             await finishAttempt(db, { attemptId, outcome: step.outcome, exitCode: step.outcome === "succeeded" ? 0 : 1, endedAt: now });
           } else if (step.kind === "start" && active.length > 0) {
-            await markAttemptRunning(db, { attemptId: Number(active[step.pick % active.length]!.id), startedAt: now });
+            await markAttemptsRunning(db, [{ attemptId: Number(active[step.pick % active.length]!.id), startedAt: now }]);
           } else if (step.kind === "silence") {
             silent.add(pool[step.radiator % pool.length]!);
             // Long enough for the engine to give up on it at its next tick.

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { closeDb, createDb, type Db } from "@/server/db/client";
 import { buildings, gateways, instanceAttempts, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { assignWork, finishAttempt, markAttemptRunning, reclaimSilentRadiators } from "./scheduler";
+import { assignWork, finishAttempt, markAttemptsRunning, reclaimSilentRadiators } from "./scheduler";
 import { cancelTask, createTask } from "./tasks";
 
 const db = useTestDb();
@@ -191,7 +191,7 @@ describe("attempt life cycle", () => {
 
   it("runs, succeeds, frees the radiator, and ignores a repeated exit", async () => {
     const { assignment, radiatorId } = await oneDispatched();
-    await markAttemptRunning(db, { attemptId: assignment.attemptId, startedAt: now });
+    await markAttemptsRunning(db, [{ attemptId: assignment.attemptId, startedAt: now }]);
     const end = { attemptId: assignment.attemptId, outcome: "succeeded" as const, exitCode: 0, endedAt: new Date(now.getTime() + 60_000) };
     await finishAttempt(db, end);
     await finishAttempt(db, end);
@@ -214,7 +214,7 @@ describe("attempt life cycle", () => {
 
   it("takes work back from a silent radiator without billing the lost attempt", async () => {
     const { assignment, radiatorId } = await oneDispatched(2);
-    await markAttemptRunning(db, { attemptId: assignment.attemptId, startedAt: now });
+    await markAttemptsRunning(db, [{ attemptId: assignment.attemptId, startedAt: now }]);
     const later = new Date(now.getTime() + 10 * 60_000);
     expect(await reclaimSilentRadiators(db, { now: later })).toBe(1);
     const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, assignment.attemptId));

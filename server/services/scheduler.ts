@@ -207,13 +207,19 @@ export async function assignWork(
   }
 }
 
-export async function markAttemptRunning(tx: Tx, opts: { attemptId: number; startedAt: Date }) {
-  const [attempt] = await tx.execute<{ instance_id: string }>(sql`
-    update instance_attempts set state = 'running', started_at = ${opts.startedAt.toISOString()}
-    where id = ${opts.attemptId} and state = 'dispatched'
-    returning instance_id`);
-  if (!attempt) return;
-  await tx.execute(sql`update instances set state = 'running' where id = ${attempt.instance_id} and state = 'dispatched'`);
+/** Attempts the gateway reported started: running, and so are their instances. */
+export async function markAttemptsRunning(tx: Tx, starts: ReadonlyArray<{ attemptId: number; startedAt: Date }>) {
+  if (starts.length === 0) return;
+  const sorted = [...starts].sort((a, b) => a.attemptId - b.attemptId); // one lock order
+  await tx.execute(sql`
+    with started as (
+      update instance_attempts a set state = 'running', started_at = v.started_at
+      from unnest(${pgArray(sorted.map((s) => s.attemptId))}::bigint[],
+        ${pgArray(sorted.map((s) => s.startedAt.toISOString()))}::timestamptz[]) as v(id, started_at)
+      where a.id = v.id and a.state = 'dispatched'
+      returning a.instance_id
+    )
+    update instances set state = 'running' where id in (select instance_id from started) and state = 'dispatched'`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { TaskState } from "@/server/domain/task-state";
 import { activeAttempts, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { assignWork, markAttemptRunning } from "./scheduler";
+import { assignWork, markAttemptsRunning } from "./scheduler";
 import { getTask, instanceGrid, listInstances, listTasks, queueStanding } from "./task-queries";
 import { cancelInstances, cancelTask, createJob, createTask } from "./tasks";
 
@@ -80,7 +80,7 @@ describe("listTasks", () => {
     const partiallyExecuting = await submit(lumen, { name: "partiallyExecuting", instanceCount: 2, maxRetriesPerInstance: 1 });
     await assignWork(db, { now });
     for (const task of [success, failure, pendingCancel, fullyExecuting, partiallyExecuting]) {
-      for (const a of await activeAttempts(db, task.id)) await markAttemptRunning(db, { attemptId: a.attemptId, startedAt: now });
+      await markAttemptsRunning(db, (await activeAttempts(db, task.id)).map((a) => ({ attemptId: a.attemptId, startedAt: now })));
     }
     await finish(db, success.id, [0], "succeeded", later);
     await finish(db, failure.id, [0], "failed", later);

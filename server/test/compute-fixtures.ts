@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { buildings, gateways, instanceLogs, instanceOutputs, radiators, radiatorStates, sites } from "@/server/db/schema";
-import { assignWork, finishAttempt, markAttemptRunning } from "@/server/services/scheduler";
+import { assignWork, finishAttempt, markAttemptsRunning } from "@/server/services/scheduler";
 
 /** Helpers for tests of the compute services: heat on radiators, and attempts driven as a gateway would. */
 
@@ -44,7 +44,7 @@ export async function activeAttempts(db: Db, taskId: string): Promise<ActiveAtte
 export async function startAll(db: Db, taskId: string, now: Date) {
   await assignWork(db, { now });
   const attempts = await activeAttempts(db, taskId);
-  for (const a of attempts) await markAttemptRunning(db, { attemptId: a.attemptId, startedAt: now });
+  await markAttemptsRunning(db, attempts.map((a) => ({ attemptId: a.attemptId, startedAt: now })));
   return attempts;
 }
 
