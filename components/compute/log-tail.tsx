@@ -12,7 +12,7 @@ const MAX_CHUNKS = 5000;
 /** A page this full suggests more is waiting: fetch again at once. */
 const FULL_PAGE = 50;
 
-type Log = { scope: string; chunks: LogChunkJson[]; lastLogId: number | undefined; caughtUp: boolean; error: string | null; dropped: number };
+type Log = { scope: string; chunks: LogChunkJson[]; cursor: string | undefined; caughtUp: boolean; error: string | null; dropped: number };
 
 /**
  * A task's log, one stream at a time, for all instances or one. While the task is active and
@@ -25,7 +25,7 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
   const [follow, setFollow] = useState(true);
   const [draft, setDraft] = useState<{ for: number | null; value: string }>({ for: logInstance, value: logInstance?.toString() ?? "" });
   const scope = `${stream}:${logInstance ?? "all"}`;
-  const [log, setLog] = useState<Log>({ scope: "", chunks: [], lastLogId: undefined, caughtUp: false, error: null, dropped: 0 });
+  const [log, setLog] = useState<Log>({ scope: "", chunks: [], cursor: undefined, caughtUp: false, error: null, dropped: 0 });
   const logRef = useRef(log);
   useEffect(() => {
     logRef.current = log;
@@ -39,25 +39,25 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
   useEffect(() => {
     const controller = new AbortController();
     let timer: number | undefined;
-    let after = logRef.current.scope === scope ? logRef.current.lastLogId : undefined;
+    let after = logRef.current.scope === scope ? logRef.current.cursor : undefined;
     async function tick() {
       const query = new URLSearchParams({ stream });
       if (logInstance !== null) query.set("instance", String(logInstance));
-      if (after !== undefined) query.set("after", String(after));
+      if (after !== undefined) query.set("after", after);
       let chunks: LogChunkJson[] = [];
       try {
         const response = await fetch(`/compute/tasks/${taskId}/logs?${query}`, { cache: "no-store", signal: controller.signal });
-        const body = (await response.json()) as { chunks: LogChunkJson[]; lastLogId: number } | { error: string };
+        const body = (await response.json()) as { chunks: LogChunkJson[]; cursor: string } | { error: string };
         if ("error" in body) throw new Error(body.error);
         chunks = body.chunks;
         const fresh = after === undefined;
-        after = Math.max(after ?? 0, body.lastLogId, ...chunks.map((c) => c.id));
-        const lastLogId = after;
+        after = body.cursor;
+        const cursor = after;
         setLog((prev) => {
-          const base = prev.scope === scope && !fresh ? prev : { scope, chunks: [], lastLogId: undefined, caughtUp: false, error: null, dropped: 0 };
+          const base = prev.scope === scope && !fresh ? prev : { scope, chunks: [], cursor: undefined, caughtUp: false, error: null, dropped: 0 };
           const all = base.chunks.concat(chunks);
           const drop = Math.max(0, all.length - MAX_CHUNKS);
-          return { scope, chunks: drop ? all.slice(drop) : all, lastLogId, caughtUp: chunks.length < FULL_PAGE, error: null, dropped: base.dropped + drop };
+          return { scope, chunks: drop ? all.slice(drop) : all, cursor, caughtUp: chunks.length < FULL_PAGE, error: null, dropped: base.dropped + drop };
         });
       } catch (error) {
         if (controller.signal.aborted) return;

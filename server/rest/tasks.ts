@@ -1,5 +1,5 @@
 import { isFinalTaskState } from "@/server/domain/task-state";
-import { readFreshLogs, readLogs, MAX_LOG_CHUNKS, type LogStream } from "@/server/services/task-logs";
+import { LOG_START, readFreshLogs, readLogs, MAX_LOG_CHUNKS, type LogStream } from "@/server/services/task-logs";
 import { getOutput, listOutputs } from "@/server/services/task-outputs";
 import { getTask, listInstances, listTasks, type InstanceView, type TaskDetail } from "@/server/services/task-queries";
 import { cancelTask, createTask, deleteTask, getJob, TaskInputError, updateTask } from "@/server/services/tasks";
@@ -251,14 +251,14 @@ export function taskOutput(stream: LogStream, mode: "all" | "fresh", perInstance
     }
     // Everything, keeping the newest MAX_LOG_TEXT_CHARS characters.
     let out = "";
-    let afterLogId = 0;
+    let after = LOG_START;
     for (;;) {
-      const page = await readLogs(ctx.db, { organizationId, taskId, stream, instanceNumber, afterLogId, limit: MAX_LOG_CHUNKS });
+      const page = await readLogs(ctx.db, { organizationId, taskId, stream, instanceNumber, after, limit: MAX_LOG_CHUNKS });
       if (!page) throw taskNotFound(ctx.params.uuid!);
       out += page.chunks.map((c) => c.content).join("");
       if (out.length > MAX_LOG_TEXT_CHARS) out = out.slice(out.length - MAX_LOG_TEXT_CHARS);
       if (page.chunks.length < MAX_LOG_CHUNKS) break;
-      afterLogId = page.lastLogId;
+      after = page.cursor;
     }
     return text(200, out);
   };

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { addLog, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { readFreshLogs, readLogs } from "./task-logs";
+import { formatLogCursor, LOG_START, parseLogCursor, readFreshLogs, readLogs } from "./task-logs";
 import { createTask } from "./tasks";
 
 const db = useTestDb();
@@ -38,15 +38,15 @@ describe("readLogs", () => {
       [2, "two: a\n"],
       [1, "one: b\n"],
     ]);
-    expect(all!.lastLogId).toBe(all!.chunks[2]!.id);
+    expect(all!.cursor.logId).toBe(all!.chunks[2]!.id);
 
     // Following: nothing new, then only what arrived.
-    expect(await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", afterLogId: all!.lastLogId })).toEqual({
+    expect(await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: all!.cursor })).toEqual({
       chunks: [],
-      lastLogId: all!.lastLogId,
+      cursor: all!.cursor,
     });
     await addLog(db, one, "stdout", 2, "one: c\n");
-    const next = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", afterLogId: all!.lastLogId });
+    const next = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: all!.cursor });
     expect(next!.chunks.map((c) => c.content)).toEqual(["one: c\n"]);
 
     const stderr = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stderr" });
@@ -55,6 +55,46 @@ describe("readLogs", () => {
     expect(two!.chunks.map((c) => c.content)).toEqual(["two: a\n"]);
     const limited = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", limit: 2 });
     expect(limited!.chunks).toHaveLength(2);
+  });
+
+  it("never steps over a chunk whose report commits after a later-numbered one", async () => {
+    const { task, one, two } = await runningTask();
+    const start = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" });
+
+    // Report A takes a chunk id, report B takes a later one and commits first.
+    const a = await db.$client.reserve();
+    try {
+      await a`begin`;
+      await a`insert into instance_logs (instance_id, attempt_id, stream, chunk_seq, content)
+        values (${one.instanceId}, ${one.attemptId}, 'stdout', 5, 'one: slow report\n')`;
+      await addLog(db, two, "stdout", 5, "two: quick report\n");
+
+      // A reader now must not move past A's chunk: it waits for A rather than skip it.
+      const during = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: start!.cursor });
+      expect(during!.chunks.map((c) => c.content)).toEqual([]);
+      expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" })).toEqual({
+        text: "one: a\ntwo: a\none: b\n",
+      });
+
+      await a`commit`;
+      const after = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: during!.cursor });
+      expect(after!.chunks.map((c) => c.content)).toEqual(["one: slow report\n", "two: quick report\n"]);
+      expect(await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" })).toEqual({
+        text: "one: slow report\ntwo: quick report\n",
+      });
+    } finally {
+      await a`rollback`.catch(() => {});
+      a.release();
+    }
+  });
+});
+
+describe("cursors", () => {
+  it("round-trip as text and fall back to the start for anything else", () => {
+    const cursor = { xactId: "18446744073709551615", logId: 120 };
+    expect(parseLogCursor(formatLogCursor(cursor))).toEqual(cursor);
+    expect(parseLogCursor("007-3")).toEqual({ xactId: "7", logId: 3 });
+    for (const bad of [undefined, "", "12", "a-1", "1-2-3", "-1"]) expect(parseLogCursor(bad)).toEqual(LOG_START);
   });
 });
 

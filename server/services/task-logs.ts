@@ -4,12 +4,32 @@ import { isUuid } from "./tasks";
 
 /**
  * A task's stdout and stderr, as its instances' gateways sent them in chunks: readable while the
- * task runs (follow with `afterLogId`) and after. Chunks of every attempt are kept, retries included.
+ * task runs (follow with the returned cursor) and after. Chunks of every attempt are kept,
+ * retries included.
+ *
+ * Chunks are read in commit order, (transaction, id), and only those of transactions older than
+ * every transaction still running: a chunk's id is handed out before its report commits, so a
+ * reader paging by id alone could pass over a chunk whose report commits a moment later.
  */
 
 export type LogStream = "stdout" | "stderr";
 
 export type LogChunk = { id: number; instanceNumber: number; content: string; createdAt: Date };
+
+/** Where a reader of a log is: after the chunk (xactId, logId). Sent to clients as "xactId-logId". */
+export type LogCursor = { xactId: string; logId: number };
+
+export const LOG_START: LogCursor = { xactId: "0", logId: 0 };
+export const LOG_CURSOR_PATTERN = /^\d{1,20}-\d{1,15}$/;
+
+export const formatLogCursor = (c: LogCursor) => `${c.xactId}-${c.logId}`;
+
+/** The cursor a client sent back, or the start of the log for anything else. */
+export function parseLogCursor(text: string | null | undefined): LogCursor {
+  if (!text || !LOG_CURSOR_PATTERN.test(text)) return LOG_START;
+  const [xactId, logId] = text.split("-");
+  return { xactId: BigInt(xactId!).toString(), logId: Number(logId) };
+}
 
 export const DEFAULT_LOG_CHUNKS = 1000;
 export const MAX_LOG_CHUNKS = 5000;
@@ -20,34 +40,38 @@ async function ownsTask(db: Tx, organizationId: string, taskId: string) {
   return Boolean(task);
 }
 
-/** Chunks after `afterLogId`, in the order they arrived. */
+/** Chunks after `after`, in commit order, and the cursor after the last of them. */
 async function chunksAfter(
   db: Tx,
-  opts: { taskId: string; stream: LogStream; instanceNumber?: number; afterLogId: number; limit: number },
-): Promise<LogChunk[]> {
-  const rows = await db.execute<{ id: string; instance_number: number; content: string; created_at: string }>(sql`
-    select l.id, i.instance_number, l.content, l.created_at
+  opts: { taskId: string; stream: LogStream; instanceNumber?: number; after: LogCursor; limit: number },
+): Promise<{ chunks: LogChunk[]; cursor: LogCursor }> {
+  const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; content: string; created_at: string }>(sql`
+    select l.id, l.xact_id::text, i.instance_number, l.content, l.created_at
     from instance_logs l join instances i on i.id = l.instance_id
-    where i.task_id = ${opts.taskId} and l.stream = ${opts.stream} and l.id > ${opts.afterLogId}
+    where i.task_id = ${opts.taskId} and l.stream = ${opts.stream}
+      and (l.xact_id, l.id) > (${opts.after.xactId}::xid8, ${opts.after.logId}::bigint)
+      and l.xact_id < pg_snapshot_xmin(pg_current_snapshot())
       ${opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`}
-    order by l.id
+    order by l.xact_id, l.id
     limit ${opts.limit}`);
-  return rows.map((r) => ({ id: Number(r.id), instanceNumber: r.instance_number, content: r.content, createdAt: new Date(r.created_at) }));
+  const last = rows[rows.length - 1];
+  return {
+    chunks: rows.map((r) => ({ id: Number(r.id), instanceNumber: r.instance_number, content: r.content, createdAt: new Date(r.created_at) })),
+    cursor: last ? { xactId: last.xact_id, logId: Number(last.id) } : opts.after,
+  };
 }
 
 /**
- * Log chunks of a task (or of one instance) after `afterLogId`; `lastLogId` is where to continue
- * from (unchanged when nothing new arrived). Null for no such task.
+ * Log chunks of a task (or of one instance) after the cursor `after`; `cursor` is where to
+ * continue from (unchanged when nothing new arrived). Null for no such task.
  */
 export async function readLogs(
   db: Tx,
-  opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; afterLogId?: number; limit?: number },
-): Promise<{ chunks: LogChunk[]; lastLogId: number } | null> {
+  opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; after?: LogCursor; limit?: number },
+): Promise<{ chunks: LogChunk[]; cursor: LogCursor } | null> {
   if (!(await ownsTask(db, opts.organizationId, opts.taskId))) return null;
-  const afterLogId = Math.max(0, Math.floor(opts.afterLogId ?? 0));
   const limit = Math.min(MAX_LOG_CHUNKS, Math.max(1, Math.floor(opts.limit ?? DEFAULT_LOG_CHUNKS)));
-  const chunks = await chunksAfter(db, { ...opts, afterLogId, limit });
-  return { chunks, lastLogId: chunks.length > 0 ? chunks[chunks.length - 1]!.id : afterLogId };
+  return chunksAfter(db, { ...opts, after: opts.after ?? LOG_START, limit });
 }
 
 /**
@@ -66,13 +90,14 @@ export async function readFreshLogs(
     await tx.execute(sql`
       insert into log_read_cursors (task_id, stream, scope, last_log_id) values (${opts.taskId}, ${opts.stream}, ${scope}, 0)
       on conflict do nothing`);
-    const [cursor] = await tx.execute<{ last_log_id: string }>(sql`
-      select last_log_id from log_read_cursors
+    const [stored] = await tx.execute<{ last_xact_id: string; last_log_id: string }>(sql`
+      select last_xact_id::text, last_log_id from log_read_cursors
       where task_id = ${opts.taskId} and stream = ${opts.stream} and scope = ${scope} for update`);
-    const chunks = await chunksAfter(tx, { ...opts, afterLogId: Number(cursor!.last_log_id), limit: MAX_LOG_CHUNKS });
+    const after = { xactId: stored!.last_xact_id, logId: Number(stored!.last_log_id) };
+    const { chunks, cursor } = await chunksAfter(tx, { ...opts, after, limit: MAX_LOG_CHUNKS });
     if (chunks.length > 0) {
       await tx.execute(sql`
-        update log_read_cursors set last_log_id = ${chunks[chunks.length - 1]!.id}
+        update log_read_cursors set last_xact_id = ${cursor.xactId}::xid8, last_log_id = ${cursor.logId}
         where task_id = ${opts.taskId} and stream = ${opts.stream} and scope = ${scope}`);
     }
     return { text: chunks.map((c) => c.content).join("") };

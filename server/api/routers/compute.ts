@@ -5,7 +5,7 @@ import { profiles } from "@/server/db/schema";
 import { INSTANCE_STATES, TASK_STATES } from "@/server/domain/task-state";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
-import { readLogs } from "@/server/services/task-logs";
+import { formatLogCursor, LOG_CURSOR_PATTERN, parseLogCursor, readLogs } from "@/server/services/task-logs";
 import { listOutputs, taskResult } from "@/server/services/task-outputs";
 import { getTask, instanceGrid, listInstances, listTasks, queueStanding, taskExists } from "@/server/services/task-queries";
 import {
@@ -179,10 +179,17 @@ export const computeRouter = createTRPCRouter({
         ...taskRef,
         stream: z.enum(["stdout", "stderr"]).default("stdout"),
         instanceNumber: z.number().int().min(0).max(MAX_INSTANCE_NUMBER).optional(),
-        afterLogId: z.number().int().min(0).optional(),
+        /** The cursor a previous read returned. */
+        after: z.string().regex(LOG_CURSOR_PATTERN, "a log cursor, as a previous read returned it").optional(),
       }),
     )
-    .query(async ({ ctx, input }) => found(await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input }), "Task")),
+    .query(async ({ ctx, input }) => {
+      const page = found(
+        await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input, after: parseLogCursor(input.after) }),
+        "Task",
+      );
+      return { chunks: page.chunks, cursor: formatLogCursor(page.cursor) };
+    }),
 
   outputs: customerProcedure
     .input(z.object(taskRef))

@@ -20,6 +20,8 @@ import { radiators } from "./fleet";
 import { organizations } from "./tenancy";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+/** A 64-bit transaction id, as text: log readers order by it to see chunks in commit order. */
+export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
 
 /** Qarnot's scheduling types. Donated research work is a separate, lowest class (see `priorityClass`). */
 export const schedulingType = pgEnum("scheduling_type", ["Reserved", "OnDemand", "Flex"]);
@@ -228,10 +230,18 @@ export const instanceLogs = pgTable(
     chunkSeq: integer("chunk_seq").notNull(),
     content: text("content").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The transaction that wrote the chunk. Ids are handed out before commit, so two reports can
+     * commit out of id order; readers page by (xactId, id) up to the oldest transaction still
+     * running, and so never step over a chunk that commits later.
+     */
+    xactId: xid8("xact_id")
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
   },
   (t) => [
     uniqueIndex("instance_logs_chunk_idx").on(t.attemptId, t.stream, t.chunkSeq),
-    index("instance_logs_instance_idx").on(t.instanceId, t.id),
+    index("instance_logs_instance_idx").on(t.instanceId, t.xactId, t.id),
   ],
 );
 

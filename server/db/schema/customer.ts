@@ -1,5 +1,5 @@
 import { bigint, customType, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tasks } from "./compute";
+import { tasks, xid8 } from "./compute";
 import { organizations, users } from "./tenancy";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
@@ -86,6 +86,8 @@ export const logReadCursors = pgTable(
       .references(() => tasks.id, { onDelete: "cascade" }),
     stream: text("stream").notNull(),
     scope: text("scope").notNull(),
+    /** The last chunk read: (instance_logs.xact_id, id). */
+    lastXactId: xid8("last_xact_id").notNull().default("0"),
     lastLogId: bigint("last_log_id", { mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.taskId, t.stream, t.scope] })],
