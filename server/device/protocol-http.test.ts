@@ -58,7 +58,10 @@ class TestGateway {
 
   /** Sends the next report (or the one numbered `seq`). */
   report(
-    content: { radiators?: Array<{ serial: string; containerRuntime?: boolean; readings: Reading[] }>; events?: DeviceEvent[] },
+    content: {
+      radiators?: Array<{ serial: string; containerRuntime?: boolean; readings: Reading[]; runningAttemptIds?: number[] }>;
+      events?: DeviceEvent[];
+    },
     seq?: number,
   ) {
     const n = seq ?? ++this.seq;
@@ -645,6 +648,50 @@ describe("instance events", () => {
       .where(inArray(instances.id, [a.instanceId, b.instanceId]))
       .orderBy(instances.id);
     expect(states.map((i) => i.state)).toEqual(["succeeded", "running"]);
+  });
+
+  it("takes back, unbilled, a started attempt that its rebooted radiator no longer lists", async () => {
+    const gw = new TestGateway(gwA.token);
+    const [r0, r1] = [gwA.ids.get(gwA.serials[0]!)!, gwA.ids.get(gwA.serials[1]!)!];
+    await gw.report({ radiators: [{ serial: gwA.serials[0]!, readings: [reading("2026-01-15T09:30:00Z", 1000)] }] });
+    const vanished = await attemptOn(r0, { cores: 2, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T09:01:00Z") });
+    const listed = await attemptOn(r0, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T09:02:00Z") });
+    const unlisted = await attemptOn(r1, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T09:03:00Z") });
+    // Started after the report was built (a late report): not in its list, yet not vanished.
+    const younger = await attemptOn(r0, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T10:00:30Z") });
+
+    const res = await gw.report({
+      radiators: [
+        { serial: gwA.serials[0]!, readings: [reading("2026-01-15T09:59:00Z", 1400, { coresActive: 1 })], runningAttemptIds: [listed.attemptId] },
+        { serial: gwA.serials[1]!, readings: [reading("2026-01-15T09:59:00Z", 700)] },
+      ],
+    });
+    expect(res.status).toBe(200);
+
+    const rows = await db
+      .select({ id: instanceAttempts.id, state: instanceAttempts.state, billable: instanceAttempts.billable, endedAt: instanceAttempts.endedAt })
+      .from(instanceAttempts)
+      .where(inArray(instanceAttempts.id, [vanished.attemptId, listed.attemptId, unlisted.attemptId, younger.attemptId]))
+      .orderBy(instanceAttempts.id);
+    expect(rows).toEqual([
+      // Lost from the radiator's reading before the list: the report's energy is not its.
+      { id: vanished.attemptId, state: "lost", billable: false, endedAt: at("2026-01-15T09:30:00Z") },
+      { id: listed.attemptId, state: "running", billable: true, endedAt: null },
+      { id: unlisted.attemptId, state: "running", billable: true, endedAt: null },
+      { id: younger.attemptId, state: "running", billable: true, endedAt: null },
+    ]);
+    const [instance] = await db.select().from(instances).where(eq(instances.id, vanished.instanceId));
+    expect(instance).toMatchObject({ state: "queued", radiatorId: null });
+    expect((await stateOf(r0))?.coresAssigned).toBe(2); // the listed and the younger attempt's cores
+    const [ledger] = await db.execute<{ wh: number }>(
+      sql`select coalesce(sum(energy_wh), 0)::int as wh from energy_allocations where attempt_id = ${vanished.attemptId}`,
+    );
+    expect(ledger!.wh).toBe(0);
+
+    // A report without the list concludes nothing.
+    const again = await gw.report({ radiators: [{ serial: gwA.serials[0]!, readings: [reading("2026-01-15T10:00:00Z", 1420)] }] });
+    expect(again.status).toBe(200);
+    expect(await count(sql`select count(*) from instance_attempts where state = 'running'`)).toBe(3);
   });
 
   it("lands started, progress, log chunks, outputs and exit once each", async () => {

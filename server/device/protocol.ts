@@ -47,6 +47,13 @@ export const radiatorReportSchema = z.object({
   /** Whether the radiator can run container workloads; omitted: unchanged. */
   containerRuntime: z.boolean().optional(),
   readings: z.array(readingSchema).max(LIMITS.maxReadingsPerRadiator),
+  /**
+   * The attempts the radiator has started and not yet reported ended (in this report or an
+   * earlier one). When sent, a started attempt the platform has on the radiator that is not
+   * listed, and started before `sentAt`, has vanished (a reboot): it is lost, unbilled, and its
+   * instance runs again elsewhere. Omitted: nothing is concluded.
+   */
+  runningAttemptIds: z.array(attemptId).max(LIMITS.maxCores).optional(),
 });
 
 // Output names become download names: no paths, no leading dot, nothing a shell or browser misreads.

@@ -8,6 +8,7 @@ import {
   assignWork,
   type ActiveAttempt,
   finishAttempt,
+  loseVanishedAttempts,
   markAttemptsRunning,
   type Tx,
 } from "@/server/services/scheduler";
@@ -101,8 +102,11 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     });
     checkClock(report, readings, now);
 
-    // Events first, so that metering sees the start and end times this report brings.
-    const attemptsChanged = await applyEvents(tx, report, loaded.attempts);
+    // Events first, so that metering sees the start and end times this report brings; then the
+    // started attempts a radiator no longer lists have vanished with a reboot.
+    const eventsChanged = await applyEvents(tx, report, loaded.attempts);
+    const vanished = loaded.anyActive ? await loseVanished(tx, report, reported, loaded.states, now) : 0;
+    const attemptsChanged = eventsChanged || vanished > 0;
     const activity = attemptsChanged && readings.count > 0 ? await loadActivity(tx, gatewayId, report, readings) : loaded.activity;
 
     // With nothing queued and nothing running on its radiators, the answer is known before the
@@ -234,6 +238,17 @@ type Loaded = Awaited<ReturnType<typeof load>>;
 async function loadActivity(tx: Tx, gatewayId: string, report: Report, readings: Readings): Promise<Activity[]> {
   const [row] = await tx.execute<{ activity: ActivityJson[] }>(sql`select ${activitySql(gatewayId, report, readings)} as activity`);
   return toActivity(row!.activity);
+}
+
+/** Started attempts missing from their radiator's `runningAttemptIds` are lost (see loseVanishedAttempts). */
+function loseVanished(tx: Tx, report: Report, reported: Reported[], states: Map<string, StateRow>, now: Date) {
+  const radiators = reported
+    .filter(({ entry }) => entry.runningAttemptIds !== undefined)
+    .map(({ radiatorId, entry }) => {
+      const lastReadingMs = states.get(radiatorId)?.lastReadingMs ?? null;
+      return { radiatorId, keep: entry.runningAttemptIds!, lastReadingAt: lastReadingMs === null ? null : new Date(lastReadingMs) };
+    });
+  return loseVanishedAttempts(tx, { radiators, listedAt: new Date(report.sentAt), now });
 }
 
 function checkClock(report: Report, readings: Readings, now: Date) {

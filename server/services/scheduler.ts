@@ -314,18 +314,55 @@ export async function reclaimSilentRadiators(db: Tx, opts: { now: Date; silentAf
       update instance_attempts set state = 'lost', ended_at = ${now}, billable = false
       where state in ('dispatched', 'running') and radiator_id = any(${ids}::uuid[])
       returning instance_id`);
-    const touched = await tx.execute<{ task_id: string }>(sql`
-      update instances i set ${afterUnsuccessfulAttempt(now)}
-      from tasks t
-      where t.id = i.task_id and i.id = any(${pgArray(lost.map((r) => r.instance_id))}::bigint[])
-        and i.state in ('dispatched', 'running')
-      returning i.task_id`);
     await tx.execute(sql`
       update radiator_states set cores_assigned = 0, current_organization_id = null
       where radiator_id = any(${ids}::uuid[])`);
-    for (const taskId of new Set(touched.map((r) => r.task_id))) await settleTask(tx, taskId, opts.now);
+    await requeueLostInstances(tx, lost.map((r) => r.instance_id), opts.now);
     return lost.length;
   });
+}
+
+/**
+ * Takes back started attempts that a radiator no longer runs: its gateway listed what runs on it
+ * (`keep`, at `listedAt` on the gateway's clock), and an attempt started before that is not in
+ * the list vanished (the radiator rebooted). Each is lost, unbilled, from the radiator's reading
+ * before the list (`lastReadingAt`), and its instance goes back to the queue while attempts
+ * remain. Returns how many were lost. The caller holds the radiators' radiator_states rows.
+ */
+export async function loseVanishedAttempts(
+  tx: Tx,
+  opts: { radiators: ReadonlyArray<{ radiatorId: string; keep: readonly number[]; lastReadingAt: Date | null }>; listedAt: Date; now: Date },
+) {
+  if (opts.radiators.length === 0) return 0;
+  const listed = opts.radiators.map((r) => ({ radiator_id: r.radiatorId, last_reading_at: r.lastReadingAt?.toISOString() ?? null }));
+  const keep = opts.radiators.flatMap((r) => r.keep.map((attemptId) => ({ radiator_id: r.radiatorId, attempt_id: attemptId })));
+  const lost = await tx.execute<{ instance_id: string; radiator_id: string; cores_assigned: number }>(sql`
+    update instance_attempts a set state = 'lost', billable = false,
+      ended_at = greatest(a.started_at, coalesce(v.last_reading_at, a.started_at))
+    from jsonb_to_recordset(${jsonb(listed)}) as v(radiator_id uuid, last_reading_at timestamptz)
+    where a.radiator_id = v.radiator_id and a.state = 'running' and a.started_at < ${opts.listedAt.toISOString()}
+      and not exists (select 1 from jsonb_to_recordset(${jsonb(keep)}) as k(radiator_id uuid, attempt_id bigint)
+        where k.radiator_id = a.radiator_id and k.attempt_id = a.id)
+    returning a.instance_id, a.radiator_id, a.cores_assigned`);
+  if (lost.length === 0) return 0;
+  const freed = new Map<string, number>();
+  for (const a of lost) freed.set(a.radiator_id, (freed.get(a.radiator_id) ?? 0) + a.cores_assigned);
+  for (const [radiatorId, cores] of [...freed].sort((x, y) => (x[0] < y[0] ? -1 : 1))) await releaseCores(tx, radiatorId, cores);
+  await requeueLostInstances(tx, lost.map((a) => a.instance_id), opts.now);
+  return lost.length;
+}
+
+/** Instances whose attempt was lost: queued again while attempts remain, and their tasks settled. */
+async function requeueLostInstances(tx: Tx, instanceIds: readonly string[], now: Date) {
+  if (instanceIds.length === 0) return;
+  const at = now.toISOString();
+  const touched = await tx.execute<{ task_id: string }>(sql`
+    update instances i set ${afterUnsuccessfulAttempt(at)}
+    from tasks t
+    where t.id = i.task_id and i.id = any(${pgArray(instanceIds)}::bigint[])
+      and i.state in ('dispatched', 'running')
+    returning i.task_id`);
+  for (const taskId of new Set(touched.map((r) => r.task_id))) await settleTask(tx, taskId, now);
 }
 
 export type ActiveAttempt = {

@@ -17,7 +17,7 @@ export type ReportBody = {
   protocolVersion: typeof PROTOCOL_VERSION;
   seq: number;
   sentAt: string;
-  radiators: Array<{ serial: string; readings: Reading[] }>;
+  radiators: Array<{ serial: string; readings: Reading[]; runningAttemptIds: number[] }>;
   events: DeviceEvent[];
 };
 
@@ -39,6 +39,8 @@ export class SimGateway {
   private inflight: { seq: number; body: string } | null = null;
   private readonly backlog = new Map<SimRadiator, Reading[]>();
   private events: DeviceEvent[] = [];
+  /** Attempts whose exit waits in `events`, by radiator: still running as far as the platform knows. */
+  private unsentExits = new Map<number, SimRadiator>();
   /** The platform refused the credential (401): the gateway stops and waits for a new one. */
   refused = false;
   /** Reports the platform refused as a whole (4xx other than 401): their content is dropped. */
@@ -79,7 +81,10 @@ export class SimGateway {
         if (list.length > MAX_BUFFERED_READINGS) list.splice(0, list.length - MAX_BUFFERED_READINGS);
       }
       if (r.events.length > 0) {
-        for (const e of r.events) fresh.push(e);
+        for (const e of r.events) {
+          fresh.push(e);
+          if (e.type === "exit") this.unsentExits.set(e.attemptId, r);
+        }
         r.events.length = 0;
       }
     }
@@ -141,12 +146,14 @@ export class SimGateway {
   /** The next report from the buffers (oldest readings first, within the protocol's limits), or null when empty. */
   private build(nowMs: number): { seq: number; body: string } | null {
     const radiators: ReportBody["radiators"] = [];
+    const chosen: SimRadiator[] = [];
     let bytes = 0;
     for (const [radiator, list] of this.backlog) {
       if (list.length === 0) continue;
       if (radiators.length >= LIMITS.maxRadiatorsPerReport) break;
       const readings = list.splice(0, LIMITS.maxReadingsPerRadiator);
-      radiators.push({ serial: radiator.serial, readings });
+      radiators.push({ serial: radiator.serial, readings, runningAttemptIds: [] });
+      chosen.push(radiator);
       bytes += 64 + readings.length * 180;
     }
     let take = 0;
@@ -158,6 +165,13 @@ export class SimGateway {
     }
     const events = this.events.splice(0, take);
     if (radiators.length === 0 && events.length === 0) return null;
+    for (const e of events) if (e.type === "exit") this.unsentExits.delete(e.attemptId);
+    // What runs on each radiator: started and not reported ended, in this report or before.
+    radiators.forEach((entry, i) => {
+      const radiator = chosen[i]!;
+      for (const id of radiator.attempts.keys()) entry.runningAttemptIds.push(id);
+      for (const [id, r] of this.unsentExits) if (r === radiator) entry.runningAttemptIds.push(id);
+    });
     const seq = ++this.seq;
     const body: ReportBody = { protocolVersion: PROTOCOL_VERSION, seq, sentAt: new Date(nowMs).toISOString(), radiators, events };
     return { seq, body: JSON.stringify(body) };

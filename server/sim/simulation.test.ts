@@ -44,6 +44,7 @@ async function simulate(opts: {
   seed: number;
   fleet?: FleetSpec;
   outages?: null;
+  startMs?: number;
   onReport?: (gateway: string, body: string, status: number) => void;
 }) {
   return Simulation.create({
@@ -52,7 +53,7 @@ async function simulate(opts: {
     fleet: opts.fleet,
     seed: opts.seed,
     outages: opts.outages,
-    startMs: START_MS,
+    startMs: opts.startMs ?? START_MS,
     runner: pool,
     concurrency: 2,
     onReport: opts.onReport,
@@ -184,6 +185,46 @@ describe("a radiator that drops off mid-instance", () => {
     const x = sim.world.bySerial.get(serialX)!;
     expect(x.off).toBe(false);
     expect(x.energyWh).toBeLessThan(1000);
+  }, 120_000);
+});
+
+describe("a restarted simulator", () => {
+  it("has the platform take back the work its radiators lost, and run it again", async () => {
+    const loaded = await loadFleet(db, { gatewaySerials: GATEWAYS });
+    const fleet: FleetSpec = { ...loaded, profileCoreSeconds: new Map([...loaded.profileCoreSeconds, ["monte-carlo", 1800]]) };
+    const before = await simulate({ seed: 3, fleet, outages: null });
+    await before.runUntil(START_MS + 10 * MINUTE_MS, LIVE_CADENCE);
+    const task = await createTask(db, {
+      organizationId: lumen,
+      profileName: "monte-carlo",
+      name: "restart",
+      instanceCount: 1,
+      constants: { paths: "2000", seed: "11" },
+      now: new Date(before.nowMs),
+    });
+    const attemptsOf = () =>
+      db
+        .select()
+        .from(instanceAttempts)
+        .innerJoin(instances, eq(instances.id, instanceAttempts.instanceId))
+        .where(eq(instances.taskId, task.id))
+        .orderBy(instanceAttempts.id);
+    for (let i = 0; i < 10 && !(await attemptsOf()).some((a) => a.instance_attempts.state === "running"); i++) await before.step(LIVE_CADENCE);
+    await before.runUntil(before.nowMs + 5 * MINUTE_MS, LIVE_CADENCE);
+    expect((await attemptsOf()).map((a) => a.instance_attempts.state)).toEqual(["running"]);
+
+    // A new simulator on the same fleet, a minute later: its radiators run nothing, and say so
+    // well within the silence timeout.
+    const after = await simulate({ seed: 3, fleet: await loadFleet(db, { gatewaySerials: GATEWAYS }), outages: null, startMs: before.nowMs + MINUTE_MS });
+    await after.runUntil(after.nowMs + 2 * MINUTE_MS, LIVE_CADENCE);
+    let rows = await attemptsOf();
+    expect(rows[0]!.instance_attempts).toMatchObject({ state: "lost", billable: false });
+
+    for (let i = 0; i < 120 && rows.at(-1)!.instances.state !== "succeeded"; i++) {
+      await after.runUntil(after.nowMs + 5 * MINUTE_MS, LIVE_CADENCE);
+      rows = await attemptsOf();
+    }
+    expect(rows.map((r) => r.instance_attempts.state)).toEqual(["lost", "succeeded"]);
   }, 120_000);
 });
 
