@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/compute/auto-refresh";
 import { isActiveTaskState, TASK_STATE_LABELS } from "@/components/compute/format";
 import { TaskTable } from "@/components/compute/task-table";
-import { TASK_STATES, type TaskState } from "@/components/compute/types";
+import { TASK_STATES } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
@@ -16,19 +16,18 @@ export const metadata: Metadata = { title: "Compute" };
 export default async function ComputeOverviewPage() {
   const user = await requireRole("customer", "/compute");
   const api = await serverApi("customer", "/compute");
-  const [byState, recent, notifications] = await Promise.all([
-    Promise.all(TASK_STATES.map(async (state) => [state, (await api.compute.tasks({ state, page: 1, pageSize: 1 })).total] as const)),
+  const [counts, recent, notifications] = await Promise.all([
+    api.compute.taskCounts(),
     api.compute.tasks({ page: 1, pageSize: 8 }),
     api.compute.notifications({ limit: 5 }),
   ]);
-  const counts = new Map<TaskState, number>(byState);
   const activeStates = TASK_STATES.filter(isActiveTaskState);
-  const active = activeStates.reduce((n, s) => n + (counts.get(s) ?? 0), 0);
+  const active = activeStates.reduce((n, s) => n + counts[s], 0);
   const headline: Array<{ label: string; value: number; href: string }> = [
     { label: "Active tasks", value: active, href: "/compute/tasks" },
-    { label: "Succeeded", value: counts.get("Success") ?? 0, href: "/compute/tasks?state=Success" },
-    { label: "Failed", value: counts.get("Failure") ?? 0, href: "/compute/tasks?state=Failure" },
-    { label: "Cancelled", value: counts.get("Cancelled") ?? 0, href: "/compute/tasks?state=Cancelled" },
+    { label: "Succeeded", value: counts.Success, href: "/compute/tasks?state=Success" },
+    { label: "Failed", value: counts.Failure, href: "/compute/tasks?state=Failure" },
+    { label: "Cancelled", value: counts.Cancelled, href: "/compute/tasks?state=Cancelled" },
   ];
   return (
     <>
@@ -55,12 +54,12 @@ export default async function ComputeOverviewPage() {
         <p className="mb-6 text-sm text-stone-700">
           Active by state:{" "}
           {activeStates
-            .filter((s) => (counts.get(s) ?? 0) > 0)
+            .filter((s) => counts[s] > 0)
             .map((s, i) => (
               <span key={s}>
                 {i > 0 && " · "}
                 <Link href={`/compute/tasks?state=${s}`} className="text-brand-700 underline">
-                  {TASK_STATE_LABELS[s]}: {formatInteger(counts.get(s) ?? 0)}
+                  {TASK_STATE_LABELS[s]}: {formatInteger(counts[s])}
                 </Link>
               </span>
             ))}

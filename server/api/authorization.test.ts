@@ -70,6 +70,7 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "compute.profiles": () => undefined,
   "compute.submitTask": () => ({ profile: "monte-carlo", name: "AUTHZ submitted", instanceCount: 1 }),
   "compute.tasks": () => ({ page: 1, pageSize: 10 }),
+  "compute.taskCounts": () => undefined,
   "compute.task": (f) => ({ taskId: f.taskOfCustomer }),
   "compute.instances": (f) => ({ taskId: f.taskOfCustomer }),
   "compute.instanceGrid": (f) => ({ taskId: f.taskOfCustomer }),

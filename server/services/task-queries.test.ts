@@ -4,7 +4,7 @@ import type { TaskState } from "@/server/domain/task-state";
 import { activeAttempts, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { assignWork, markAttemptsRunning } from "./scheduler";
-import { getTask, instanceGrid, listInstances, listTasks, queueStanding } from "./task-queries";
+import { countTasksByState, getTask, instanceGrid, listInstances, listTasks, queueStanding } from "./task-queries";
 import { cancelInstances, cancelTask, createJob, createTask } from "./tasks";
 
 const db = useTestDb();
@@ -118,6 +118,20 @@ describe("listTasks", () => {
       expect(filtered.tasks.map((t) => t.name).sort(), state).toEqual(all.filter((t) => t.state === state).map((t) => t.name).sort());
       expect(filtered.total).toBe(filtered.tasks.length);
     }
+    // The overview's counts: every state, the same tasks; another customer's are not counted.
+    await submit(carmin, { name: "theirs" });
+    const counts = await countTasksByState(db, { organizationId: lumen });
+    expect(counts).toEqual({
+      Submitted: 1,
+      PartiallyDispatched: 1,
+      FullyDispatched: 1,
+      PartiallyExecuting: 1,
+      FullyExecuting: 1,
+      Success: 1,
+      Failure: 1,
+      Cancelled: 2,
+      PendingCancel: 1,
+    });
   });
 
   it("summarises progress, counts and metering", async () => {

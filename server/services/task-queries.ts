@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PRIORITY_CLASS } from "@/server/db/schema";
 import { pgArray } from "@/server/db/sql-params";
 import { formatInstanceRanges } from "@/server/domain/instance-ranges";
-import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
+import { deriveTaskState, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import { SILENT_AFTER_S, type Tx } from "./scheduler";
 import { isUuid } from "./tasks";
 
@@ -218,6 +218,16 @@ async function tasksInState(db: Tx, where: SQL, state: TaskState) {
     .filter((c) => deriveTaskState(tallies.get(c.id)?.counts ?? emptyCounts(), c.cancel_requested) === state)
     .map((c) => c.id);
   return { ids, tallies };
+}
+
+/** How many of the organization's tasks are in each state, every state listed. */
+export async function countTasksByState(db: Tx, opts: { organizationId: string }): Promise<Record<TaskState, number>> {
+  const tasks = await db.execute<{ id: string; cancel_requested: boolean }>(sql`
+    select id, cancel_requested_at is not null as cancel_requested from tasks where organization_id = ${opts.organizationId}`);
+  const tallies = await tallyInstances(db, tasks.map((t) => t.id));
+  const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+  for (const t of tasks) counts[deriveTaskState(tallies.get(t.id)?.counts ?? emptyCounts(), t.cancel_requested)] += 1;
+  return counts;
 }
 
 /** A page of the organization's tasks, newest first, with the total matching `filter`. */

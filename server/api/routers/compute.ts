@@ -7,7 +7,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-k
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
 import { formatLogCursor, LOG_CURSOR_PATTERN, parseLogCursor, readLogs } from "@/server/services/task-logs";
 import { listOutputs, taskResult } from "@/server/services/task-outputs";
-import { getTask, instanceGrid, listInstances, listTasks, queueStanding, taskExists } from "@/server/services/task-queries";
+import { countTasksByState, getTask, instanceGrid, listInstances, listTasks, queueStanding, taskExists } from "@/server/services/task-queries";
 import {
   cancelInstances,
   cancelTask,
@@ -148,6 +148,9 @@ export const computeRouter = createTRPCRouter({
       const { page, pageSize, ...filter } = input;
       return listTasks(ctx.db, { organizationId: ctx.organizationId, filter, page, pageSize });
     }),
+
+  /** The account's tasks by state, for the overview. */
+  taskCounts: customerProcedure.query(({ ctx }) => countTasksByState(ctx.db, { organizationId: ctx.organizationId })),
 
   task: customerProcedure.input(z.object(taskRef)).query(async ({ ctx, input }) => {
     const scope = { organizationId: ctx.organizationId, taskId: input.taskId };
