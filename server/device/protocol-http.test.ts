@@ -811,6 +811,27 @@ describe("the answer", () => {
     expect(inst!.state).toBe("cancelled");
   });
 
+  it("asks to stop what a radiator runs that the platform no longer has there", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[2]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    // Taken back while the gateway was unreachable, and run elsewhere meanwhile.
+    const takenBack = await attemptOn(radiatorId, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), state: "lost" });
+    const running = await attemptOn(radiatorId, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T09:01:00Z") });
+    const elsewhere = await attemptOn(gwB.ids.get(gwB.serials[0]!)!, { cores: 1, dispatchedAt: at("2026-01-15T09:00:00Z"), startedAt: at("2026-01-15T09:01:00Z") });
+    const listed = [takenBack.attemptId, running.attemptId, elsewhere.attemptId, 987_654_321];
+    const res = await gw.report({ radiators: [{ serial, readings: [reading("2026-01-15T09:59:00Z", 500)], runningAttemptIds: listed }] });
+    expect(res.status).toBe(200);
+    expect(res.body.cancellations).toEqual([
+      { radiatorSerial: serial, attemptId: takenBack.attemptId },
+      { radiatorSerial: serial, attemptId: elsewhere.attemptId },
+      { radiatorSerial: serial, attemptId: 987_654_321 },
+    ]);
+    // Nothing else changes: the other gateway's attempt runs on.
+    const [other] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, elsewhere.attemptId));
+    expect(other!.state).toBe("running");
+  });
+
   it("assigns queued work to radiators whose rooms want heat, and repeats it until started", async () => {
     const gw = new TestGateway(gwA.token);
     const serial = gwA.serials[0]!;

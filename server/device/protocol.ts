@@ -51,7 +51,8 @@ export const radiatorReportSchema = z.object({
    * The attempts the radiator has started and not yet reported ended (in this report or an
    * earlier one). When sent, a started attempt the platform has on the radiator that is not
    * listed, and started before `sentAt`, has vanished (a reboot): it is lost, unbilled, and its
-   * instance runs again elsewhere. Omitted: nothing is concluded.
+   * instance runs again elsewhere. Listed attempts the platform no longer has on the radiator
+   * come back in `cancellations`. Omitted: nothing is concluded.
    */
   runningAttemptIds: z.array(attemptId).max(LIMITS.maxCores).optional(),
 });

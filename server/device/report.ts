@@ -14,6 +14,8 @@ import {
 } from "@/server/services/scheduler";
 import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
 
+type Cancellation = ReportResponse["cancellations"][number];
+
 /**
  * A report the platform refuses as a whole; nothing of it was written. `field` names the part
  * of the report at fault, in the same dotted form as validation issues ("radiators.3.serial").
@@ -108,11 +110,12 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     const vanished = loaded.anyActive ? await loseVanished(tx, report, reported, loaded.states, now) : 0;
     const attemptsChanged = eventsChanged || vanished > 0;
     const activity = attemptsChanged && readings.count > 0 ? await loadActivity(tx, gatewayId, report, readings) : loaded.activity;
+    const stale = staleAttempts(reported, loaded.attempts);
 
     // With nothing queued and nothing running on its radiators, the answer is known before the
     // writes, so the report's record goes with them, one round trip fewer for an idle fleet.
     const quiet = !loaded.anyQueued && !loaded.anyActive;
-    const early = quiet ? responseFor(report.seq, loaded.radiators, [], now) : null;
+    const early = quiet ? responseFor(report.seq, loaded.radiators, [], stale, now) : null;
     const record = (response: ReportResponse) =>
       sql`insert into gateway_reports (gateway_id, seq, received_at, response)
         values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
@@ -122,7 +125,7 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     });
     if (early) return early;
 
-    const response = await answer(tx, report.seq, loaded, now);
+    const response = await answer(tx, report.seq, loaded, stale, now);
     await tx.execute(record(response));
     return response;
   });
@@ -192,7 +195,8 @@ const toActivity = (rows: ActivityJson[]): Activity[] =>
 /** Everything the report needs, in one round trip. */
 async function load(tx: Tx, gatewayId: string, report: Report, readings: Readings) {
   const serials = jsonb(report.radiators.map((r) => r.serial));
-  const attemptIds = jsonb([...new Set(report.events.map((e) => e.attemptId))]);
+  // The attempts events name, and those the radiators say they run.
+  const attemptIds = jsonb([...new Set([...report.events.map((e) => e.attemptId), ...report.radiators.flatMap((r) => r.runningAttemptIds ?? [])])]);
   const [row] = await tx.execute<{
     done: ReportResponse | null;
     radiators: GatewayRadiator[];
@@ -641,16 +645,34 @@ async function writeTelemetry(
  * assignments and any the gateway may have missed; it recognises repeats by attemptId),
  * attempts of cancelled tasks to stop, and the residents' setpoints.
  */
-async function answer(tx: Tx, seq: number, loaded: Loaded, now: Date): Promise<ReportResponse> {
+async function answer(tx: Tx, seq: number, loaded: Loaded, stale: Cancellation[], now: Date): Promise<ReportResponse> {
   const { radiators } = loaded;
   const radiatorIds = radiators.map((r) => r.id);
   // Most reports of an idle fleet have nothing to dispatch and nothing running: skip both reads.
   const assigned = loaded.anyQueued ? await assignWork(tx, { now, radiatorIds }) : [];
   const active = loaded.anyActive || assigned.length > 0 ? await activeAttemptsOnRadiators(tx, radiatorIds) : [];
-  return responseFor(seq, radiators, active, now);
+  return responseFor(seq, radiators, active, stale, now);
 }
 
-function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAttempt[], now: Date): ReportResponse {
+/**
+ * Attempts a radiator says it runs that the platform no longer has there (taken back after a
+ * silence, ended, or never its own): the gateway is told to stop them, so their cores are free
+ * for the work the platform does count on.
+ */
+function staleAttempts(reported: Reported[], attempts: Map<number, AttemptRow>): Cancellation[] {
+  const stale: Cancellation[] = [];
+  for (const { radiatorId, entry } of reported) {
+    for (const attemptId of entry.runningAttemptIds ?? []) {
+      const attempt = attempts.get(attemptId);
+      if (!attempt || attempt.radiatorId !== radiatorId || !ACTIVE_ATTEMPT_STATES.has(attempt.state)) {
+        stale.push({ radiatorSerial: entry.serial, attemptId });
+      }
+    }
+  }
+  return stale;
+}
+
+function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAttempt[], stale: Cancellation[], now: Date): ReportResponse {
   const serialOf = new Map(radiators.map((r) => [r.id, r.serial]));
 
   const assignments: Assignment[] = active
@@ -668,7 +690,8 @@ function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAt
     }));
   const cancellations = active
     .filter((a) => a.cancelRequested)
-    .map((a) => ({ radiatorSerial: serialOf.get(a.radiatorId)!, attemptId: a.attemptId }));
+    .map((a) => ({ radiatorSerial: serialOf.get(a.radiatorId)!, attemptId: a.attemptId }))
+    .concat(stale);
   const setpoints = radiators
     .filter((r) => r.targetTempC !== null)
     .map((r) => ({ radiatorSerial: r.serial, setpointC: r.targetTempC! }));
