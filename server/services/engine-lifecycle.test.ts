@@ -127,7 +127,7 @@ describe("engine life cycle", () => {
     const now = new Date("2026-01-15T08:00:00Z");
     await db.insert(radiatorStates).values([{ radiatorId: pool[0]!, coresWanted: 2, lastReadingAt: now }]);
     const task = await createTask(db, { organizationId: orgs[0]!, profileName: "monte-carlo", name: "t", instanceCount: 3, now });
-    expect(await runEngineTick(db, now)).toEqual({ reclaimed: 0, assigned: 2 });
+    expect(await runEngineTick(db, now)).toEqual({ reclaimed: 0, overdue: 0, assigned: 2 });
     expect(await taskStatuses(db, { organizationId: orgs[0]!, taskIds: [task.id] })).toMatchObject([
       { state: "PartiallyDispatched", counts: { dispatched: 2, queued: 1 } },
     ]);
@@ -136,7 +136,7 @@ describe("engine life cycle", () => {
 
     const later = new Date(now.getTime() + 10 * 60_000);
     await db.insert(radiatorStates).values([{ radiatorId: pool[1]!, coresWanted: 4, lastReadingAt: later }]);
-    expect(await runEngineTick(db, later)).toEqual({ reclaimed: 2, assigned: 3 });
+    expect(await runEngineTick(db, later)).toEqual({ reclaimed: 2, overdue: 0, assigned: 3 });
     const rows = await db.select({ radiatorId: instances.radiatorId }).from(instances).where(eq(instances.taskId, task.id));
     expect(rows.every((r) => r.radiatorId === pool[1])).toBe(true);
     expect(await taskStatuses(db, { organizationId: orgs[0]!, taskIds: [task.id] })).toMatchObject([{ state: "FullyDispatched" }]);

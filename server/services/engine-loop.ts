@@ -1,17 +1,18 @@
 import type { Db } from "@/server/db/client";
 import { sendPendingEmail } from "./notifications";
-import { assignWork, reclaimSilentRadiators } from "./scheduler";
+import { assignWork, failOverdueAttempts, reclaimSilentRadiators } from "./scheduler";
 
 /**
  * What the platform does on its own, besides answering gateways: take work back from radiators
- * that went silent, and hand queued work to radiators that want heat (reports dispatch too, but
- * only to their own gateway's radiators). Several processes may run it at once: the scheduler's
- * row locks keep them apart.
+ * that went silent, end work that overran its wall time without its gateway saying so, and hand
+ * queued work to radiators that want heat (reports dispatch too, but only to their own gateway's
+ * radiators). Several processes may run it at once: the scheduler's row locks keep them apart.
  */
 export async function runEngineTick(db: Db, now = new Date()) {
   const reclaimed = await reclaimSilentRadiators(db, { now });
+  const overdue = await failOverdueAttempts(db, { now });
   const assigned = await assignWork(db, { now });
-  return { reclaimed, assigned: assigned.length };
+  return { reclaimed, overdue, assigned: assigned.length };
 }
 
 export const ENGINE_TICK_MS = 15_000;

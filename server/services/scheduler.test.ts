@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { closeDb, createDb, type Db } from "@/server/db/client";
 import { buildings, gateways, instanceAttempts, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { assignWork, finishAttempt, markAttemptsRunning, reclaimSilentRadiators } from "./scheduler";
+import { assignWork, failOverdueAttempts, finishAttempt, markAttemptsRunning, OVERDUE_GRACE_S, reclaimSilentRadiators } from "./scheduler";
 import { cancelTask, createTask } from "./tasks";
 
 const db = useTestDb();
@@ -228,6 +228,33 @@ describe("attempt life cycle", () => {
     await finishAttempt(db, { attemptId: assignment.attemptId, outcome: "succeeded", exitCode: 0, endedAt: later });
     const [instance] = await db.select().from(instances).where(eq(instances.id, assignment.instanceId));
     expect(instance).toMatchObject({ state: "dispatched", attemptCount: 2 });
+    await expectInvariants();
+  });
+
+  it("ends, as failed at its limit, a running attempt that overran its wall time without a word", async () => {
+    const [rad] = await radiatorsOf("Résidence Balard", 1);
+    await wantHeat([rad!], 1);
+    await createTask(db, {
+      organizationId: lumen,
+      profileName: "monte-carlo",
+      name: "t",
+      instanceCount: 1,
+      maxWallTimeS: 600,
+      maxRetriesPerInstance: 1,
+      now,
+    });
+    const [assignment] = await assignWork(db, { now });
+    await markAttemptsRunning(db, [{ attemptId: assignment!.attemptId, startedAt: now }]);
+    const limit = new Date(now.getTime() + 600_000);
+    expect(await failOverdueAttempts(db, { now: new Date(limit.getTime() + OVERDUE_GRACE_S * 1000 - 1000) })).toBe(0);
+    expect(await failOverdueAttempts(db, { now: new Date(limit.getTime() + OVERDUE_GRACE_S * 1000 + 1000) })).toBe(1);
+
+    const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, assignment!.attemptId));
+    expect(attempt).toMatchObject({ state: "failed", endedAt: limit, exitCode: null });
+    const [instance] = await db.select().from(instances).where(eq(instances.id, assignment!.instanceId));
+    expect(instance).toMatchObject({ state: "queued", attemptCount: 1 });
+    const [state] = await db.select().from(radiatorStates).where(eq(radiatorStates.radiatorId, rad!));
+    expect(state).toMatchObject({ coresAssigned: 0, currentOrganizationId: null });
     await expectInvariants();
   });
 

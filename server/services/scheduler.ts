@@ -322,6 +322,40 @@ export async function reclaimSilentRadiators(db: Tx, opts: { now: Date; silentAf
   });
 }
 
+/** How long past its wall-time limit a running attempt may still be reported ended by its gateway. */
+export const OVERDUE_GRACE_S = 15 * 60;
+
+/**
+ * Ends, as failed, the running attempts past their task's wall-time limit by more than the grace:
+ * their gateway should have stopped them and said so, and has not. Each ends at its limit, like a
+ * run the gateway stopped there; its instance is retried while attempts remain. If the radiator
+ * still lists it as running, the answer to its report tells it to stop. Returns how many ended.
+ */
+export async function failOverdueAttempts(db: Tx, opts: { now: Date; graceS?: number }) {
+  const graceS = opts.graceS ?? OVERDUE_GRACE_S;
+  return db.transaction(async (tx) => {
+    const overdue = await tx.execute<{ id: string; radiator_id: string; limit_at: string }>(sql`
+      select a.id, a.radiator_id, a.started_at + make_interval(secs => t.max_wall_time_s) as limit_at
+      from instance_attempts a join instances i on i.id = a.instance_id join tasks t on t.id = i.task_id
+      where a.state = 'running' and t.max_wall_time_s is not null
+        and a.started_at + make_interval(secs => t.max_wall_time_s + ${graceS}) < ${opts.now.toISOString()}`);
+    if (overdue.length === 0) return 0;
+    // The scheduler's lock order: radiators first. A radiator busy with a report waits for the next tick.
+    const locked = await tx.execute<{ radiator_id: string }>(sql`
+      select radiator_id from radiator_states
+      where radiator_id = any(${pgArray([...new Set(overdue.map((a) => a.radiator_id))])}::uuid[])
+      order by radiator_id for update skip locked`);
+    const free = new Set(locked.map((r) => r.radiator_id));
+    let ended = 0;
+    for (const a of overdue) {
+      if (!free.has(a.radiator_id)) continue;
+      await finishAttempt(tx, { attemptId: Number(a.id), outcome: "failed", exitCode: null, endedAt: new Date(a.limit_at) });
+      ended += 1;
+    }
+    return ended;
+  });
+}
+
 /**
  * Takes back started attempts that a radiator no longer runs: its gateway listed what runs on it
  * (`keep`, at `listedAt` on the gateway's clock), and an attempt started before that is not in
