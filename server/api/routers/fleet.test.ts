@@ -1,6 +1,6 @@
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayCredentials, gateways, radiators } from "@/server/db/schema";
+import { gatewayCredentials, gateways, radiators, radiatorStates } from "@/server/db/schema";
 import { authenticateGateway } from "@/server/device/credentials";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
@@ -68,6 +68,9 @@ describe("fleet router: gateways, radiators and credentials", () => {
     const { rows } = await api.fleet.gateways({ search: "QBOX-PAR-A-204" });
     const detail = await api.fleet.gateway({ gatewayId: rows[0]!.id });
     expect(detail.roomOptions).toHaveLength(3);
+    // A radiator that never reported has no live state yet; its model's cores are known.
+    expect(detail.radiators[0]).toMatchObject({ lastReadingAt: null, roomTempC: null, powerW: null, coresActive: null });
+    expect(detail.radiators[0]!.cores).toBeGreaterThan(0);
     const [model] = await api.fleet.hardwareModels();
     const radiator = await api.fleet.registerRadiator({
       gatewayId: detail.gateway.id,
@@ -77,6 +80,20 @@ describe("fleet router: gateways, radiators and credentials", () => {
       installedOn: "2026-11-01",
     });
     expect(radiator.serial).toBe("QRAD-FLEETTEST-1");
+    // Once it reports, its live state shows on the gateway's page.
+    const [registered] = await db.select({ id: radiators.id }).from(radiators).where(eq(radiators.serial, "QRAD-FLEETTEST-1"));
+    await db.insert(radiatorStates).values({
+      radiatorId: registered!.id,
+      lastReadingAt: new Date("2026-11-21T08:00:00Z"),
+      roomTempC: 19.5,
+      setpointC: 20,
+      powerW: 420,
+      coresActive: 7,
+      coresWanted: 7,
+      coresAssigned: 3,
+    });
+    const live = (await api.fleet.gateway({ gatewayId: detail.gateway.id })).radiators.find((r) => r.serial === "QRAD-FLEETTEST-1");
+    expect(live).toMatchObject({ roomTempC: 19.5, setpointC: 20, powerW: 420, coresActive: 7, coresWanted: 7, coresAssigned: 3 });
     const other = await api.fleet.gateways({ search: "QBOX-PAR-A-205" });
     const otherRoom = (await api.fleet.gateway({ gatewayId: other.rows[0]!.id })).roomOptions[0]!;
     await expect(

@@ -9,6 +9,7 @@ import {
   hardwareModels,
   organizations,
   radiators,
+  radiatorStates,
   rooms,
   sites,
 } from "@/server/db/schema";
@@ -172,11 +173,21 @@ export const fleetRouter = createTRPCRouter({
           dwellingLabel: dwellings.label,
           installedOn: radiators.installedOn,
           lastSeenAt: radiators.lastSeenAt,
+          // What the radiator last reported, and the cores the scheduler gave to work.
+          cores: hardwareModels.cores,
+          lastReadingAt: radiatorStates.lastReadingAt,
+          roomTempC: radiatorStates.roomTempC,
+          setpointC: radiatorStates.setpointC,
+          powerW: radiatorStates.powerW,
+          coresActive: radiatorStates.coresActive,
+          coresWanted: radiatorStates.coresWanted,
+          coresAssigned: radiatorStates.coresAssigned,
         })
         .from(radiators)
         .innerJoin(hardwareModels, eq(hardwareModels.id, radiators.hardwareModelId))
         .innerJoin(rooms, eq(rooms.id, radiators.roomId))
         .leftJoin(dwellings, eq(dwellings.id, rooms.dwellingId))
+        .leftJoin(radiatorStates, eq(radiatorStates.radiatorId, radiators.id))
         .where(eq(radiators.gatewayId, gateway.id))
         .orderBy(asc(radiators.serial)),
       ctx.db

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDateTime } from "@/components/format";
+import { formatDateTime, formatOneDecimal, formatPowerW } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { revokeCredentialAction } from "../actions";
 
@@ -84,17 +84,39 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
               <Th>Room</Th>
               <Th>Model</Th>
               <Th>Installed</Th>
-              <Th>Last contact</Th>
+              <Th>Room (setpoint)</Th>
+              <Th>Power</Th>
+              <Th>Cores running</Th>
+              <Th>Last reading</Th>
             </tr>
           </THead>
           <TBody>
             {radiators.map((r) => (
               <Tr key={r.id}>
-                <Td className="font-mono">{r.serial}</Td>
+                <Td className="whitespace-nowrap font-mono">{r.serial}</Td>
                 <Td>{r.dwellingLabel ? `${r.dwellingLabel} — ${r.roomName}` : r.roomName}</Td>
                 <Td>{r.model}</Td>
-                <Td>{r.installedOn}</Td>
-                <Td>{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : "never"}</Td>
+                <Td className="whitespace-nowrap">{r.installedOn}</Td>
+                <Td className="whitespace-nowrap">
+                  {r.roomTempC === null ? "—" : `${formatOneDecimal(r.roomTempC)} °C`}
+                  {r.setpointC === null ? null : <span className="text-stone-600"> ({formatOneDecimal(r.setpointC)} °C)</span>}
+                </Td>
+                <Td className="whitespace-nowrap">{r.powerW === null ? "—" : formatPowerW(r.powerW)}</Td>
+                <Td>
+                  {r.coresActive === null ? (
+                    "—"
+                  ) : (
+                    <>
+                      <span className="whitespace-nowrap">
+                        {r.coresActive} of {r.cores}
+                      </span>{" "}
+                      <span className="whitespace-nowrap text-stone-600">
+                        wanted {r.coresWanted}, for work {r.coresAssigned}
+                      </span>
+                    </>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap">{r.lastReadingAt ? formatDateTime(r.lastReadingAt) : "never"}</Td>
               </Tr>
             ))}
           </TBody>
