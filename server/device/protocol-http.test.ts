@@ -11,6 +11,7 @@ import {
   rooms,
   tasks,
 } from "@/server/db/schema";
+import { MAX_OFFERS } from "@/server/services/scheduler";
 import { createTask, deleteTask } from "@/server/services/tasks";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { serveHandler, type TestHttpServer } from "@/server/test/http-server";
@@ -809,6 +810,27 @@ describe("the answer", () => {
     expect(confirmed.body.cancellations).toEqual([]);
     const [inst] = await db.select().from(instances).where(eq(instances.id, cancelled.instanceId));
     expect(inst!.state).toBe("cancelled");
+  });
+
+  it("takes back work offered again and again that the gateway never starts", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[3]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    const ignored = await attemptOn(radiatorId, { cores: 2, dispatchedAt: at("2026-01-15T09:00:00Z") });
+    for (let i = 0; i < MAX_OFFERS; i++) {
+      const res = await gw.report({});
+      expect(res.body.assignments.map((a: { attemptId: number }) => a.attemptId)).toEqual([ignored.attemptId]);
+    }
+    // A retry of the last report repeats its answer without counting another offer.
+    expect((await gw.report({}, gw.seq)).body.assignments).toHaveLength(1);
+
+    const res = await gw.report({});
+    expect(res.body.assignments).toEqual([]);
+    const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, ignored.attemptId));
+    expect(attempt).toMatchObject({ state: "lost", billable: false, offerCount: MAX_OFFERS });
+    const [instance] = await db.select().from(instances).where(eq(instances.id, ignored.instanceId));
+    expect(instance).toMatchObject({ state: "queued", radiatorId: null });
+    expect((await stateOf(radiatorId))?.coresAssigned).toBe(0);
   });
 
   it("asks to stop what a radiator runs that the platform no longer has there", async () => {

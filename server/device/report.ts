@@ -10,6 +10,7 @@ import {
   finishAttempt,
   loseVanishedAttempts,
   markAttemptsRunning,
+  recordOffers,
   type Tx,
 } from "@/server/services/scheduler";
 import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
@@ -651,7 +652,9 @@ async function answer(tx: Tx, seq: number, loaded: Loaded, stale: Cancellation[]
   // Most reports of an idle fleet have nothing to dispatch and nothing running: skip both reads.
   const assigned = loaded.anyQueued ? await assignWork(tx, { now, radiatorIds }) : [];
   const active = loaded.anyActive || assigned.length > 0 ? await activeAttemptsOnRadiators(tx, radiatorIds) : [];
-  return responseFor(seq, radiators, active, stale, now);
+  // Work offered again and again and never started is taken back rather than offered once more.
+  const givenUp = await recordOffers(tx, active.filter(isOffer).map((a) => a.attemptId), now);
+  return responseFor(seq, radiators, givenUp.size > 0 ? active.filter((a) => !givenUp.has(a.attemptId)) : active, stale, now);
 }
 
 /**
@@ -672,22 +675,23 @@ function staleAttempts(reported: Reported[], attempts: Map<number, AttemptRow>):
   return stale;
 }
 
+/** An attempt the answer offers to its gateway: dispatched, not started, not being cancelled. */
+const isOffer = (a: ActiveAttempt) => a.startedAt === null && !a.cancelRequested;
+
 function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAttempt[], stale: Cancellation[], now: Date): ReportResponse {
   const serialOf = new Map(radiators.map((r) => [r.id, r.serial]));
 
-  const assignments: Assignment[] = active
-    .filter((a) => a.startedAt === null && !a.cancelRequested)
-    .map((a) => ({
-      radiatorSerial: serialOf.get(a.radiatorId)!,
-      attemptId: a.attemptId,
-      instanceId: a.instanceId,
-      taskId: a.taskId,
-      instanceNumber: a.instanceNumber,
-      profile: a.profileName,
-      constants: a.constants,
-      cores: a.coresAssigned,
-      maxWallTimeS: a.maxWallTimeS,
-    }));
+  const assignments: Assignment[] = active.filter(isOffer).map((a) => ({
+    radiatorSerial: serialOf.get(a.radiatorId)!,
+    attemptId: a.attemptId,
+    instanceId: a.instanceId,
+    taskId: a.taskId,
+    instanceNumber: a.instanceNumber,
+    profile: a.profileName,
+    constants: a.constants,
+    cores: a.coresAssigned,
+    maxWallTimeS: a.maxWallTimeS,
+  }));
   const cancellations = active
     .filter((a) => a.cancelRequested)
     .map((a) => ({ radiatorSerial: serialOf.get(a.radiatorId)!, attemptId: a.attemptId }))

@@ -386,6 +386,37 @@ export async function loseVanishedAttempts(
   return lost.length;
 }
 
+/**
+ * Answers that may offer an attempt its gateway does not start: past that, the gateway evidently
+ * cannot run it (and says nothing), so it is taken back and run elsewhere.
+ */
+export const MAX_OFFERS = 10;
+
+/**
+ * Counts one more offer of these not-yet-started attempts to their gateway. Those offered
+ * MAX_OFFERS times already are lost instead (unbilled, their instance queued again while attempts
+ * remain, their cores freed): returns their ids, to leave out of the answer. The caller holds the
+ * radiators' radiator_states rows.
+ */
+export async function recordOffers(tx: Tx, attemptIds: readonly number[], now: Date): Promise<Set<number>> {
+  if (attemptIds.length === 0) return new Set();
+  const ids = pgArray([...attemptIds].sort((a, b) => a - b));
+  const at = now.toISOString();
+  const given = await tx.execute<{ id: string; instance_id: string; radiator_id: string; cores_assigned: number }>(sql`
+    update instance_attempts set state = 'lost', billable = false, ended_at = ${at}
+    where id = any(${ids}::bigint[]) and state = 'dispatched' and offer_count >= ${MAX_OFFERS}
+    returning id, instance_id, radiator_id, cores_assigned`);
+  await tx.execute(sql`
+    update instance_attempts set offer_count = offer_count + 1
+    where id = any(${ids}::bigint[]) and state = 'dispatched'`);
+  if (given.length === 0) return new Set();
+  const freed = new Map<string, number>();
+  for (const a of given) freed.set(a.radiator_id, (freed.get(a.radiator_id) ?? 0) + a.cores_assigned);
+  for (const [radiatorId, cores] of [...freed].sort((x, y) => (x[0] < y[0] ? -1 : 1))) await releaseCores(tx, radiatorId, cores);
+  await requeueLostInstances(tx, given.map((a) => a.instance_id), now);
+  return new Set(given.map((a) => Number(a.id)));
+}
+
 /** Instances whose attempt was lost: queued again while attempts remain, and their tasks settled. */
 async function requeueLostInstances(tx: Tx, instanceIds: readonly string[], now: Date) {
   if (instanceIds.length === 0) return;

@@ -199,10 +199,12 @@ export const instanceAttempts = pgTable(
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }).notNull(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** Answers that offered the attempt to its gateway while it was not started. */
+    offerCount: smallint("offer_count").notNull().default(0),
     exitCode: integer("exit_code"),
     coreSeconds: bigint("core_seconds", { mode: "number" }).notNull().default(0),
     energyWh: bigint("energy_wh", { mode: "number" }).notNull().default(0),
-    /** False for attempts lost to a silent radiator: the customer does not pay for them. */
+    /** False for lost attempts (a silent radiator, a reboot, never started): the customer does not pay for them. */
     billable: boolean("billable").notNull().default(true),
   },
   (t) => [

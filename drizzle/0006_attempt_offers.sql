@@ -1,0 +1,1 @@
+ALTER TABLE "instance_attempts" ADD COLUMN "offer_count" smallint DEFAULT 0 NOT NULL;
