@@ -1,7 +1,8 @@
 import fc from "fast-check";
-import { asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { buildings, gateways, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
+import { instances, radiatorStates } from "@/server/db/schema";
+import { radiatorsOf } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { runEngineTick } from "./engine-loop";
 import { finishAttempt, markAttemptsRunning } from "./scheduler";
@@ -18,16 +19,7 @@ let pool: string[] = [];
 beforeEach(async () => {
   await resetEngine(db);
   orgs = [await organizationIdByName(db, "Lumen Animation Studio"), await organizationIdByName(db, "Carmin Risk Analytics")];
-  const rows = await db
-    .select({ id: radiators.id })
-    .from(radiators)
-    .innerJoin(gateways, eq(gateways.id, radiators.gatewayId))
-    .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
-    .innerJoin(sites, eq(sites.id, buildings.siteId))
-    .where(eq(sites.name, "Résidence Balard"))
-    .orderBy(asc(radiators.serial))
-    .limit(6);
-  pool = rows.map((r) => r.id);
+  pool = await radiatorsOf(db, "Résidence Balard", 6);
 });
 
 async function checkInvariants() {

@@ -1,7 +1,8 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { closeDb, createDb, type Db } from "@/server/db/client";
-import { buildings, gateways, instanceAttempts, instances, radiators, radiatorStates, sites } from "@/server/db/schema";
+import { instanceAttempts, instances, radiatorStates } from "@/server/db/schema";
+import { radiatorsOf, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { assignWork, failOverdueAttempts, finishAttempt, markAttemptsRunning, OVERDUE_GRACE_S, reclaimSilentRadiators } from "./scheduler";
 import { cancelTask, createTask } from "./tasks";
@@ -18,28 +19,6 @@ beforeEach(async () => {
   carmin = await organizationIdByName(db, "Carmin Risk Analytics");
   donor = await organizationIdByName(db, "Hearth Operations");
 });
-
-/** Radiators of a site, in a stable order. */
-async function radiatorsOf(siteName: string, count: number) {
-  const rows = await db
-    .select({ id: radiators.id })
-    .from(radiators)
-    .innerJoin(gateways, eq(gateways.id, radiators.gatewayId))
-    .innerJoin(buildings, eq(buildings.id, gateways.buildingId))
-    .innerJoin(sites, eq(sites.id, buildings.siteId))
-    .where(eq(sites.name, siteName))
-    .orderBy(asc(radiators.serial))
-    .limit(count);
-  return rows.map((r) => r.id);
-}
-
-async function wantHeat(radiatorIds: string[], coresWanted: number, at = now) {
-  if (radiatorIds.length === 0) return;
-  await db
-    .insert(radiatorStates)
-    .values(radiatorIds.map((radiatorId) => ({ radiatorId, coresWanted, lastReadingAt: at })))
-    .onConflictDoUpdate({ target: radiatorStates.radiatorId, set: { coresWanted, lastReadingAt: at } });
-}
 
 /** The engine's invariants, read from the database. */
 async function expectInvariants(on: Db = db) {
@@ -60,8 +39,8 @@ async function expectInvariants(on: Db = db) {
 
 describe("assignWork", () => {
   it("fills the cores that rooms want, and no more", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 10);
-    await wantHeat(rads, 3);
+    const rads = await radiatorsOf(db, "Résidence Balard", 10);
+    await wantHeat(db, rads, 3, now);
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "mc", instanceCount: 100, now });
     const assigned = await assignWork(db, { now });
     expect(assigned).toHaveLength(30);
@@ -71,16 +50,16 @@ describe("assignWork", () => {
   });
 
   it("never dispatches an instance at a time before it was queued", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 2);
-    await wantHeat(rads, 2, new Date(now.getTime() - 120_000));
+    const rads = await radiatorsOf(db, "Résidence Balard", 2);
+    await wantHeat(db, rads, 2, new Date(now.getTime() - 120_000));
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "later", instanceCount: 4, now });
     expect(await assignWork(db, { now: new Date(now.getTime() - 60_000) })).toHaveLength(0);
     expect(await assignWork(db, { now })).toHaveLength(4);
   });
 
   it("sends OnDemand work before Flex work queued earlier", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 2);
-    await wantHeat(rads, 2);
+    const rads = await radiatorsOf(db, "Résidence Balard", 2);
+    await wantHeat(db, rads, 2, now);
     const flex = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "flex", instanceCount: 10, now });
     const onDemand = await createTask(db, {
       organizationId: carmin,
@@ -97,8 +76,8 @@ describe("assignWork", () => {
   });
 
   it("runs donated research only on heat that no paid work can use", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 4);
-    await wantHeat(rads, 4);
+    const rads = await radiatorsOf(db, "Résidence Balard", 4);
+    await wantHeat(db, rads, 4, now);
     await createTask(db, { organizationId: donor, profileName: "research", name: "folding", instanceCount: 50, donated: true, now });
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "paid", instanceCount: 8, now });
     const assigned = await assignWork(db, { now });
@@ -107,7 +86,7 @@ describe("assignWork", () => {
   });
 
   it("keeps container work waiting on a fleet without a container runtime", async () => {
-    await wantHeat(await radiatorsOf("Résidence Balard", 5), 8);
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 5), 8, now);
     await createTask(db, {
       organizationId: lumen,
       profileName: "docker-batch",
@@ -121,9 +100,9 @@ describe("assignWork", () => {
 
   it("puts paid work on the all-year site in summer, when flats want no heat", async () => {
     const summer = new Date("2026-07-15T14:00:00Z");
-    await wantHeat(await radiatorsOf("Résidence Balard", 50), 0, summer);
-    const pool = await radiatorsOf("Centre aquatique de Mérignac", 12);
-    await wantHeat(pool, 96, summer);
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 50), 0, summer);
+    const pool = await radiatorsOf(db, "Centre aquatique de Mérignac", 12);
+    await wantHeat(db, pool, 96, summer);
     await createTask(db, { organizationId: lumen, profileName: "render", name: "frames", instanceRanges: "1-120", now: summer });
     const assigned = await assignWork(db, { now: summer });
     expect(assigned).toHaveLength(120);
@@ -132,14 +111,14 @@ describe("assignWork", () => {
   });
 
   it("ignores radiators that stopped reporting", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 3);
-    await wantHeat(rads, 4, new Date(now.getTime() - 3600_000));
+    const rads = await radiatorsOf(db, "Résidence Balard", 3);
+    await wantHeat(db, rads, 4, new Date(now.getTime() - 3600_000));
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "mc", instanceCount: 5, now });
     expect(await assignWork(db, { now })).toHaveLength(0);
   });
 
   it("uses all the heat when one customer has most of the queue", async () => {
-    await wantHeat(await radiatorsOf("Résidence Balard", 50), 4);
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 50), 4, now);
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "big", instanceCount: 500, now });
     await createTask(db, { organizationId: carmin, profileName: "monte-carlo", name: "small", instanceCount: 1, now });
     await createTask(db, { organizationId: donor, profileName: "monte-carlo", name: "tiny", instanceCount: 1, now });
@@ -154,8 +133,8 @@ describe("assignWork", () => {
   });
 
   it("holds the invariants when two schedulers race on the same queue", async () => {
-    const rads = await radiatorsOf("Résidence Balard", 200);
-    await wantHeat(rads, 4);
+    const rads = await radiatorsOf(db, "Résidence Balard", 200);
+    await wantHeat(db, rads, 4, now);
     await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "a", instanceCount: 500, now });
     await createTask(db, { organizationId: carmin, profileName: "monte-carlo", name: "b", instanceCount: 500, now });
     const url = process.env.DATABASE_URL!;
@@ -182,8 +161,8 @@ describe("assignWork", () => {
 
 describe("attempt life cycle", () => {
   async function oneDispatched(maxRetriesPerInstance = 1) {
-    const [rad] = await radiatorsOf("Résidence Balard", 1);
-    await wantHeat([rad!], 1);
+    const [rad] = await radiatorsOf(db, "Résidence Balard", 1);
+    await wantHeat(db, [rad!], 1, now);
     const task = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "t", instanceCount: 1, maxRetriesPerInstance, now });
     const [assignment] = await assignWork(db, { now });
     return { radiatorId: rad!, task, assignment: assignment! };
@@ -220,8 +199,8 @@ describe("attempt life cycle", () => {
     const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, assignment.attemptId));
     expect(attempt).toMatchObject({ state: "lost", billable: false });
     // Another radiator that wants heat takes it over.
-    const [other] = (await radiatorsOf("Résidence Balard", 2)).filter((id) => id !== radiatorId);
-    await wantHeat([other!], 1, later);
+    const [other] = (await radiatorsOf(db, "Résidence Balard", 2)).filter((id) => id !== radiatorId);
+    await wantHeat(db, [other!], 1, later);
     const [again] = await assignWork(db, { now: later });
     expect(again).toMatchObject({ instanceId: assignment.instanceId, radiatorId: other });
     // A late exit from the lost attempt changes nothing.
@@ -232,8 +211,8 @@ describe("attempt life cycle", () => {
   });
 
   it("ends, as failed at its limit, a running attempt that overran its wall time without a word", async () => {
-    const [rad] = await radiatorsOf("Résidence Balard", 1);
-    await wantHeat([rad!], 1);
+    const [rad] = await radiatorsOf(db, "Résidence Balard", 1);
+    await wantHeat(db, [rad!], 1, now);
     await createTask(db, {
       organizationId: lumen,
       profileName: "monte-carlo",
@@ -259,8 +238,8 @@ describe("attempt life cycle", () => {
   });
 
   it("releases a dependent task when the task it waits for succeeds", async () => {
-    const [rad] = await radiatorsOf("Résidence Balard", 1);
-    await wantHeat([rad!], 4);
+    const [rad] = await radiatorsOf(db, "Résidence Balard", 1);
+    await wantHeat(db, [rad!], 4, now);
     const first = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "first", instanceCount: 1, now });
     const second = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "second", instanceCount: 2, dependsOnTaskIds: [first.id], now });
     const round1 = await assignWork(db, { now });

@@ -99,29 +99,37 @@ describe("determinism", () => {
   }, 180_000);
 });
 
+/**
+ * A fleet whose Monte-Carlo instances last 30 minutes of one core (long enough to interrupt),
+ * simulated for 10 minutes, then one such instance submitted; and its attempts, oldest first.
+ */
+async function longInstance(name: string) {
+  const loaded = await loadFleet(db, { gatewaySerials: GATEWAYS });
+  const fleet: FleetSpec = { ...loaded, profileCoreSeconds: new Map([...loaded.profileCoreSeconds, ["monte-carlo", 1800]]) };
+  const sim = await simulate({ seed: 3, fleet, outages: null });
+  await sim.runUntil(START_MS + 10 * MINUTE_MS, LIVE_CADENCE);
+  const task = await createTask(db, {
+    organizationId: lumen,
+    profileName: "monte-carlo",
+    name,
+    instanceCount: 1,
+    constants: { paths: "2000", seed: "11" },
+    now: new Date(sim.nowMs),
+  });
+  const attemptsOf = () =>
+    db
+      .select()
+      .from(instanceAttempts)
+      .innerJoin(instances, eq(instances.id, instanceAttempts.instanceId))
+      .where(eq(instances.taskId, task.id))
+      .orderBy(instanceAttempts.id);
+  return { sim, task, attemptsOf };
+}
+
 describe("a radiator that drops off mid-instance", () => {
   it("has its instance finished elsewhere, the lost attempt unbilled and the energy metered once", async () => {
-    // A long instance (30 min of one core), so that the breaker trips in the middle of it.
-    const loaded = await loadFleet(db, { gatewaySerials: GATEWAYS });
-    const fleet: FleetSpec = { ...loaded, profileCoreSeconds: new Map([...loaded.profileCoreSeconds, ["monte-carlo", 1800]]) };
-    const sim = await simulate({ seed: 3, fleet, outages: null });
-    await sim.runUntil(START_MS + 10 * MINUTE_MS, LIVE_CADENCE);
-
-    const task = await createTask(db, {
-      organizationId: lumen,
-      profileName: "monte-carlo",
-      name: "drop-off",
-      instanceCount: 1,
-      constants: { paths: "2000", seed: "11" },
-      now: new Date(sim.nowMs),
-    });
-    const attemptsOf = () =>
-      db
-        .select()
-        .from(instanceAttempts)
-        .innerJoin(instances, eq(instances.id, instanceAttempts.instanceId))
-        .where(eq(instances.taskId, task.id))
-        .orderBy(instanceAttempts.id);
+    // A long instance, so that the breaker trips in the middle of it.
+    const { sim, task, attemptsOf } = await longInstance("drop-off");
 
     // Until the platform knows it runs.
     let first;
@@ -190,25 +198,7 @@ describe("a radiator that drops off mid-instance", () => {
 
 describe("a restarted simulator", () => {
   it("has the platform take back the work its radiators lost, and run it again", async () => {
-    const loaded = await loadFleet(db, { gatewaySerials: GATEWAYS });
-    const fleet: FleetSpec = { ...loaded, profileCoreSeconds: new Map([...loaded.profileCoreSeconds, ["monte-carlo", 1800]]) };
-    const before = await simulate({ seed: 3, fleet, outages: null });
-    await before.runUntil(START_MS + 10 * MINUTE_MS, LIVE_CADENCE);
-    const task = await createTask(db, {
-      organizationId: lumen,
-      profileName: "monte-carlo",
-      name: "restart",
-      instanceCount: 1,
-      constants: { paths: "2000", seed: "11" },
-      now: new Date(before.nowMs),
-    });
-    const attemptsOf = () =>
-      db
-        .select()
-        .from(instanceAttempts)
-        .innerJoin(instances, eq(instances.id, instanceAttempts.instanceId))
-        .where(eq(instances.taskId, task.id))
-        .orderBy(instanceAttempts.id);
+    const { sim: before, attemptsOf } = await longInstance("restart");
     for (let i = 0; i < 10 && !(await attemptsOf()).some((a) => a.instance_attempts.state === "running"); i++) await before.step(LIVE_CADENCE);
     await before.runUntil(before.nowMs + 5 * MINUTE_MS, LIVE_CADENCE);
     expect((await attemptsOf()).map((a) => a.instance_attempts.state)).toEqual(["running"]);
