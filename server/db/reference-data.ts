@@ -3,6 +3,9 @@ import type { Db } from "./client";
 import { profiles } from "./schema";
 
 /** The profiles every Hearth platform offers. */
+/** The profile of donated research work: the operator's own, never a customer's. */
+export const DONATED_PROFILE = "research";
+
 export const BUILT_IN_PROFILES = [
   {
     name: "monte-carlo",
@@ -29,7 +32,7 @@ export const BUILT_IN_PROFILES = [
     expectedCoreSecondsPerInstance: 300,
   },
   {
-    name: "research",
+    name: DONATED_PROFILE,
     description: "Donated research computing (protein folding work units) run on heat that no customer buys.",
     coresPerInstance: 1,
     minRamGb: 1,

@@ -1,7 +1,8 @@
 import { MONTE_CARLO_CONSTANTS } from "@/server/profiles/monte-carlo";
 import { RENDER_CONSTANTS } from "@/server/profiles/render";
 import { RestError } from "./errors";
-import { accountFigures, customerProfiles } from "./lookup";
+import { customerProfiles } from "@/server/services/tasks";
+import { accountFigures } from "./lookup";
 import { json } from "./responses";
 import type { RestContext } from "./routes";
 

@@ -28,36 +28,6 @@ export async function hasInstance(db: Db, taskId: string, n: number): Promise<bo
   return row!.ok;
 }
 
-export type ProfileRow = {
-  name: string;
-  description: string;
-  coresPerInstance: number;
-  minRamGb: number;
-  requiresContainerRuntime: boolean;
-  expectedCoreSecondsPerInstance: number;
-};
-
-/** The profiles customers may submit to; "research" is donated work only. */
-export async function customerProfiles(db: Db): Promise<ProfileRow[]> {
-  const rows = await db.execute<{
-    name: string;
-    description: string;
-    cores_per_instance: number;
-    min_ram_gb: number;
-    requires_container_runtime: boolean;
-    expected_core_seconds_per_instance: number;
-  }>(sql`
-    select name, description, cores_per_instance, min_ram_gb, requires_container_runtime, expected_core_seconds_per_instance
-    from profiles where name <> 'research' order by name`);
-  return rows.map((r) => ({
-    name: r.name,
-    description: r.description,
-    coresPerInstance: r.cores_per_instance,
-    minRamGb: r.min_ram_gb,
-    requiresContainerRuntime: r.requires_container_runtime,
-    expectedCoreSecondsPerInstance: r.expected_core_seconds_per_instance,
-  }));
-}
 
 export type AccountFigures = {
   email: string;

@@ -9,6 +9,7 @@ import {
   cancelTask,
   createJob,
   createTask,
+  customerProfiles,
   deleteTask,
   getJob,
   listJobs,
@@ -58,6 +59,17 @@ describe("createTask", () => {
     expect(error).toBeInstanceOf(TaskInputError);
     expect(error).toMatchObject({ field: "shortname" });
     await expect(mc(carmin, { shortname: "pricing-1" })).resolves.toMatchObject({ shortname: "pricing-1" });
+  });
+
+  it("keeps donated research to the operator, and shortnames that could pass for an id out", async () => {
+    const research = { profileName: "research", constants: {} };
+    expect(await refusal(mc(lumen, research))).toMatchObject({ field: "profile", message: expect.stringContaining("donated") });
+    const donated = await mc(await organizationIdByName(db, "Hearth Operations"), { ...research, donated: true });
+    expect(donated.donated).toBe(true);
+    const uuidLike = "0b7c3f0e-1d2a-4c5b-9e8f-7a6b5c4d3e2f";
+    expect(await refusal(mc(lumen, { shortname: uuidLike }))).toMatchObject({ field: "shortname" });
+    expect(await refusal(createJob(db, { organizationId: lumen, name: "j", shortname: uuidLike }))).toMatchObject({ field: "shortname" });
+    expect((await customerProfiles(db)).map((p) => p.name)).not.toContain("research");
   });
 
   it("checks the constants against the profile", async () => {

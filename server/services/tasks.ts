@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
+import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
@@ -110,8 +111,30 @@ export type NewTask = {
   now?: Date;
 };
 
+/** The profiles customers may submit to, by name: donated research is the operator's own work. */
+export function customerProfiles(db: Tx) {
+  return db
+    .select({
+      name: profiles.name,
+      description: profiles.description,
+      coresPerInstance: profiles.coresPerInstance,
+      minRamGb: profiles.minRamGb,
+      requiresContainerRuntime: profiles.requiresContainerRuntime,
+      expectedCoreSecondsPerInstance: profiles.expectedCoreSecondsPerInstance,
+    })
+    .from(profiles)
+    .where(ne(profiles.name, DONATED_PROFILE))
+    .orderBy(asc(profiles.name));
+}
+
+/** A shortname names a task or job in a path, where a uuid-shaped segment is taken for an id. */
+function checkShortname(shortname: string | null | undefined) {
+  if (shortname && isUuid(shortname)) throw new TaskInputError("A shortname must not look like a uuid.", "shortname");
+}
+
 /** Creates a task and its instances, queued (or waiting for the tasks it depends on). */
 export async function createTask(db: Db, input: NewTask) {
+  checkShortname(input.shortname);
   const spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
   if (input.instanceCount !== undefined && input.instanceCount < 1) {
     throw new TaskInputError("A task needs at least one instance.", "instanceCount");
@@ -120,6 +143,9 @@ export async function createTask(db: Db, input: NewTask) {
   if (!parsed.ok) throw new TaskInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
   const [profile] = await db.select().from(profiles).where(eq(profiles.name, input.profileName));
   if (!profile) throw new TaskInputError(`Unknown profile "${input.profileName}".`, "profile");
+  if (profile.name === DONATED_PROFILE && !input.donated) {
+    throw new TaskInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
+  }
   checkConstants(profile.name, input.constants ?? {});
   const now = input.now ?? new Date();
 
@@ -399,6 +425,7 @@ export async function createJob(
   opts: { organizationId: string; name: string; shortname?: string | null; useDependencies?: boolean; maxWallTimeS?: number | null; now?: Date },
 ) {
   if (opts.name.trim() === "") throw new TaskInputError("A job needs a name.", "name");
+  checkShortname(opts.shortname);
   const [job] = await db
     .insert(jobs)
     .values({

@@ -1,7 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { asc, ne } from "drizzle-orm";
 import { z, ZodRealError } from "zod";
-import { profiles } from "@/server/db/schema";
 import { INSTANCE_STATES, TASK_STATES } from "@/server/domain/task-state";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
@@ -13,6 +11,7 @@ import {
   cancelTask,
   createJob,
   createTask,
+  customerProfiles,
   listJobs,
   MAX_INSTANCE_NUMBER,
   MAX_INSTANCES_PER_TASK,
@@ -69,20 +68,7 @@ function found<T>(value: T | null, what: string): T {
 /** Compute customers: their tasks, jobs, results, notifications and API keys; every call is scoped to `ctx.organizationId`. */
 export const computeRouter = createTRPCRouter({
   /** What a task can run. Donated research is the operator's own work, not offered to customers. */
-  profiles: customerProcedure.query(({ ctx }) =>
-    ctx.db
-      .select({
-        name: profiles.name,
-        description: profiles.description,
-        coresPerInstance: profiles.coresPerInstance,
-        minRamGb: profiles.minRamGb,
-        requiresContainerRuntime: profiles.requiresContainerRuntime,
-        expectedCoreSecondsPerInstance: profiles.expectedCoreSecondsPerInstance,
-      })
-      .from(profiles)
-      .where(ne(profiles.name, "research"))
-      .orderBy(asc(profiles.name)),
-  ),
+  profiles: customerProcedure.query(({ ctx }) => customerProfiles(ctx.db)),
 
   submitTask: customerProcedure
     .input(
