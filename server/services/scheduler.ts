@@ -246,7 +246,7 @@ async function releaseCores(tx: Tx, radiatorId: string, cores: number) {
 
 /**
  * Ends an attempt as the gateway reported it. Idempotent: an attempt that already ended
- * (a repeated report, or one lost to a timeout meanwhile) is left as it is.
+ * (a repeated report, or one lost to a timeout meanwhile) is left as it is. Returns whether it ended now.
  */
 export async function finishAttempt(
   tx: Tx,
@@ -257,7 +257,7 @@ export async function finishAttempt(
     update instance_attempts set state = ${opts.outcome}, ended_at = ${endedAt}, exit_code = ${opts.exitCode}
     where id = ${opts.attemptId} and state in ('dispatched', 'running')
     returning instance_id, radiator_id, cores_assigned`);
-  if (!attempt) return;
+  if (!attempt) return false;
   await releaseCores(tx, attempt.radiator_id, attempt.cores_assigned);
   const next =
     opts.outcome === "succeeded"
@@ -272,6 +272,7 @@ export async function finishAttempt(
     where i.id = ${attempt.instance_id} and t.id = i.task_id and i.state in ('dispatched', 'running')
     returning i.task_id`);
   if (instance) await settleTask(tx, instance.task_id, opts.endedAt);
+  return true;
 }
 
 /**
@@ -349,8 +350,7 @@ export async function failOverdueAttempts(db: Tx, opts: { now: Date; graceS?: nu
     let ended = 0;
     for (const a of overdue) {
       if (!free.has(a.radiator_id)) continue;
-      await finishAttempt(tx, { attemptId: Number(a.id), outcome: "failed", exitCode: null, endedAt: new Date(a.limit_at) });
-      ended += 1;
+      if (await finishAttempt(tx, { attemptId: Number(a.id), outcome: "failed", exitCode: null, endedAt: new Date(a.limit_at) })) ended += 1;
     }
     return ended;
   });
@@ -378,11 +378,7 @@ export async function loseVanishedAttempts(
       and not exists (select 1 from jsonb_to_recordset(${jsonb(keep)}) as k(radiator_id uuid, attempt_id bigint)
         where k.radiator_id = a.radiator_id and k.attempt_id = a.id)
     returning a.instance_id, a.radiator_id, a.cores_assigned`);
-  if (lost.length === 0) return 0;
-  const freed = new Map<string, number>();
-  for (const a of lost) freed.set(a.radiator_id, (freed.get(a.radiator_id) ?? 0) + a.cores_assigned);
-  for (const [radiatorId, cores] of [...freed].sort((x, y) => (x[0] < y[0] ? -1 : 1))) await releaseCores(tx, radiatorId, cores);
-  await requeueLostInstances(tx, lost.map((a) => a.instance_id), opts.now);
+  await afterLosing(tx, lost, opts.now);
   return lost.length;
 }
 
@@ -409,12 +405,24 @@ export async function recordOffers(tx: Tx, attemptIds: readonly number[], now: D
   await tx.execute(sql`
     update instance_attempts set offer_count = offer_count + 1
     where id = any(${ids}::bigint[]) and state = 'dispatched'`);
-  if (given.length === 0) return new Set();
-  const freed = new Map<string, number>();
-  for (const a of given) freed.set(a.radiator_id, (freed.get(a.radiator_id) ?? 0) + a.cores_assigned);
-  for (const [radiatorId, cores] of [...freed].sort((x, y) => (x[0] < y[0] ? -1 : 1))) await releaseCores(tx, radiatorId, cores);
-  await requeueLostInstances(tx, given.map((a) => a.instance_id), now);
+  await afterLosing(tx, given, now);
   return new Set(given.map((a) => Number(a.id)));
+}
+
+/**
+ * After attempts were lost on radiators that stay in service: their cores are free again, in one
+ * statement, and their instances queued again. The caller holds the radiators' rows.
+ */
+async function afterLosing(tx: Tx, lost: ReadonlyArray<{ instance_id: string; radiator_id: string; cores_assigned: number }>, now: Date) {
+  if (lost.length === 0) return;
+  await tx.execute(sql`
+    update radiator_states rs set cores_assigned = greatest(0, rs.cores_assigned - v.cores),
+      current_organization_id = case when rs.cores_assigned - v.cores <= 0 then null else rs.current_organization_id end
+    from (select radiator_id, sum(cores)::int as cores
+      from unnest(${pgArray(lost.map((a) => a.radiator_id))}::uuid[], ${pgArray(lost.map((a) => a.cores_assigned))}::int[]) as u(radiator_id, cores)
+      group by radiator_id) v
+    where rs.radiator_id = v.radiator_id`);
+  await requeueLostInstances(tx, lost.map((a) => a.instance_id), now);
 }
 
 /** Instances whose attempt was lost: queued again while attempts remain, and their tasks settled. */
