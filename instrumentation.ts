@@ -1,7 +1,10 @@
-/** Runs once when a server process starts: the engine's periodic work lives in the web process. */
+/**
+ * Runs once when a server process starts: the periodic work lives in the web process. With
+ * HEARTH_ENGINE_LOOP=0 another clock (the fleet simulator) runs the engine's tick; e-mail still goes.
+ */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.HEARTH_ENGINE_LOOP === "0" || !process.env.DATABASE_URL) return;
+  if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.DATABASE_URL) return;
   const { getDb } = await import("./server/db/client");
   const { startEngineLoop } = await import("./server/services/engine-loop");
-  startEngineLoop(getDb());
+  startEngineLoop(getDb(), { tick: process.env.HEARTH_ENGINE_LOOP !== "0" });
 }

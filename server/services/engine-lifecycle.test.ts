@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { instances, radiatorStates } from "@/server/db/schema";
+import { emailOutbox, instances, radiatorStates } from "@/server/db/schema";
 import { radiatorsOf } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { runEngineTick } from "./engine-loop";
+import { runEngineTick, runPeriodicWork } from "./engine-loop";
+import type { MailTransport } from "./notifications";
 import { finishAttempt, markAttemptsRunning } from "./scheduler";
 import { createTask, taskStatuses } from "./tasks";
 
@@ -132,5 +133,24 @@ describe("engine life cycle", () => {
     const rows = await db.select({ radiatorId: instances.radiatorId }).from(instances).where(eq(instances.taskId, task.id));
     expect(rows.every((r) => r.radiatorId === pool[1])).toBe(true);
     expect(await taskStatuses(db, { organizationId: orgs[0]!, taskIds: [task.id] })).toMatchObject([{ state: "FullyDispatched" }]);
+  });
+});
+
+describe("the process's periodic work", () => {
+  it("sends e-mail with or without the engine's tick, and ticks only when asked", async () => {
+    await db.delete(emailOutbox);
+    await db.insert(emailOutbox).values({ toAddress: "ines.fabre@lumen.test", subject: "Task ended", bodyText: "…" });
+    await db.insert(radiatorStates).values([{ radiatorId: pool[0]!, coresWanted: 1, lastReadingAt: new Date() }]);
+    await createTask(db, { organizationId: orgs[0]!, profileName: "monte-carlo", name: "t", instanceCount: 1 });
+    const sent: string[] = [];
+    const transport: MailTransport = { sendMail: async (message) => sent.push(String(message.to)) };
+    const mail = { transport };
+
+    // Another clock drives the engine (the simulator): nothing dispatched, the message sent.
+    expect(await runPeriodicWork(db, { tick: false, mail })).toEqual({ tick: null, mail: { sent: 1, failed: 0 } });
+    expect(sent).toEqual(["ines.fabre@lumen.test"]);
+    expect(await db.select().from(instances).where(eq(instances.state, "dispatched"))).toHaveLength(0);
+
+    expect(await runPeriodicWork(db, { tick: true, mail })).toMatchObject({ tick: { assigned: 1 }, mail: { sent: 0 } });
   });
 });

@@ -20,17 +20,24 @@ export const ENGINE_TICK_MS = 15_000;
 const globalForLoop = globalThis as unknown as { hearthEngineLoop?: ReturnType<typeof setInterval> };
 
 /**
- * Starts the periodic tick once per process; a tick still running makes the next one wait. Each
- * tick also sends pending notification e-mail (nothing without SMTP_URL).
+ * One round of the process's periodic work: the engine's tick unless another clock drives it
+ * (`tick: false`, as while the fleet simulator runs), then pending notification e-mail, always
+ * (nothing without SMTP_URL).
  */
-export function startEngineLoop(db: Db, tickMs = ENGINE_TICK_MS) {
+export async function runPeriodicWork(db: Db, opts: { tick: boolean; now?: Date; mail?: Parameters<typeof sendPendingEmail>[1] }) {
+  const tick = opts.tick ? await runEngineTick(db, opts.now) : null;
+  const mail = await sendPendingEmail(db, opts.mail);
+  return { tick, mail };
+}
+
+/** Starts the periodic work once per process; a round still running makes the next one wait. */
+export function startEngineLoop(db: Db, opts: { tick: boolean }, tickMs = ENGINE_TICK_MS) {
   if (globalForLoop.hearthEngineLoop) return;
   let running = false;
   globalForLoop.hearthEngineLoop = setInterval(() => {
     if (running) return;
     running = true;
-    runEngineTick(db)
-      .then(() => sendPendingEmail(db))
+    runPeriodicWork(db, opts)
       .catch((error: unknown) => console.error("[engine] tick failed:", error))
       .finally(() => {
         running = false;
