@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -233,8 +234,10 @@ describe("authentication", () => {
     expect(cred!.lastUsedAt?.getTime()).toBe(clock.getTime());
     const [gateway] = await db.select({ lastSeenAt: gateways.lastSeenAt }).from(gateways).where(eq(gateways.id, gwA.gatewayId));
     expect(gateway!.lastSeenAt?.getTime()).toBe(clock.getTime());
-    expect(cred!.secretHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(gwA.token).not.toContain(cred!.secretHash);
+    // Stored: the secret's SHA-256, never the secret.
+    const secret = gwA.token.slice("hgw_".length + 12 + 1);
+    expect(cred!.secretHash).toBe(createHash("sha256").update(secret).digest("hex"));
+    expect(JSON.stringify(cred)).not.toContain(secret);
 
     clock = new Date(clock.getTime() + 30_000);
     await gw.report({});

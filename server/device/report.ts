@@ -74,9 +74,9 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report);
   return db.transaction(async (tx) => {
-    // Generic plans for the report's own statements: their shape never changes, and planning each
-    // one afresh for its parameters cost more than running it. The writes restore the setting
-    // before the scheduler's statements.
+    // Generic plans up to the writes (the report's read and writes, and the by-key updates of its
+    // events): their shape never changes, and planning each afresh for its parameters cost more
+    // than running it. The writes restore the setting before the dispatcher's statements.
     const [locked] = await tx.execute<{ planCacheMode: string }>(sql`
       with previous as materialized (select current_setting('plan_cache_mode') as mode)
       select mode as "planCacheMode", set_config('plan_cache_mode', 'force_generic_plan', true),
