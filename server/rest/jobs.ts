@@ -1,5 +1,4 @@
-import { isFinalTaskState } from "@/server/domain/task-state";
-import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, taskStatuses, terminateJob, TaskInputError, type JobView } from "@/server/services/tasks";
+import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, terminateJob, TaskInputError, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
 import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./input";
 import { resolveJobRef } from "./lookup";
@@ -22,18 +21,6 @@ async function loadJob(ctx: RestContext): Promise<JobView> {
   return job;
 }
 
-/** How many tasks of each job have not ended (a terminated job is "Terminating" until they have). */
-async function openTaskCounts(ctx: RestContext, jobs: JobView[]): Promise<Map<string, number>> {
-  const ids = jobs.flatMap((j) => j.taskIds);
-  const statuses = await taskStatuses(ctx.db, { organizationId: ctx.auth.organizationId, taskIds: ids });
-  const open = new Set(statuses.filter((s) => !isFinalTaskState(s.state)).map((s) => s.taskId));
-  return new Map(jobs.map((j) => [j.id, j.taskIds.filter((t) => open.has(t)).length]));
-}
-
-async function jobsJson(ctx: RestContext, jobs: JobView[]) {
-  const open = await openTaskCounts(ctx, jobs);
-  return jobs.map((j) => jobJson(j, open.get(j.id) ?? 0));
-}
 
 /** POST /jobs (the SDK posts to /jobs/): 201 {"uuid"}. */
 export async function postJob(ctx: RestContext): Promise<Response> {
@@ -57,7 +44,7 @@ export async function getJobs(ctx: RestContext): Promise<Response> {
     all.push(...got.jobs);
     if (page * 100 >= got.total) break;
   }
-  return json(200, await jobsJson(ctx, all.slice(0, MAX_LISTED)));
+  return json(200, all.slice(0, MAX_LISTED).map(jobJson));
 }
 
 /** POST /jobs/paginate. Jobs carry no tags in Hearth, so only a null filter is accepted. */
@@ -66,12 +53,11 @@ export async function paginateJobs(ctx: RestContext): Promise<Response> {
   if (req.filter) throw badRequest("filter", "jobs cannot be filtered (Hearth's jobs have no tags); send null");
   const cursor = decodeToken(req.token, req.maximumResults, INPUT_LIMITS.maxPageSize);
   const got = await listJobs(ctx.db, { organizationId: ctx.auth.organizationId, ...cursor });
-  return json(200, pageReply(await jobsJson(ctx, got.jobs), cursor, got.total, req.token));
+  return json(200, pageReply(got.jobs.map(jobJson), cursor, got.total, req.token));
 }
 
 export async function getJobRoute(ctx: RestContext): Promise<Response> {
-  const [job] = await jobsJson(ctx, [await loadJob(ctx)]);
-  return json(200, job);
+  return json(200, jobJson(await loadJob(ctx)));
 }
 
 /** GET /jobs/{uuid}/tasks: its tasks as summaries, newest first. */
@@ -95,7 +81,7 @@ export async function deleteJobRoute(ctx: RestContext): Promise<Response> {
   const job = await loadJob(ctx);
   const org = ctx.auth.organizationId;
   const force = (ctx.url.searchParams.get("force") ?? "").toLowerCase() === "true";
-  const open = (await openTaskCounts(ctx, [job])).get(job.id) ?? 0;
+  const open = job.openTasks;
   if (open > 0 && !force) {
     throw new RestError(403, `The job still has ${open} unfinished task(s): terminate it first, or delete with ?force=true.`);
   }

@@ -192,8 +192,8 @@ export function taskJson(t: TaskDetail, coresPerInstance: number, extra: TaskIns
 }
 
 /** Hearth stores Active, Terminated and Completed; Qarnot's SDK knows Active, Terminating, Completed, Deleting. */
-export function jobJson(j: JobView, openTasks: number) {
-  const state = j.state === "Terminated" ? (openTasks > 0 ? "Terminating" : "Completed") : j.state;
+export function jobJson(j: JobView) {
+  const state = j.state === "Terminated" ? (j.openTasks > 0 ? "Terminating" : "Completed") : j.state;
   return {
     uuid: j.id,
     name: j.name,

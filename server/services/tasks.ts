@@ -4,7 +4,6 @@ import { pgArray } from "@/server/db/sql-params";
 import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
-import { deriveTaskState, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
 import { parseRenderConstants } from "@/server/profiles/render";
 import { settleTask, type Tx } from "./scheduler";
@@ -246,34 +245,6 @@ export async function cancelTask(db: Db | Tx, opts: { taskId: string; organizati
   });
 }
 
-export type TaskStatus = { taskId: string; state: TaskState; counts: InstanceStateCounts };
-
-/** Each task's Qarnot state, derived from its instances (of `organizationId` only). */
-export async function taskStatuses(db: Db | Tx, opts: { organizationId: string; taskIds: string[] }): Promise<TaskStatus[]> {
-  if (opts.taskIds.length === 0) return [];
-  const rows = await db.execute<{ task_id: string; cancel_requested: boolean; state: keyof InstanceStateCounts | null; n: number }>(sql`
-    select t.id as task_id, t.cancel_requested_at is not null as cancel_requested, i.state, count(i.id)::int as n
-    from tasks t left join instances i on i.task_id = t.id
-    where t.organization_id = ${opts.organizationId}
-      and t.id = any(${pgArray(opts.taskIds)}::uuid[])
-    group by t.id, i.state`);
-  const byTask = new Map<string, { cancelRequested: boolean; counts: InstanceStateCounts }>();
-  for (const row of rows) {
-    const entry = byTask.get(row.task_id) ?? {
-      cancelRequested: row.cancel_requested,
-      counts: { waiting: 0, queued: 0, dispatched: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
-    };
-    if (row.state) entry.counts[row.state] += row.n;
-    byTask.set(row.task_id, entry);
-  }
-  return opts.taskIds
-    .filter((id) => byTask.has(id))
-    .map((taskId) => {
-      const { cancelRequested, counts } = byTask.get(taskId)!;
-      return { taskId, state: deriveTaskState(counts, cancelRequested), counts };
-    });
-}
-
 /**
  * Cancels some instances of a task; returns how many were still active, or null for no such task.
  * Each is cancelled at once: it will produce no result and is not retried. One still on a radiator
@@ -418,6 +389,8 @@ export type JobView = {
   createdAt: Date;
   endedAt: Date | null;
   taskIds: string[];
+  /** Its tasks that have not ended (a Terminated job's are still stopping). */
+  openTasks: number;
 };
 
 export async function createJob(
@@ -477,6 +450,7 @@ function jobView(row: JobRow): JobView {
     createdAt: new Date(row.created_at),
     endedAt: endedAt ? new Date(endedAt) : null,
     taskIds: row.task_ids,
+    openTasks: row.open_tasks,
   };
 }
 
