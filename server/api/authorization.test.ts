@@ -159,6 +159,8 @@ beforeAll(async () => {
     taskOfCustomer: task.id,
     apiKeyOfCustomer: apiKey.id,
   };
+  // The first customer's own records, so that a list leaking them to the second is caught.
+  markers.customer.push(task.id, "AUTHZ fixture", apiKey.id);
   // The second tenants must exist and differ, or the cross-tenant checks prove nothing.
   const second = await db
     .select({ id: users.id })
