@@ -1,4 +1,4 @@
-import { QuotaExceededError, TaskInputError } from "@/server/services/tasks";
+import { QuotaExceededError, TaskConflictError, TaskInputError } from "@/server/services/tasks";
 
 /**
  * Errors of the REST API, answered as Qarnot answers them: a JSON body `{"message": …}` and the
@@ -49,7 +49,8 @@ export function errorReply(err: unknown): { status: number; message: string; fie
     const field = qarnotField(err.field);
     return { status: 400, message: `${field}: ${err.message}`, field };
   }
-  if (err instanceof QuotaExceededError) return { status: 403, message: err.message };
+  // Qarnot answers 403 both for a quota and for an operation the task's state refuses.
+  if (err instanceof QuotaExceededError || err instanceof TaskConflictError) return { status: 403, message: err.message };
   console.error("REST API:", err);
   return { status: 500, message: "Internal error; try again later." };
 }

@@ -1,4 +1,4 @@
-import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, terminateJob, TaskInputError, type JobView } from "@/server/services/tasks";
+import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
 import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./input";
 import { resolveJobRef } from "./lookup";
@@ -88,12 +88,7 @@ export async function deleteJobRoute(ctx: RestContext): Promise<Response> {
   if (open > 0 || job.state === "Active") await terminateJob(ctx.db, { organizationId: org, jobId: job.id, now: ctx.now });
   // Newest first: a task is deleted before the tasks it depends on.
   for (const taskId of [...job.taskIds].reverse()) {
-    try {
-      await deleteTask(ctx.db, { organizationId: org, taskId, now: ctx.now });
-    } catch (err) {
-      if (err instanceof TaskInputError) throw new RestError(403, `The job was terminated; ${err.message}`);
-      throw err;
-    }
+    await deleteTask(ctx.db, { organizationId: org, taskId, now: ctx.now });
   }
   const outcome = await deleteEmptyJob(ctx.db, { organizationId: org, jobId: job.id });
   if (outcome === "missing") throw jobNotFound(ctx.params.uuid!);

@@ -2,7 +2,7 @@ import { isFinalTaskState } from "@/server/domain/task-state";
 import { LOG_START, readFreshLogs, readLogs, MAX_LOG_CHUNKS, type LogStream } from "@/server/services/task-logs";
 import { getOutput, listOutputs } from "@/server/services/task-outputs";
 import { getTask, listInstances, listTasks, type InstanceView, type TaskDetail } from "@/server/services/task-queries";
-import { cancelTask, createTask, customerProfiles, deleteTask, getJob, TaskInputError, updateTask } from "@/server/services/tasks";
+import { cancelTask, createTask, customerProfiles, deleteTask, getJob, updateTask } from "@/server/services/tasks";
 import { badRequest, errorReply, RestError, taskNotFound } from "./errors";
 import { INPUT_LIMITS, paginateSchema, parseInput, taskCreateSchema, taskUpdateSchema } from "./input";
 import { hasInstance, resolveTaskRef } from "./lookup";
@@ -208,13 +208,7 @@ export async function abortTask(ctx: RestContext): Promise<Response> {
 /** DELETE /tasks/{uuid}: aborts it if needed, then deletes it; 403 while instances still stop on radiators. */
 export async function deleteTaskRoute(ctx: RestContext): Promise<Response> {
   const taskId = await taskIdOf(ctx);
-  let deleted: boolean;
-  try {
-    deleted = await deleteTask(ctx.db, { organizationId: ctx.auth.organizationId, taskId, now: ctx.now });
-  } catch (err) {
-    if (err instanceof TaskInputError) throw new RestError(403, err.message);
-    throw err;
-  }
+  const deleted = await deleteTask(ctx.db, { organizationId: ctx.auth.organizationId, taskId, now: ctx.now });
   if (!deleted) throw taskNotFound(ctx.params.uuid!);
   return noContent();
 }

@@ -15,6 +15,7 @@ import {
   listJobs,
   QuotaExceededError,
   rerunFailedInstances,
+  TaskConflictError,
   TaskInputError,
   terminateJob,
   updateTask,
@@ -178,7 +179,7 @@ describe("rerunFailedInstances", () => {
 
     // Instance 2 still runs: the cancellation is under way.
     await cancelTask(db, { organizationId: lumen, taskId: task.id, now: later });
-    expect(await refusal(rerunFailedInstances(db, { organizationId: lumen, taskId: task.id, now: later }))).toMatchObject({ field: "taskId" });
+    expect(await refusal(rerunFailedInstances(db, { organizationId: lumen, taskId: task.id, now: later }))).toBeInstanceOf(TaskConflictError);
   });
 });
 
@@ -196,10 +197,9 @@ describe("deleteTask", () => {
     await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 1), 1, now);
     const task = await mc(lumen, { instanceCount: 3 });
     await startAll(db, task.id, now);
-    expect(await refusal(deleteTask(db, { organizationId: lumen, taskId: task.id, now }))).toMatchObject({
-      field: "taskId",
-      message: expect.stringContaining("still stopping"),
-    });
+    const stopping = await refusal(deleteTask(db, { organizationId: lumen, taskId: task.id, now }));
+    expect(stopping).toBeInstanceOf(TaskConflictError);
+    expect(stopping).toMatchObject({ message: expect.stringContaining("still stopping") });
     // Cancelled meanwhile: what was queued, at once.
     expect((await instanceStates(task.id)).map((i) => i.state)).toEqual(["running", "cancelled", "cancelled"]);
     await finish(db, task.id, [0], "cancelled", later);
@@ -209,7 +209,7 @@ describe("deleteTask", () => {
   it("refuses while an unfinished task depends on it", async () => {
     const first = await mc(lumen, { instanceCount: 1 });
     await mc(lumen, { instanceCount: 1, dependsOnTaskIds: [first.id] });
-    expect(await refusal(deleteTask(db, { organizationId: lumen, taskId: first.id, now }))).toMatchObject({ field: "taskId" });
+    expect(await refusal(deleteTask(db, { organizationId: lumen, taskId: first.id, now }))).toBeInstanceOf(TaskConflictError);
   });
 });
 

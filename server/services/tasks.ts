@@ -21,6 +21,14 @@ export class TaskInputError extends Error {
 }
 
 /** Creating or rerunning work would exceed the customer's quota of active instances. */
+/** The task's state refuses the operation for now (it is stopping, or another task waits for it). */
+export class TaskConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TaskConflictError";
+  }
+}
+
 export class QuotaExceededError extends Error {
   constructor(message: string) {
     super(message);
@@ -291,7 +299,7 @@ export async function rerunFailedInstances(
     if (!task) return null;
     // While a cancellation is under way, reopening the task would undo it for running instances.
     if (task.cancelRequestedAt && !task.endedAt) {
-      throw new TaskInputError("This task is being cancelled: rerun its failed instances once it has stopped.", "taskId");
+      throw new TaskConflictError("This task is being cancelled: rerun its failed instances once it has stopped.");
     }
     const [failed] = await tx.execute<{ n: number }>(sql`
       select count(*)::int as n from instances where task_id = ${opts.taskId} and state = 'failed'`);
@@ -325,7 +333,7 @@ export async function deleteTask(db: Tx, opts: { organizationId: string; taskId:
     select t.name from task_dependencies d join tasks t on t.id = d.task_id
     where d.depends_on_task_id = ${opts.taskId} and t.ended_at is null limit 1`);
   if (dependent) {
-    throw new TaskInputError(`Task "${dependent.name}" waits for this one: cancel or delete it first.`, "taskId");
+    throw new TaskConflictError(`Task "${dependent.name}" waits for this one: cancel or delete it first.`);
   }
   await cancelTask(db, { organizationId: opts.organizationId, taskId: opts.taskId, now: opts.now });
   return db.transaction(async (tx) => {
@@ -333,9 +341,8 @@ export async function deleteTask(db: Tx, opts: { organizationId: string; taskId:
       select count(*)::int as n from instances i join instance_attempts a on a.instance_id = i.id
       where i.task_id = ${opts.taskId} and a.state in ('dispatched', 'running')`);
     if (stopping!.n > 0) {
-      throw new TaskInputError(
+      throw new TaskConflictError(
         `Cancelled; ${stopping!.n} of its instances are still stopping on their radiators. Delete it again in a minute or two.`,
-        "taskId",
       );
     }
     const deleted = await tx

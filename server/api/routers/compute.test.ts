@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { customerQuotas } from "@/server/db/schema";
+import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { callerAs, organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { fieldErrorsOf } from "../trpc";
 
@@ -77,6 +78,20 @@ describe("compute router", () => {
     expect(one.instances.map((i) => i.instanceNumber)).toEqual([2]);
     expect((await api.compute.instances({ taskId: id, instanceNumber: 9, page: 1, pageSize: 1 })).instances).toEqual([]);
     expect((await api.compute.notifications({})).items[0]).toMatchObject({ taskId: id, kind: "task_cancelled" });
+  });
+
+  it("refuses to rerun while a cancellation is under way, as CONFLICT with the reason", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const { id } = await api.compute.submitTask({ ...task, instanceCount: 2, maxRetriesPerInstance: 0 });
+    const now = new Date(Date.now() + 1000); // after the task was queued
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 2), 1, now);
+    await startAll(db, id, now);
+    await finish(db, id, [0], "failed", now);
+    await api.compute.cancelTask({ taskId: id }); // instance 1 still runs: PendingCancel
+    expect(await refusal(api.compute.rerunFailed({ taskId: id }))).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("being cancelled"),
+    });
   });
 
   it("creates an API key shown once, lists it without the key, and revokes it", async () => {

@@ -17,6 +17,7 @@ import {
   MAX_INSTANCES_PER_TASK,
   QuotaExceededError,
   rerunFailedInstances,
+  TaskConflictError,
   TaskInputError,
 } from "@/server/services/tasks";
 import { createTRPCRouter, customerProcedure } from "../trpc";
@@ -39,7 +40,7 @@ const taskRef = { taskId: z.uuid("Not a task id.") };
 /**
  * Refusals of the services as tRPC errors: bad input as BAD_REQUEST with its field (a ZodError
  * cause, so it reaches forms as `fieldErrors` like any other validation message), a quota as
- * FORBIDDEN with its message.
+ * FORBIDDEN and a state that refuses the operation as CONFLICT, each with its message.
  */
 async function refusals<T>(work: Promise<T>): Promise<T> {
   try {
@@ -51,6 +52,7 @@ async function refusals<T>(work: Promise<T>): Promise<T> {
       throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause });
     }
     if (error instanceof QuotaExceededError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
+    if (error instanceof TaskConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
     throw error;
   }
 }
