@@ -9,8 +9,6 @@ import type { LogChunkJson } from "./types";
 const POLL_MS = 2000;
 /** Chunks kept on the page; older ones drop off the top. */
 const MAX_CHUNKS = 5000;
-/** A page this full suggests more is waiting: fetch again at once. */
-const FULL_PAGE = 50;
 
 type Log = { scope: string; chunks: LogChunkJson[]; cursor: string | undefined; caughtUp: boolean; error: string | null; dropped: number };
 
@@ -44,12 +42,13 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
       const query = new URLSearchParams({ stream });
       if (logInstance !== null) query.set("instance", String(logInstance));
       if (after !== undefined) query.set("after", after);
-      let chunks: LogChunkJson[] = [];
+      let more = false;
       try {
         const response = await fetch(`/compute/tasks/${taskId}/logs?${query}`, { cache: "no-store", signal: controller.signal });
-        const body = (await response.json()) as { chunks: LogChunkJson[]; cursor: string } | { error: string };
+        const body = (await response.json()) as { chunks: LogChunkJson[]; cursor: string; more: boolean } | { error: string };
         if ("error" in body) throw new Error(body.error);
-        chunks = body.chunks;
+        const chunks = body.chunks;
+        more = body.more;
         const fresh = after === undefined;
         after = body.cursor;
         const cursor = after;
@@ -57,7 +56,7 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
           const base = prev.scope === scope && !fresh ? prev : { scope, chunks: [], cursor: undefined, caughtUp: false, error: null, dropped: 0 };
           const all = base.chunks.concat(chunks);
           const drop = Math.max(0, all.length - MAX_CHUNKS);
-          return { scope, chunks: drop ? all.slice(drop) : all, cursor, caughtUp: chunks.length < FULL_PAGE, error: null, dropped: base.dropped + drop };
+          return { scope, chunks: drop ? all.slice(drop) : all, cursor, caughtUp: !more, error: null, dropped: base.dropped + drop };
         });
       } catch (error) {
         if (controller.signal.aborted) return;
@@ -66,7 +65,8 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
         return;
       }
       if (controller.signal.aborted) return;
-      if (chunks.length >= FULL_PAGE || (!polling && chunks.length > 0)) timer = window.setTimeout(tick, 0);
+      // A full page: more is waiting, fetch it at once.
+      if (more) timer = window.setTimeout(tick, 0);
       else if (polling) timer = window.setTimeout(tick, POLL_MS);
     }
     void tick();

@@ -44,6 +44,7 @@ describe("readLogs", () => {
     expect(await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: all!.cursor })).toEqual({
       chunks: [],
       cursor: all!.cursor,
+      more: false,
     });
     await addLog(db, one, "stdout", 2, "one: c\n");
     const next = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: all!.cursor });
@@ -55,6 +56,8 @@ describe("readLogs", () => {
     expect(two!.chunks.map((c) => c.content)).toEqual(["two: a\n"]);
     const limited = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", limit: 2 });
     expect(limited!.chunks).toHaveLength(2);
+    expect(limited!.more).toBe(true); // a full page: the reader asks again at once
+    expect(all!.more).toBe(false);
   });
 
   it("never steps over a chunk whose report commits after a later-numbered one", async () => {

@@ -40,11 +40,11 @@ async function ownsTask(db: Tx, organizationId: string, taskId: string) {
   return Boolean(task);
 }
 
-/** Chunks after `after`, in commit order, and the cursor after the last of them. */
+/** Chunks after `after`, in commit order, the cursor after the last of them, and whether the page was full (more may wait). */
 async function chunksAfter(
   db: Tx,
   opts: { taskId: string; stream: LogStream; instanceNumber?: number; after: LogCursor; limit: number },
-): Promise<{ chunks: LogChunk[]; cursor: LogCursor }> {
+): Promise<{ chunks: LogChunk[]; cursor: LogCursor; more: boolean }> {
   const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; content: string; created_at: string }>(sql`
     select l.id, l.xact_id::text, i.instance_number, l.content, l.created_at
     from instance_logs l join instances i on i.id = l.instance_id
@@ -58,6 +58,7 @@ async function chunksAfter(
   return {
     chunks: rows.map((r) => ({ id: Number(r.id), instanceNumber: r.instance_number, content: r.content, createdAt: new Date(r.created_at) })),
     cursor: last ? { xactId: last.xact_id, logId: Number(last.id) } : opts.after,
+    more: rows.length === opts.limit,
   };
 }
 
@@ -68,7 +69,7 @@ async function chunksAfter(
 export async function readLogs(
   db: Tx,
   opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; after?: LogCursor; limit?: number },
-): Promise<{ chunks: LogChunk[]; cursor: LogCursor } | null> {
+): Promise<{ chunks: LogChunk[]; cursor: LogCursor; more: boolean } | null> {
   if (!(await ownsTask(db, opts.organizationId, opts.taskId))) return null;
   const limit = Math.min(MAX_LOG_CHUNKS, Math.max(1, Math.floor(opts.limit ?? DEFAULT_LOG_CHUNKS)));
   return chunksAfter(db, { ...opts, after: opts.after ?? LOG_START, limit });

@@ -179,7 +179,7 @@ export const computeRouter = createTRPCRouter({
         await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input, after: parseLogCursor(input.after) }),
         "Task",
       );
-      return { chunks: page.chunks, cursor: formatLogCursor(page.cursor) };
+      return { chunks: page.chunks, cursor: formatLogCursor(page.cursor), more: page.more };
     }),
 
   outputs: customerProcedure

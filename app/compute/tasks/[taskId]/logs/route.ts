@@ -17,7 +17,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const after = query.get("after");
   const instanceNumber = instance && /^\d{1,8}$/.test(instance) ? Number(instance) : undefined;
   try {
-    const { chunks, cursor } = await session.api.compute.logs({
+    const { chunks, cursor, more } = await session.api.compute.logs({
       taskId,
       stream,
       instanceNumber,
@@ -26,6 +26,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     return json({
       chunks: chunks.map((c) => ({ id: c.id, instanceNumber: c.instanceNumber, content: c.content, createdAt: c.createdAt.toISOString() })),
       cursor,
+      more,
     });
   } catch (error) {
     return jsonRefusal(error);
