@@ -1,5 +1,5 @@
 import type { DeviceEvent, Reading } from "@/server/device/protocol";
-import { heatDemand, coresWanted as wantedCores, powerForCoresW, type RadiatorHardware } from "@/server/domain/thermostat";
+import { thermostatStep, type RadiatorHardware } from "@/server/domain/thermostat";
 import type { HouseholdState } from "@/server/domain/household";
 import type { RoomState, RoomStepper, RoomThermalParams } from "@/server/domain/thermal";
 import type { InstanceRun } from "@/server/profiles/run";
@@ -145,13 +145,10 @@ export class SimRadiator implements RadiatorOutbox {
     }
     const setpoint = this.platformSetpointC ?? this.room.baseSetpointC;
     this.setpointC = setpoint;
-    const wanted = wantedCores(heatDemand(setpoint, this.room.state.airC), this.hardware.cores);
-    const computing = this.computingCores < this.hardware.cores ? this.computingCores : this.hardware.cores;
-    // Every wanted core runs, with work or for heat alone; work beyond what is wanted runs to its end.
-    const active = wanted > computing ? wanted : computing;
-    this.coresWanted = wanted;
-    this.coresActive = active;
-    this.powerW = powerForCoresW(active, this.hardware);
+    const out = thermostatStep(this.hardware, setpoint, this.room.state.airC, this.computingCores);
+    this.coresWanted = out.coresWanted;
+    this.coresActive = out.coresActive;
+    this.powerW = out.powerW;
   }
 
   /** A reading of the current step at `atIso`. */
