@@ -20,13 +20,14 @@
  *
  * Progress goes to stderr: "[sim] history 34% (day 21 of 62)", then a status line every 10 minutes.
  */
+import { MAX_CLOCK_AHEAD_MS } from "../server/device/report";
 import { closeDb, createDb } from "../server/db/client";
 import { createProfilePool } from "../server/profiles/worker";
 import { loadFleet, newestReadingMs, radiatorCount } from "../server/sim/fleet";
 import { CredentialsRevokedError, HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "../server/sim/simulation";
+import { seconds } from "./proc";
 
 const say = (line: string) => console.error(`[sim] ${line}`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -106,7 +107,7 @@ async function main() {
       engineTicks: s.engine,
       log: say,
     });
-    if (newest !== null && newest > now + 5 * MINUTE_MS && s.speed <= 1) {
+    if (newest !== null && newest > now + MAX_CLOCK_AHEAD_MS && s.speed <= 1) {
       say(`the fleet's last reading is in the future (${new Date(newest).toISOString()}, an accelerated run): live readings start then`);
     }
     say(

@@ -151,7 +151,9 @@ export class SimGateway {
     for (const [radiator, list] of this.backlog) {
       if (list.length === 0) continue;
       if (radiators.length >= LIMITS.maxRadiatorsPerReport) break;
-      const readings = list.splice(0, LIMITS.maxReadingsPerRadiator);
+      const take = Math.min(list.length, LIMITS.maxReadingsPerRadiator);
+      if (radiators.length > 0 && bytes + 64 + take * 180 > REPORT_BUDGET_BYTES) break; // the rest goes in the next report
+      const readings = list.splice(0, take);
       radiators.push({ serial: radiator.serial, readings, runningAttemptIds: [] });
       chosen.push(radiator);
       bytes += 64 + readings.length * 180;
