@@ -1,17 +1,21 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { getDb } from "@/server/db/client";
 import { auth } from "./index";
 import { loadSessionUser, type SessionUser } from "./authenticate";
 import { HOME_PATH_BY_ROLE, type Role } from "./roles";
 
-/** The signed-in user, read from the database, or null. */
-export async function getSessionUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user, read from the database, or null. Read once per server render: a layout and
+ * its page both ask (React's cache; elsewhere, as in route handlers, it is simply called).
+ */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
   return loadSessionUser(getDb(), id);
-}
+});
 
 /** For an audience's pages: signed out goes to sign-in; another audience goes to its own landing. */
 export async function requireRole(role: Role, from: string): Promise<SessionUser> {
