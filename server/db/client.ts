@@ -9,6 +9,9 @@ export function createDb(databaseUrl: string, options: { maxConnections?: number
 
 export type Db = ReturnType<typeof createDb>;
 
+/** The database or an open transaction: what services that may run inside a caller's transaction take. */
+export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
 const globalForDb = globalThis as unknown as { hearthDb?: Db };
 
 /** The process-wide database, opened on first use from DATABASE_URL. */

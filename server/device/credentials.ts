@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { gatewayCredentials } from "@/server/db/schema";
-import type { Tx } from "@/server/services/scheduler";
+import type { Tx } from "@/server/db/client";
 
 /**
  * Gateway credentials: `hgw_<prefix>_<secret>`. The prefix (public, 12 base32 characters) finds

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "@/server/domain/metering";
@@ -11,7 +11,6 @@ import {
   loseVanishedAttempts,
   markAttemptsRunning,
   recordOffers,
-  type Tx,
 } from "@/server/services/scheduler";
 import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "@/server/db/schema";
-import type { Tx } from "./scheduler";
+import type { Tx } from "@/server/db/client";
 import { isUuid, TaskInputError } from "./tasks";
 
 /**

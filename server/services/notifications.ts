@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { createTransport, type SendMailOptions } from "nodemailer";
 import { pgArray } from "@/server/db/sql-params";
 import { deriveTaskState } from "@/server/domain/task-state";
-import type { Tx } from "./scheduler";
+import type { Tx } from "@/server/db/client";
 
 /**
  * Telling customers that their work ended: an in-app notification for the organization, and an

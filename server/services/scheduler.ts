@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
 import { notifyTaskEnded } from "./notifications";
@@ -12,7 +12,6 @@ import { notifyTaskEnded } from "./notifications";
  * Lock order everywhere: radiator_states, then instances.
  */
 
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A radiator that has not reported for this long is considered gone; its work runs elsewhere. */
 export const SILENT_AFTER_S = 300;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "./scheduler";
+import type { Tx } from "@/server/db/client";
 import { isUuid } from "./tasks";
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { consolidateTaskResult, type MonteCarloParameters } from "@/server/domain/task-results";
 import { buildContactSheet, CONTACT_SHEET_LIMITS } from "@/server/profiles/contact-sheet";
-import type { Tx } from "./scheduler";
+import type { Tx } from "@/server/db/client";
 import { isUuid } from "./tasks";
 
 /**

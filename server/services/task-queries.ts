@@ -3,7 +3,8 @@ import { PRIORITY_CLASS } from "@/server/db/schema";
 import { pgArray } from "@/server/db/sql-params";
 import { formatInstanceRanges } from "@/server/domain/instance-ranges";
 import { deriveTaskState, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
-import { SILENT_AFTER_S, type Tx } from "./scheduler";
+import type { Tx } from "@/server/db/client";
+import { SILENT_AFTER_S } from "./scheduler";
 import { isUuid } from "./tasks";
 
 /**

@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
 import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
 import { parseRenderConstants } from "@/server/profiles/render";
-import { settleTask, type Tx } from "./scheduler";
+import { settleTask } from "./scheduler";
 
 export const MAX_INSTANCES_PER_TASK = 100_000;
 export const MAX_INSTANCE_NUMBER = 10_000_000;
