@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "@/server/db/client";
+import type { Tx } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
 import { notifyTaskEnded } from "./notifications";
