@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { issueCredentialAction, type FormState } from "@/app/admin/gateways/actions";
+import { issueCredentialAction } from "@/server/actions/fleet";
+import type { FormState } from "@/server/actions/form-state";
 import { Button } from "@/components/ui/button";
 
 /** Issues a gateway credential and shows it this once; the platform keeps only its hash. */
@@ -20,13 +21,13 @@ export function IssueCredential({ gatewayId }: { gatewayId: string }) {
           {state.error}
         </p>
       )}
-      {state.token && (
+      {state.secret && (
         <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-medium text-amber-900">Copy this credential into the gateway now: it will not be shown again.</p>
           <code data-testid="gateway-token" className="mt-2 block break-all font-mono text-stone-900">
-            {state.token}
+            {state.secret}
           </code>
-          <Button variant="secondary" size="sm" className="mt-2" onClick={() => navigator.clipboard?.writeText(state.token!)}>
+          <Button variant="secondary" size="sm" className="mt-2" onClick={() => navigator.clipboard?.writeText(state.secret!)}>
             Copy
           </Button>
         </div>

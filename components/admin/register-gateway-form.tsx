@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { registerGatewayAction, type FormState } from "@/app/admin/gateways/actions";
+import { registerGatewayAction } from "@/server/actions/fleet";
+import type { FormState } from "@/server/actions/form-state";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { createApiKeyAction, revokeApiKeyAction, type FormState } from "@/app/compute/actions";
+import { createApiKeyAction, revokeApiKeyAction } from "@/server/actions/compute";
+import type { FormState } from "@/server/actions/form-state";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormFooter } from "@/components/ui/form-footer";
@@ -29,11 +30,11 @@ export function CreateApiKey() {
         />
         <FormFooter label="Create key" pendingLabel="Creating…" pending={pending} error={state.error} />
       </form>
-      {state.key && (
+      {state.secret && (
         <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-medium text-amber-950">Copy this key now: it will not be shown again. Anyone holding it can submit and cancel work for your organization.</p>
           <code data-testid="new-api-key" className="mt-2 block break-all rounded bg-white p-2 font-mono text-stone-900 ring-1 ring-amber-200">
-            {state.key}
+            {state.secret}
           </code>
           <div className="mt-2 flex items-center gap-3">
             <Button
@@ -41,15 +42,15 @@ export function CreateApiKey() {
               size="sm"
               onClick={() =>
                 navigator.clipboard
-                  ?.writeText(state.key!)
-                  .then(() => setCopied(state.key!))
+                  ?.writeText(state.secret!)
+                  .then(() => setCopied(state.secret!))
                   .catch(() => setCopied(null))
               }
             >
               Copy key
             </Button>
             <span aria-live="polite" className="text-green-800">
-              {copied === state.key ? "Copied." : ""}
+              {copied === state.secret ? "Copied." : ""}
             </span>
           </div>
           <p className="mt-2 text-stone-700">

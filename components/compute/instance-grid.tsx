@@ -1,7 +1,8 @@
 "use client";
 
 import { memo, useActionState, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
-import { cancelInstancesAction, type FormState } from "@/app/compute/actions";
+import { cancelInstancesAction } from "@/server/actions/compute";
+import type { FormState } from "@/server/actions/form-state";
 import { formatDateTime, formatInteger } from "@/components/format";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

@@ -1,7 +1,8 @@
 "use client";
 
 import { startTransition, useActionState, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { createJobAction, submitTaskAction, type FormState } from "@/app/compute/actions";
+import { createJobAction, submitTaskAction } from "@/server/actions/compute";
+import type { FormState } from "@/server/actions/form-state";
 import { formatInteger, formatOneDecimal } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState, useRef } from "react";
-import { cancelTaskAction, rerunFailedAction, type FormState } from "@/app/compute/actions";
+import { cancelTaskAction, rerunFailedAction } from "@/server/actions/compute";
+import type { FormState } from "@/server/actions/form-state";
 import { formatInteger } from "@/components/format";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

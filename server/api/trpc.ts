@@ -1,11 +1,13 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { randomUUID } from "node:crypto";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
+import { ZodError, ZodRealError } from "zod";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { residents } from "@/server/db/schema";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
+import { InvalidInputError, NotFoundError, ServiceError } from "@/server/services/errors";
 
 /** A message per input field ("radiators.0.serial") from a zod error. */
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
@@ -23,6 +25,16 @@ const t = initTRPC
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        // A fault, not a refusal: its message may carry SQL or parameters. Logged with an id the answer gives.
+        const errorId = randomUUID();
+        console.error(`tRPC fault ${errorId}:`, error.cause ?? error);
+        return {
+          ...shape,
+          message: `Something went wrong on our side (error ${errorId}); try again later.`,
+          data: { ...shape.data, stack: undefined, fieldErrors: null },
+        };
+      }
       const zodError = error.cause instanceof ZodError ? error.cause : null;
       return {
         ...shape,
@@ -35,18 +47,43 @@ const t = initTRPC
     },
   });
 
+const TRPC_CODES: Record<ServiceError["kind"], TRPC_ERROR_CODE_KEY> = {
+  "not-found": "NOT_FOUND",
+  "invalid-input": "BAD_REQUEST",
+  conflict: "CONFLICT",
+  quota: "FORBIDDEN",
+  budget: "PAYMENT_REQUIRED",
+};
+
+/** A service's refusal as tRPC answers it; bad input keeps its field as a zod issue, so forms show it like any other. */
+export function trpcErrorOf(error: ServiceError): TRPCError {
+  const cause =
+    error instanceof InvalidInputError
+      ? // ZodRealError: the ZodError that is an Error, so tRPC keeps it as the cause.
+        new ZodRealError([{ code: "custom", path: error.field.split("."), message: error.message, input: undefined }])
+      : error;
+  return new TRPCError({ code: TRPC_CODES[error.kind], message: error.message, cause });
+}
+
+/** Every procedure answers services' refusals through this one mapping. */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ServiceError) throw trpcErrorOf(result.error.cause);
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ audience: "public" });
+export const publicProcedure = procedure.meta({ audience: "public" });
 
-export const protectedProcedure = t.procedure.meta({ audience: "any" }).use(({ ctx, next }) => {
+export const protectedProcedure = procedure.meta({ audience: "any" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
 function roleProcedure<R extends Role>(role: R) {
-  return t.procedure.meta({ audience: role }).use(({ ctx, next }) => {
+  return procedure.meta({ audience: role }).use(({ ctx, next }) => {
     if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
     if (ctx.user.role !== role) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This is for ${role} accounts only.` });
@@ -68,6 +105,6 @@ export const residentProcedure = roleProcedure("resident").use(async ({ ctx, nex
     .from(residents)
     .where(eq(residents.userId, ctx.user.id))
     .limit(1);
-  if (!link) throw new TRPCError({ code: "NOT_FOUND", message: "No home is linked to this account yet." });
+  if (!link) throw new NotFoundError("Home", "No home is linked to this account yet.");
   return next({ ctx: { ...ctx, dwellingId: link.dwellingId } });
 });

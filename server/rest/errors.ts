@@ -1,4 +1,4 @@
-import { QuotaExceededError, TaskConflictError, TaskInputError } from "@/server/services/tasks";
+import { InvalidInputError, ServiceError } from "@/server/services/errors";
 
 /**
  * Errors of the REST API, answered as Qarnot answers them: a JSON body `{"message": …}` and the
@@ -42,15 +42,23 @@ export function qarnotField(serviceField: string): string {
   return [FIELD_NAMES[head!] ?? head, ...rest].join(".");
 }
 
+/** Qarnot answers 403 both for a quota and for an operation the task's state refuses. */
+const REST_STATUS: Record<ServiceError["kind"], number> = {
+  "not-found": 404,
+  "invalid-input": 400,
+  conflict: 403,
+  quota: 403,
+  budget: 402,
+};
+
 /** The status and body an error gets, for a whole request or one item of a bulk submission. */
 export function errorReply(err: unknown): { status: number; message: string; field?: string; headers?: Record<string, string> } {
   if (err instanceof RestError) return { status: err.status, message: err.message, field: err.field, headers: err.headers };
-  if (err instanceof TaskInputError) {
+  if (err instanceof InvalidInputError) {
     const field = qarnotField(err.field);
     return { status: 400, message: `${field}: ${err.message}`, field };
   }
-  // Qarnot answers 403 both for a quota and for an operation the task's state refuses.
-  if (err instanceof QuotaExceededError || err instanceof TaskConflictError) return { status: 403, message: err.message };
+  if (err instanceof ServiceError) return { status: REST_STATUS[err.kind], message: err.message };
   console.error("REST API:", err);
   return { status: 500, message: "Internal error; try again later." };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { apiKeys } from "@/server/db/schema";
 import { organizationIdByName, useTestDb, userIdByEmail } from "@/server/test/db";
 import { authenticateApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey } from "./api-keys";
-import { TaskInputError } from "./tasks";
+import { InvalidInputError } from "./errors";
 
 const db = useTestDb();
 const now = new Date("2026-01-15T10:00:00Z");
@@ -49,7 +49,7 @@ describe("API keys", () => {
     // Revoking again changes nothing.
     expect(await revokeApiKey(db, { organizationId: lumen, id, now: new Date(now.getTime() + 1000) })).toBe(true);
     expect((await listApiKeys(db, { organizationId: lumen })).find((k) => k.id === id)!.revokedAt).toEqual(now);
-    await expect(createApiKey(db, { organizationId: lumen, userId, name: "  " })).rejects.toBeInstanceOf(TaskInputError);
+    await expect(createApiKey(db, { organizationId: lumen, userId, name: "  " })).rejects.toBeInstanceOf(InvalidInputError);
     await db.delete(apiKeys).where(eq(apiKeys.id, id));
   });
 

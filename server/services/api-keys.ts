@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
-import { isUuid, TaskInputError } from "./tasks";
+import { InvalidInputError } from "./errors";
+import { isUuid } from "./tasks";
 
 /**
  * Keys for the REST API. A key is shown once, when created; only its SHA-256 is stored (keys are
@@ -35,7 +36,7 @@ function newKey(): string {
 /** The key is in this answer only. */
 export async function createApiKey(db: Tx, opts: { organizationId: string; userId: string | null; name: string }) {
   const name = opts.name.trim();
-  if (name === "" || name.length > 100) throw new TaskInputError("Name the key (at most 100 characters).", "name");
+  if (name === "" || name.length > 100) throw new InvalidInputError("Name the key (at most 100 characters).", "name");
   const key = newKey();
   const [row] = await db
     .insert(apiKeys)

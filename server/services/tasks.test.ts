@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { customerQuotas, instances, radiatorStates, tasks } from "@/server/db/schema";
 import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { ConflictError, InvalidInputError, QuotaExceededError } from "./errors";
 import { activeAttemptsOnRadiators, finishAttempt } from "./scheduler";
 import {
   cancelInstances,
@@ -13,10 +14,7 @@ import {
   deleteTask,
   getJob,
   listJobs,
-  QuotaExceededError,
   rerunFailedInstances,
-  TaskConflictError,
-  TaskInputError,
   terminateJob,
   updateTask,
 } from "./tasks";
@@ -57,7 +55,7 @@ describe("createTask", () => {
   it("keeps short names unique per account, not across accounts", async () => {
     await mc(lumen, { shortname: "pricing-1" });
     const error = await refusal(mc(lumen, { shortname: "pricing-1" }));
-    expect(error).toBeInstanceOf(TaskInputError);
+    expect(error).toBeInstanceOf(InvalidInputError);
     expect(error).toMatchObject({ field: "shortname" });
     await expect(mc(carmin, { shortname: "pricing-1" })).resolves.toMatchObject({ shortname: "pricing-1" });
   });
@@ -179,7 +177,7 @@ describe("rerunFailedInstances", () => {
 
     // Instance 2 still runs: the cancellation is under way.
     await cancelTask(db, { organizationId: lumen, taskId: task.id, now: later });
-    expect(await refusal(rerunFailedInstances(db, { organizationId: lumen, taskId: task.id, now: later }))).toBeInstanceOf(TaskConflictError);
+    expect(await refusal(rerunFailedInstances(db, { organizationId: lumen, taskId: task.id, now: later }))).toBeInstanceOf(ConflictError);
   });
 });
 
@@ -198,7 +196,7 @@ describe("deleteTask", () => {
     const task = await mc(lumen, { instanceCount: 3 });
     await startAll(db, task.id, now);
     const stopping = await refusal(deleteTask(db, { organizationId: lumen, taskId: task.id, now }));
-    expect(stopping).toBeInstanceOf(TaskConflictError);
+    expect(stopping).toBeInstanceOf(ConflictError);
     expect(stopping).toMatchObject({ message: expect.stringContaining("still stopping") });
     // Cancelled meanwhile: what was queued, at once.
     expect((await instanceStates(task.id)).map((i) => i.state)).toEqual(["running", "cancelled", "cancelled"]);
@@ -209,7 +207,7 @@ describe("deleteTask", () => {
   it("refuses while an unfinished task depends on it", async () => {
     const first = await mc(lumen, { instanceCount: 1 });
     await mc(lumen, { instanceCount: 1, dependsOnTaskIds: [first.id] });
-    expect(await refusal(deleteTask(db, { organizationId: lumen, taskId: first.id, now }))).toBeInstanceOf(TaskConflictError);
+    expect(await refusal(deleteTask(db, { organizationId: lumen, taskId: first.id, now }))).toBeInstanceOf(ConflictError);
   });
 });
 

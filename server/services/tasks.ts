@@ -6,47 +6,17 @@ import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/serve
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
 import { parseRenderConstants } from "@/server/profiles/render";
+import { ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
 
 export const MAX_INSTANCES_PER_TASK = 100_000;
 export const MAX_INSTANCE_NUMBER = 10_000_000;
-
-export class TaskInputError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Creating or rerunning work would exceed the customer's quota of active instances. */
-/** The task's state refuses the operation for now (it is stopping, or another task waits for it). */
-export class TaskConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TaskConflictError";
-  }
-}
-
-export class QuotaExceededError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "QuotaExceededError";
-  }
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids come from URLs and API clients: a malformed one names no record (and must not reach a uuid cast). */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
-}
-
-/** A unique index of ours refused a row (drizzle wraps the driver's error in `cause`). */
-function isUniqueViolation(error: unknown, constraint: string) {
-  const pg = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint_name?: string };
-  return pg.code === "23505" && pg.constraint_name === constraint;
 }
 
 /**
@@ -70,7 +40,7 @@ const CONSTANTS_CHECKS: Record<string, (constants: Record<string, string>) => st
 
 function checkConstants(profileName: string, constants: Record<string, string>) {
   const errors = CONSTANTS_CHECKS[profileName]?.(constants) ?? [];
-  if (errors.length > 0) throw new TaskInputError(errors.join(" "), "constants");
+  if (errors.length > 0) throw new InvalidInputError(errors.join(" "), "constants");
 }
 
 /**
@@ -136,7 +106,7 @@ export function customerProfiles(db: Tx) {
 
 /** A shortname names a task or job in a path, where a uuid-shaped segment is taken for an id. */
 function checkShortname(shortname: string | null | undefined) {
-  if (shortname && isUuid(shortname)) throw new TaskInputError("A shortname must not look like a uuid.", "shortname");
+  if (shortname && isUuid(shortname)) throw new InvalidInputError("A shortname must not look like a uuid.", "shortname");
 }
 
 /** Creates a task and its instances, queued (or waiting for the tasks it depends on). */
@@ -144,14 +114,14 @@ export async function createTask(db: Db, input: NewTask) {
   checkShortname(input.shortname);
   const spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
   if (input.instanceCount !== undefined && input.instanceCount < 1) {
-    throw new TaskInputError("A task needs at least one instance.", "instanceCount");
+    throw new InvalidInputError("A task needs at least one instance.", "instanceCount");
   }
   const parsed = parseInstanceRanges(spec, { maxInstances: MAX_INSTANCES_PER_TASK, maxInstanceNumber: MAX_INSTANCE_NUMBER });
-  if (!parsed.ok) throw new TaskInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
+  if (!parsed.ok) throw new InvalidInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
   const [profile] = await db.select().from(profiles).where(eq(profiles.name, input.profileName));
-  if (!profile) throw new TaskInputError(`Unknown profile "${input.profileName}".`, "profile");
+  if (!profile) throw new InvalidInputError(`Unknown profile "${input.profileName}".`, "profile");
   if (profile.name === DONATED_PROFILE && !input.donated) {
-    throw new TaskInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
+    throw new InvalidInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
   }
   checkConstants(profile.name, input.constants ?? {});
   const now = input.now ?? new Date();
@@ -165,7 +135,7 @@ export async function createTask(db: Db, input: NewTask) {
             .from(tasks)
             .where(and(inArray(tasks.id, dependsOn), eq(tasks.organizationId, input.organizationId)))
         : [];
-      if (found.length !== new Set(dependsOn).size) throw new TaskInputError("A task it depends on does not exist.", "dependsOn");
+      if (found.length !== new Set(dependsOn).size) throw new InvalidInputError("A task it depends on does not exist.", "dependsOn");
     }
     if (input.jobId) {
       const [job] = isUuid(input.jobId)
@@ -174,8 +144,8 @@ export async function createTask(db: Db, input: NewTask) {
             .from(jobs)
             .where(and(eq(jobs.id, input.jobId), eq(jobs.organizationId, input.organizationId)))
         : [];
-      if (!job) throw new TaskInputError("No such job in this account.", "jobId");
-      if (job.state !== "Active") throw new TaskInputError("This job has been terminated: it takes no more tasks.", "jobId");
+      if (!job) throw new InvalidInputError("No such job in this account.", "jobId");
+      if (job.state !== "Active") throw new InvalidInputError("This job has been terminated: it takes no more tasks.", "jobId");
     }
     await checkQuota(tx, input.organizationId, parsed.numbers.length);
     const [task] = await tx
@@ -203,7 +173,7 @@ export async function createTask(db: Db, input: NewTask) {
       .returning()
       .catch((error: unknown) => {
         if (isUniqueViolation(error, "tasks_shortname_idx")) {
-          throw new TaskInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
+          throw new InvalidInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
         }
         throw error;
       });
@@ -299,7 +269,7 @@ export async function rerunFailedInstances(
     if (!task) return null;
     // While a cancellation is under way, reopening the task would undo it for running instances.
     if (task.cancelRequestedAt && !task.endedAt) {
-      throw new TaskConflictError("This task is being cancelled: rerun its failed instances once it has stopped.");
+      throw new ConflictError("This task is being cancelled: rerun its failed instances once it has stopped.");
     }
     const [failed] = await tx.execute<{ n: number }>(sql`
       select count(*)::int as n from instances where task_id = ${opts.taskId} and state = 'failed'`);
@@ -318,7 +288,7 @@ export async function rerunFailedInstances(
 
 /**
  * Qarnot's DELETE: cancels the task if it is still active, then deletes it with its instances,
- * logs and outputs. Returns false for no such task. Refused (TaskInputError) while unfinished tasks
+ * logs and outputs. Returns false for no such task. Refused (ConflictError) while unfinished tasks
  * depend on it, and while its instances are still stopping on radiators: a gateway still reports
  * about those attempts, so they must outlive the task's cancellation by a report or two.
  */
@@ -333,7 +303,7 @@ export async function deleteTask(db: Tx, opts: { organizationId: string; taskId:
     select t.name from task_dependencies d join tasks t on t.id = d.task_id
     where d.depends_on_task_id = ${opts.taskId} and t.ended_at is null limit 1`);
   if (dependent) {
-    throw new TaskConflictError(`Task "${dependent.name}" waits for this one: cancel or delete it first.`);
+    throw new ConflictError(`Task "${dependent.name}" waits for this one: cancel or delete it first.`);
   }
   await cancelTask(db, { organizationId: opts.organizationId, taskId: opts.taskId, now: opts.now });
   return db.transaction(async (tx) => {
@@ -341,7 +311,7 @@ export async function deleteTask(db: Tx, opts: { organizationId: string; taskId:
       select count(*)::int as n from instances i join instance_attempts a on a.instance_id = i.id
       where i.task_id = ${opts.taskId} and a.state in ('dispatched', 'running')`);
     if (stopping!.n > 0) {
-      throw new TaskConflictError(
+      throw new ConflictError(
         `Cancelled; ${stopping!.n} of its instances are still stopping on their radiators. Delete it again in a minute or two.`,
       );
     }
@@ -368,7 +338,7 @@ export async function updateTask(
     .innerJoin(profiles, eq(profiles.id, tasks.profileId))
     .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
   if (!task) return false;
-  if (opts.name !== undefined && opts.name.trim() === "") throw new TaskInputError("A task needs a name.", "name");
+  if (opts.name !== undefined && opts.name.trim() === "") throw new InvalidInputError("A task needs a name.", "name");
   if (opts.constants) checkConstants(task.profileName, opts.constants);
   const changes = {
     ...(opts.name !== undefined && { name: opts.name.trim() }),
@@ -404,7 +374,7 @@ export async function createJob(
   db: Tx,
   opts: { organizationId: string; name: string; shortname?: string | null; useDependencies?: boolean; maxWallTimeS?: number | null; now?: Date },
 ) {
-  if (opts.name.trim() === "") throw new TaskInputError("A job needs a name.", "name");
+  if (opts.name.trim() === "") throw new InvalidInputError("A job needs a name.", "name");
   checkShortname(opts.shortname);
   const [job] = await db
     .insert(jobs)
@@ -419,7 +389,7 @@ export async function createJob(
     .returning()
     .catch((error: unknown) => {
       if (isUniqueViolation(error, "jobs_shortname_idx")) {
-        throw new TaskInputError(`Another job of this account is already named "${opts.shortname}".`, "shortname");
+        throw new InvalidInputError(`Another job of this account is already named "${opts.shortname}".`, "shortname");
       }
       throw error;
     });

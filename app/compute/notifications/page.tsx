@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatDateTime } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
-import { markNotificationsReadAction } from "../actions";
+import { markNotificationsReadAction } from "@/server/actions/compute";
 
 export const metadata: Metadata = { title: "Notifications" };
 

@@ -1,5 +1,4 @@
-import { TRPCError } from "@trpc/server";
-import { z, ZodRealError } from "zod";
+import { z } from "zod";
 import { INSTANCE_STATES, TASK_STATES } from "@/server/domain/task-state";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
@@ -15,11 +14,9 @@ import {
   listJobs,
   MAX_INSTANCE_NUMBER,
   MAX_INSTANCES_PER_TASK,
-  QuotaExceededError,
   rerunFailedInstances,
-  TaskConflictError,
-  TaskInputError,
 } from "@/server/services/tasks";
+import { found, NotFoundError } from "@/server/services/errors";
 import { createTRPCRouter, customerProcedure } from "../trpc";
 
 
@@ -36,36 +33,6 @@ const paging = {
 };
 
 const taskRef = { taskId: z.uuid("Not a task id.") };
-
-/**
- * Refusals of the services as tRPC errors: bad input as BAD_REQUEST with its field (a ZodError
- * cause, so it reaches forms as `fieldErrors` like any other validation message), a quota as
- * FORBIDDEN and a state that refuses the operation as CONFLICT, each with its message.
- */
-async function refusals<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof TaskInputError) {
-      // ZodRealError: the ZodError that is an Error, so tRPC keeps it as the cause.
-      const cause = new ZodRealError([{ code: "custom", path: error.field.split("."), message: error.message, input: undefined }]);
-      throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause });
-    }
-    if (error instanceof QuotaExceededError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
-    if (error instanceof TaskConflictError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-    throw error;
-  }
-}
-
-/** A missing record and another organization's read the same. */
-function notFoundUnless(exists: boolean, what: string) {
-  if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `${what} not found.` });
-}
-
-function found<T>(value: T | null, what: string): T {
-  notFoundUnless(value !== null, what);
-  return value!;
-}
 
 /** Compute customers: their tasks, jobs, results, notifications and API keys; every call is scoped to `ctx.organizationId`. */
 export const computeRouter = createTRPCRouter({
@@ -97,25 +64,23 @@ export const computeRouter = createTRPCRouter({
         }),
     )
     .mutation(async ({ ctx, input }) => {
-      const task = await refusals(
-        createTask(ctx.db, {
-          organizationId: ctx.organizationId,
-          profileName: input.profile,
-          name: input.name,
-          shortname: input.shortname,
-          instanceRanges: input.instanceRanges,
-          instanceCount: input.instanceCount,
-          constants: input.constants,
-          tags: input.tags,
-          schedulingType: input.schedulingType,
-          minCores: input.minCores,
-          minRamGb: input.minRamGb,
-          maxWallTimeS: input.maxWallTimeS,
-          maxRetriesPerInstance: input.maxRetriesPerInstance,
-          jobId: input.jobId,
-          dependsOnTaskIds: input.dependsOnTaskIds,
-        }),
-      );
+      const task = await createTask(ctx.db, {
+        organizationId: ctx.organizationId,
+        profileName: input.profile,
+        name: input.name,
+        shortname: input.shortname,
+        instanceRanges: input.instanceRanges,
+        instanceCount: input.instanceCount,
+        constants: input.constants,
+        tags: input.tags,
+        schedulingType: input.schedulingType,
+        minCores: input.minCores,
+        minRamGb: input.minRamGb,
+        maxWallTimeS: input.maxWallTimeS,
+        maxRetriesPerInstance: input.maxRetriesPerInstance,
+        jobId: input.jobId,
+        dependsOnTaskIds: input.dependsOnTaskIds,
+      });
       return { id: task.id };
     }),
 
@@ -194,7 +159,7 @@ export const computeRouter = createTRPCRouter({
   cancelTask: customerProcedure.input(z.object(taskRef)).mutation(async ({ ctx, input }) => {
     const scope = { organizationId: ctx.organizationId, taskId: input.taskId };
     if (await cancelTask(ctx.db, { ...scope, now: new Date() })) return { cancelled: true };
-    notFoundUnless(await taskExists(ctx.db, scope), "Task");
+    if (!(await taskExists(ctx.db, scope))) throw new NotFoundError("Task");
     return { cancelled: false };
   }),
 
@@ -209,7 +174,7 @@ export const computeRouter = createTRPCRouter({
   rerunFailed: customerProcedure
     .input(z.object(taskRef))
     .mutation(async ({ ctx, input }) =>
-      found(await refusals(rerunFailedInstances(ctx.db, { organizationId: ctx.organizationId, taskId: input.taskId, now: new Date() })), "Task"),
+      found(await rerunFailedInstances(ctx.db, { organizationId: ctx.organizationId, taskId: input.taskId, now: new Date() }), "Task"),
     ),
 
   jobs: customerProcedure
@@ -225,7 +190,7 @@ export const computeRouter = createTRPCRouter({
         maxWallTimeS: z.number().int().min(1).max(30 * 86_400, "At most 30 days.").optional(),
       }),
     )
-    .mutation(({ ctx, input }) => refusals(createJob(ctx.db, { organizationId: ctx.organizationId, ...input }))),
+    .mutation(({ ctx, input }) => createJob(ctx.db, { organizationId: ctx.organizationId, ...input })),
 
   notifications: customerProcedure
     .input(z.object({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }))
@@ -244,11 +209,11 @@ export const computeRouter = createTRPCRouter({
   createApiKey: customerProcedure
     .input(z.object({ name: z.string().trim().min(1, "Name the key.").max(100, "At most 100 characters.") }))
     .mutation(({ ctx, input }) =>
-      refusals(createApiKey(ctx.db, { organizationId: ctx.organizationId, userId: ctx.user.id, name: input.name })),
+      createApiKey(ctx.db, { organizationId: ctx.organizationId, userId: ctx.user.id, name: input.name }),
     ),
 
   revokeApiKey: customerProcedure.input(z.object({ id: z.uuid("Not a key id.") })).mutation(async ({ ctx, input }) => {
-    notFoundUnless(await revokeApiKey(ctx.db, { organizationId: ctx.organizationId, id: input.id, now: new Date() }), "API key");
+    if (!(await revokeApiKey(ctx.db, { organizationId: ctx.organizationId, id: input.id, now: new Date() }))) throw new NotFoundError("API key");
     return { revoked: true };
   }),
 });

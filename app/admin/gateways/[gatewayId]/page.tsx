@@ -8,7 +8,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime, formatOneDecimal, formatPowerW } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
-import { revokeCredentialAction } from "../actions";
+import { revokeCredentialAction } from "@/server/actions/fleet";
 
 export const metadata: Metadata = { title: "Gateway" };
 

@@ -1,22 +1,9 @@
 "use server";
 
-import { TRPCError } from "@trpc/server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { ZodError } from "zod";
 import { serverApi } from "@/server/api/request-context";
-import { fieldErrorsOf } from "@/server/api/trpc";
-
-export type FormState = { error: string | null; fieldErrors?: Record<string, string>; token?: string };
-
-/** Turns a refused call into a message for the form; anything else is a real error. */
-function refusal(error: unknown): FormState {
-  if (error instanceof TRPCError) {
-    const fieldErrors = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : undefined;
-    return { error: fieldErrors ? "Check the highlighted fields." : error.message, fieldErrors };
-  }
-  throw error;
-}
+import { formRefusal, type FormState } from "./form-state";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -32,7 +19,7 @@ export async function registerGatewayAction(_: FormState, form: FormData): Promi
     });
     gatewayId = gateway.id;
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   redirect(`/admin/gateways/${gatewayId}`);
 }
@@ -49,7 +36,7 @@ export async function registerRadiatorAction(_: FormState, form: FormData): Prom
       installedOn: text(form, "installedOn"),
     });
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   revalidatePath(`/admin/gateways/${gatewayId}`);
   return { error: null };
@@ -61,9 +48,9 @@ export async function issueCredentialAction(_: FormState, form: FormData): Promi
   try {
     const { token } = await api.fleet.issueCredential({ gatewayId });
     revalidatePath(`/admin/gateways/${gatewayId}`);
-    return { error: null, token };
+    return { error: null, secret: token };
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
 }
 

@@ -1,39 +1,12 @@
 "use server";
 
-import { TRPCError } from "@trpc/server";
 import { refresh } from "next/cache";
 import { redirect } from "next/navigation";
-import { ZodError } from "zod";
 import { serverApi } from "@/server/api/request-context";
-import { fieldErrorsOf } from "@/server/api/trpc";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
-
-export type FormState = {
-  error: string | null;
-  fieldErrors?: Record<string, string>;
-  /** What went right, to announce. */
-  message?: string;
-  /** A new API key, shown once. */
-  key?: string;
-};
+import { formRefusal, type FormState } from "./form-state";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
-
-/** Turns a refused call into messages for the form; anything else is a real error. */
-function refusal(error: unknown): FormState {
-  if (error instanceof TRPCError) {
-    let fieldErrors: Record<string, string> | undefined;
-    if (error.cause instanceof ZodError) fieldErrors = fieldErrorsOf(error.cause);
-    else if (error.cause && typeof (error.cause as unknown as { field?: unknown }).field === "string") {
-      // A TaskInputError passed on as the cause: its field and its message.
-      fieldErrors = { [(error.cause as unknown as { field: string }).field]: error.cause.message };
-    }
-    if (fieldErrors && Object.keys(fieldErrors).length > 0) return { error: "Check the highlighted fields.", fieldErrors };
-    if (error.code === "NOT_FOUND") return { error: "This no longer exists: reload the page." };
-    return { error: error.message };
-  }
-  throw error;
-}
 
 /** An optional whole number from a form field: undefined when empty, NaN when not a number. */
 function optionalNumber(form: FormData, name: string): number | undefined {
@@ -108,7 +81,7 @@ export async function submitTaskAction(_: FormState, form: FormData): Promise<Fo
     });
     taskId = created.id;
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   redirect(`/compute/tasks/${taskId}`);
 }
@@ -120,7 +93,7 @@ export async function createJobAction(_: FormState, form: FormData): Promise<For
     refresh();
     return { error: null, message: `Job "${job.name}" created: choose it below.` };
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
 }
 
@@ -131,7 +104,7 @@ export async function cancelTaskAction(_: FormState, form: FormData): Promise<Fo
   try {
     ({ cancelled } = await api.compute.cancelTask({ taskId }));
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   refresh();
   if (!cancelled) return { error: "This task has already ended or is being cancelled." };
@@ -147,7 +120,7 @@ export async function cancelInstancesAction(_: FormState, form: FormData): Promi
   try {
     cancelled = await api.compute.cancelInstances({ taskId, instanceNumbers: parsed.numbers });
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   refresh();
   return {
@@ -166,7 +139,7 @@ export async function rerunFailedAction(_: FormState, form: FormData): Promise<F
   try {
     queued = await api.compute.rerunFailed({ taskId });
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   refresh();
   return {
@@ -196,12 +169,10 @@ export async function createApiKeyAction(_: FormState, form: FormData): Promise<
   try {
     const { key } = await api.compute.createApiKey({ name: text(form, "keyName") });
     refresh();
-    return { error: null, key };
+    return { error: null, secret: key };
   } catch (error) {
-    const state = refusal(error);
     // The router's field is "name"; the form's is "keyName".
-    if (state.fieldErrors?.name) state.fieldErrors = { keyName: state.fieldErrors.name };
-    return state;
+    return formRefusal(error, { name: "keyName" });
   }
 }
 
@@ -210,7 +181,7 @@ export async function revokeApiKeyAction(_: FormState, form: FormData): Promise<
   try {
     await api.compute.revokeApiKey({ id: text(form, "id") });
   } catch (error) {
-    return refusal(error);
+    return formRefusal(error);
   }
   refresh();
   return { error: null, message: "Key revoked: programs using it are refused from now on." };

@@ -1,0 +1,72 @@
+/**
+ * The refusals a service may answer, one vocabulary for every area. Each transport maps them once:
+ * tRPC in server/api/trpc.ts, the REST API in server/rest/errors.ts, form actions in
+ * server/actions/form-state.ts. Anything else a service throws is a fault, never shown to people.
+ */
+export abstract class ServiceError extends Error {
+  abstract readonly kind: "not-found" | "invalid-input" | "conflict" | "quota" | "budget";
+}
+
+/** The record does not exist, or belongs to another tenant: both read the same. */
+export class NotFoundError extends ServiceError {
+  readonly kind = "not-found";
+  constructor(
+    /** What was looked for, as people call it ("Task", "Gateway"). */
+    readonly what: string,
+    message = `${what} not found.`,
+  ) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** An input the service refuses; `field` names it in the service's own terms ("constants", "radiators.2.serial"). */
+export class InvalidInputError extends ServiceError {
+  readonly kind = "invalid-input";
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = "InvalidInputError";
+  }
+}
+
+/** The operation is refused by the state things are in (a duplicate name, a task being cancelled); the message says why. */
+export class ConflictError extends ServiceError {
+  readonly kind = "conflict";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/** The account's quota would be exceeded; the message names the limit. */
+export class QuotaExceededError extends ServiceError {
+  readonly kind = "quota";
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaExceededError";
+  }
+}
+
+/** The account's budget would be overrun; the message names the budget. */
+export class BudgetExceededError extends ServiceError {
+  readonly kind = "budget";
+  constructor(message: string) {
+    super(message);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** `value`, or a NotFoundError for `what` when the scoped read found nothing. */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new NotFoundError(what);
+  return value;
+}
+
+/** A unique index refused a row (drizzle wraps the driver's error in `cause`); with `constraint`, only that index. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pg = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint_name?: string };
+  return pg.code === "23505" && (constraint === undefined || pg.constraint_name === constraint);
+}
