@@ -1,20 +1,45 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+const TEST_DIRS = ["server", "scripts"];
 
-// Integration tests share one database (DATABASE_URL, set by `npm test`), so files run one
-// after another.
+/**
+ * Test files that open the test database (through server/test/db). They share one database
+ * (DATABASE_URL, set by `npm test`), so they run one file after another; every other test is
+ * pure and runs in parallel, first.
+ */
+function databaseTestFiles(): string[] {
+  return TEST_DIRS.flatMap((dir) =>
+    (fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }) as string[])
+      .filter((file) => file.endsWith(".test.ts"))
+      .map((file) => path.posix.join(dir, file.split(path.sep).join("/")))
+      .filter((file) => fs.readFileSync(path.join(root, file), "utf8").includes("@/server/test/db")),
+  );
+}
+
+const allTests = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
+const databaseTests = databaseTestFiles();
+
 export default defineConfig({
   resolve: {
     alias: { "@": root },
   },
   test: {
     environment: "node",
-    include: ["server/**/*.test.ts", "scripts/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    projects: [
+      {
+        extends: true,
+        test: { name: "pure", include: allTests, exclude: databaseTests, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: "database", include: databaseTests, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

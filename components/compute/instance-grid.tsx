@@ -8,11 +8,11 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { formatInstanceRanges, parseInstanceRanges } from "@/server/domain/instance-ranges";
+import { INSTANCE_RANGE_LIMITS } from "@/server/domain/task-limits";
 import { formatCoreSeconds, formatDuration, formatEnergyWh, INSTANCE_STATE_STYLES } from "./format";
 import { useWorkbench } from "./task-workbench";
 import { INSTANCE_STATES, type InstanceJson, type InstanceState } from "./types";
 
-const RANGE_LIMITS = { maxInstances: 100_000, maxInstanceNumber: 10_000_000 };
 
 /**
  * One square per instance, coloured by state, in instance-number order. Sized for the count: up to
@@ -59,7 +59,7 @@ export function InstanceGrid({
   const helpId = useId();
 
   const marked = useMemo(() => {
-    const parsed = parseInstanceRanges(markText, RANGE_LIMITS);
+    const parsed = parseInstanceRanges(markText, INSTANCE_RANGE_LIMITS);
     return new Set(parsed.ok ? parsed.numbers : []);
   }, [markText]);
 

@@ -11,6 +11,7 @@ import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
+import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { formatDuration } from "./format";
 import type { ProfileView } from "./types";
@@ -62,7 +63,7 @@ export function SubmitTaskForm({
       const n = Number(count);
       return Number.isSafeInteger(n) && n > 0 ? n : null;
     }
-    const parsed = parseInstanceRanges(ranges, { maxInstances: 100_000, maxInstanceNumber: 10_000_000 });
+    const parsed = parseInstanceRanges(ranges, INSTANCE_RANGE_LIMITS);
     return parsed.ok ? parsed.numbers.length : null;
   }, [mode, count, ranges]);
 
@@ -258,7 +259,7 @@ export function SubmitTaskForm({
             name="maxRetriesPerInstance"
             type="number"
             min={0}
-            max={10}
+            max={TASK_LIMITS.maxRetriesPerInstance}
             inputMode="numeric"
             label="Retries per failed instance"
             defaultValue="2"

@@ -4,6 +4,8 @@ import { refresh } from "next/cache";
 import { redirect } from "next/navigation";
 import { serverApi } from "@/server/api/request-context";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
+import { INSTANCE_RANGE_LIMITS } from "@/server/domain/task-limits";
+import { SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { formRefusal, type FormState } from "./form-state";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
@@ -68,10 +70,7 @@ export async function submitTaskAction(_: FormState, form: FormData): Promise<Fo
         .split(",")
         .map((t) => t.trim())
         .filter(Boolean),
-      schedulingType: (["Flex", "OnDemand", "Reserved"].includes(schedulingType) ? schedulingType : "Flex") as
-        | "Flex"
-        | "OnDemand"
-        | "Reserved",
+      schedulingType: SCHEDULING_TYPES.find((type) => type === schedulingType) ?? "Flex",
       minCores: numbers.minCores,
       minRamGb: numbers.minRamGb,
       maxWallTimeS: numbers.maxWallTimeMin === undefined ? undefined : Math.round(numbers.maxWallTimeMin * 60),
@@ -114,7 +113,7 @@ export async function cancelTaskAction(_: FormState, form: FormData): Promise<Fo
 export async function cancelInstancesAction(_: FormState, form: FormData): Promise<FormState> {
   const taskId = text(form, "taskId");
   const api = await serverApi("customer", `/compute/tasks/${taskId}`);
-  const parsed = parseInstanceRanges(text(form, "instanceNumbers"), { maxInstances: 100_000, maxInstanceNumber: 10_000_000 });
+  const parsed = parseInstanceRanges(text(form, "instanceNumbers"), INSTANCE_RANGE_LIMITS);
   if (!parsed.ok) return { error: "Check the instances to cancel.", fieldErrors: { instanceNumbers: parsed.error } };
   let cancelled: number;
   try {

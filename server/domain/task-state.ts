@@ -29,11 +29,31 @@ export const TASK_STATES = [
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
+/** Success, Failure and Cancelled: no instance of the task will run again. */
+export const FINAL_TASK_STATES = ["Success", "Failure", "Cancelled"] as const satisfies readonly TaskState[];
+const FINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(FINAL_TASK_STATES);
+
+/**
+ * An instance's states: waiting (its task depends on tasks that have not succeeded yet), queued,
+ * dispatched (assigned to a radiator, not yet reported started), running, then one final state.
+ */
 export const INSTANCE_STATES = ["waiting", "queued", "dispatched", "running", "succeeded", "failed", "cancelled"] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 export type InstanceStateCounts = Record<InstanceState, number>;
 
-const FINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(["Success", "Failure", "Cancelled"]);
+/** One run of an instance on one radiator; "lost" when the radiator went silent (not billed, retried elsewhere). */
+export const ATTEMPT_STATES = ["dispatched", "running", "succeeded", "failed", "lost", "cancelled"] as const;
+export type AttemptState = (typeof ATTEMPT_STATES)[number];
+
+/** Qarnot's scheduling types. Donated research work is a separate, lowest class (see PRIORITY_CLASS). */
+export const SCHEDULING_TYPES = ["Reserved", "OnDemand", "Flex"] as const;
+export type SchedulingType = (typeof SCHEDULING_TYPES)[number];
+
+/**
+ * Order in which the scheduler serves work: lower first. Reserved and OnDemand before Flex;
+ * donated research only when no paid instance can use the heat.
+ */
+export const PRIORITY_CLASS = { Reserved: 0, OnDemand: 1, Flex: 2, research: 3 } as const satisfies Record<SchedulingType | "research", number>;
 
 export function deriveTaskState(counts: InstanceStateCounts, cancelRequested: boolean): TaskState {
   for (const [state, n] of Object.entries(counts)) {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { isUuid, MAX_INSTANCES_PER_TASK } from "@/server/services/tasks";
+import { SCHEDULING_TYPES } from "@/server/domain/task-state";
+import { constantsChars, TASK_LIMITS } from "@/server/domain/task-limits";
+import { isUuid } from "@/server/services/tasks";
 import { RestError } from "./errors";
 
 /**
@@ -11,24 +13,18 @@ import { RestError } from "./errors";
  * Fields unknown to Qarnot's API are ignored, as Qarnot does.
  */
 
+/** The task limits every edge shares, and the REST API's own: its body size and bulk submissions. */
 export const INPUT_LIMITS = {
+  ...TASK_LIMITS,
   maxBodyBytes: 1024 * 1024,
   maxBulkTasks: 100,
-  maxInstancesPerTask: MAX_INSTANCES_PER_TASK,
-  maxRangeSpecChars: 2_000,
-  maxNameChars: 256,
-  maxShortnameChars: 64,
-  maxConstants: 200,
-  maxConstantKeyChars: 128,
-  maxConstantValueChars: 16 * 1024,
-  maxConstantsTotalChars: 64 * 1024,
-  maxTags: 50,
-  maxTagChars: 128,
-  maxDependencies: 100,
-  maxRetriesPerInstance: 10,
-  maxWallTimeS: 30 * 24 * 3600,
-  maxPageSize: 100,
 } as const;
+
+/**
+ * The request bodies, by the name the OpenAPI description gives them: GET /openapi.json is
+ * generated from these very schemas (input side), so the document cannot drift from what is parsed.
+ */
+export const requestBodies = z.registry<{ id: string; description?: string }>();
 
 /** "constants.2.key" → "constants[2].key", as a person reading the JSON would write it. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>, prefix = ""): string {
@@ -82,6 +78,7 @@ export function parseTimespanS(value: string): number | null {
 const wallTime = z
   .union([z.string(), z.number()], { error: 'must be a time span like "01:30:00" or "2.00:00:00", or seconds' })
   .nullish()
+  .meta({ description: 'The longest an instance may run: "hh:mm:ss", "d.hh:mm:ss" or seconds; "00:00:00" for no limit.' })
   .transform((v, ctx) => {
     if (v === null || v === undefined) return null;
     const s = typeof v === "number" ? v : parseTimespanS(v);
@@ -101,8 +98,9 @@ const wallTime = z
 function unsupported(what: string, isDefault: (v: unknown) => boolean) {
   return z
     .unknown()
-    .refine((v) => v === undefined || v === null || isDefault(v), { error: `${what} is not supported by Hearth; leave it unset` })
-    .optional();
+    .refine((v) => v === undefined || v === null || isDefault(v), { error: `${what}: not supported by Hearth; leave it unset` })
+    .optional()
+    .meta({ description: `${what}: not supported by Hearth; accepted only unset, empty or at the SDK's default.` });
 }
 const emptyList = (v: unknown) => Array.isArray(v) && v.length === 0;
 const emptyObject = (v: unknown) =>
@@ -140,20 +138,18 @@ const constants = z
           .pipe(z.string().max(INPUT_LIMITS.maxConstantValueChars, { error: `must be at most ${INPUT_LIMITS.maxConstantValueChars} characters` })),
       },
       { error: 'must be an object {"key": …, "value": …}' },
-    ),
+    ).register(requestBodies, { id: "ConstantInput", description: "A constant; numbers and booleans are taken as their text." }),
     { error: 'must be a list of {"key": …, "value": …}' },
   )
   .max(INPUT_LIMITS.maxConstants, { error: `at most ${INPUT_LIMITS.maxConstants} constants` })
   .nullish()
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
-    let total = 0;
     for (const [i, c] of (list ?? []).entries()) {
       if (seen.has(c.key)) ctx.addIssue({ code: "custom", path: [i, "key"], message: `"${c.key}" is given twice` });
       seen.add(c.key);
-      total += c.key.length + c.value.length;
     }
-    if (total > INPUT_LIMITS.maxConstantsTotalChars) {
+    if (constantsChars((list ?? []).map((c) => [c.key, c.value] as const)) > INPUT_LIMITS.maxConstantsTotalChars) {
       ctx.addIssue({ code: "custom", message: `hold at most ${INPUT_LIMITS.maxConstantsTotalChars} characters in all` });
     }
   })
@@ -164,7 +160,7 @@ const schedulingType = z
   .nullish()
   .transform((v, ctx) => {
     if (v === null || v === undefined) return "Flex" as const;
-    const found = (["Flex", "OnDemand", "Reserved"] as const).find((t) => t.toLowerCase() === v.toLowerCase());
+    const found = SCHEDULING_TYPES.find((t) => t.toLowerCase() === v.toLowerCase());
     if (!found) {
       ctx.addIssue({ code: "custom", message: 'must be "Flex", "OnDemand" or "Reserved"' });
       return z.NEVER;
@@ -173,39 +169,49 @@ const schedulingType = z
   });
 
 /** Hardware constraints Hearth can honour: a minimum of cores and of memory on the node. */
-const hardwareConstraint = z.looseObject({ discriminator: z.string({ error: "must be a string" }) }).transform((c, ctx) => {
-  const num = (key: string) => {
-    const v = c[key];
-    return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null;
-  };
-  switch (c.discriminator) {
-    case "MinimumCoreHardwareConstraint": {
-      const n = num("coreCount");
-      if (n === null || !Number.isInteger(n) || n < 1 || n > 256) {
-        ctx.addIssue({ code: "custom", path: ["coreCount"], message: "must be a whole number of cores between 1 and 256" });
-        return z.NEVER;
+const hardwareConstraint = z
+  .looseObject({
+    discriminator: z.string({ error: "must be a string" }),
+  })
+  .register(requestBodies, {
+    id: "HardwareConstraintInput",
+    description:
+      `MinimumCoreHardwareConstraint with coreCount (1–${INPUT_LIMITS.maxCores}), MinimumRamHardwareConstraint with ` +
+      `minimumMemoryMB (0–${INPUT_LIMITS.maxRamGb * 1024}), or NoGpuHardwareConstraint (always met).`,
+  })
+  .transform((c, ctx) => {
+    const num = (key: string) => {
+      const v = c[key];
+      return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null;
+    };
+    switch (c.discriminator) {
+      case "MinimumCoreHardwareConstraint": {
+        const n = num("coreCount");
+        if (n === null || !Number.isInteger(n) || n < 1 || n > INPUT_LIMITS.maxCores) {
+          ctx.addIssue({ code: "custom", path: ["coreCount"], message: `must be a whole number of cores between 1 and ${INPUT_LIMITS.maxCores}` });
+          return z.NEVER;
+        }
+        return { minCores: n };
       }
-      return { minCores: n };
-    }
-    case "MinimumRamHardwareConstraint": {
-      const mb = num("minimumMemoryMB");
-      if (mb === null || mb > 1024 * 1024) {
-        ctx.addIssue({ code: "custom", path: ["minimumMemoryMB"], message: "must be a number of MB between 0 and 1048576" });
-        return z.NEVER;
+      case "MinimumRamHardwareConstraint": {
+        const mb = num("minimumMemoryMB");
+        if (mb === null || mb > INPUT_LIMITS.maxRamGb * 1024) {
+          ctx.addIssue({ code: "custom", path: ["minimumMemoryMB"], message: `must be a number of MB between 0 and ${INPUT_LIMITS.maxRamGb * 1024}` });
+          return z.NEVER;
+        }
+        return { minRamGb: Math.max(1, Math.ceil(mb / 1024)) };
       }
-      return { minRamGb: Math.max(1, Math.ceil(mb / 1024)) };
+      case "NoGpuHardwareConstraint":
+        return {}; // Hearth's nodes have no GPU: always met
+      default:
+        ctx.addIssue({
+          code: "custom",
+          path: ["discriminator"],
+          message: `${JSON.stringify(c.discriminator)} is not supported; Hearth honours MinimumCoreHardwareConstraint, MinimumRamHardwareConstraint and NoGpuHardwareConstraint`,
+        });
+        return z.NEVER;
     }
-    case "NoGpuHardwareConstraint":
-      return {}; // Hearth's nodes have no GPU: always met
-    default:
-      ctx.addIssue({
-        code: "custom",
-        path: ["discriminator"],
-        message: `${JSON.stringify(c.discriminator)} is not supported; Hearth honours MinimumCoreHardwareConstraint, MinimumRamHardwareConstraint and NoGpuHardwareConstraint`,
-      });
-      return z.NEVER;
-  }
-});
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Tasks
@@ -214,23 +220,30 @@ export const taskCreateSchema = z
   .looseObject(
     {
       name,
-      shortname: shortname.nullish(),
-      profile: z.string({ error: "must be a profile name (see GET /profiles)" }).min(1, { error: "must be a profile name (see GET /profiles)" }).max(100).nullish(),
-      poolUuid: unsupported("Pools are", () => false),
-      jobUuid: uuid.nullish(),
+      shortname: shortname.nullish().meta({ description: "Unique in the account; letters, digits, '.', '_', '-'; not shaped like a uuid." }),
+      profile: z
+        .string({ error: "must be a profile name (see GET /profiles)" })
+        .min(1, { error: "must be a profile name (see GET /profiles)" })
+        .max(INPUT_LIMITS.maxProfileNameChars)
+        .nullish()
+        .meta({ description: "Required: a profile name (see GET /profiles)." }),
+      poolUuid: unsupported("Pools", () => false),
+      jobUuid: uuid.nullish().meta({ description: "The job to add the task to." }),
       instanceCount: z
         .number({ error: "must be a whole number" })
         .int({ error: "must be a whole number" })
         .min(0, { error: "must be at least 1" })
         .max(INPUT_LIMITS.maxInstancesPerTask, { error: `must be at most ${INPUT_LIMITS.maxInstancesPerTask}` })
-        .nullish(),
+        .nullish()
+        .meta({ description: "Instances 0..n-1 (at least 1); or give advancedRanges." }),
       advancedRanges: z
         .string({ error: 'must be a string like "1-100,200"' })
         .max(INPUT_LIMITS.maxRangeSpecChars, { error: `must be at most ${INPUT_LIMITS.maxRangeSpecChars} characters` })
-        .nullish(),
+        .nullish()
+        .meta({ description: 'Instance numbers, e.g. "1-250,300"; or give instanceCount.' }),
       constants,
       tags,
-      schedulingType,
+      schedulingType: schedulingType.meta({ description: '"Flex" (the default), "OnDemand" or "Reserved", in any case.' }),
       hardwareConstraints: z
         .array(hardwareConstraint, { error: "must be a list" })
         .max(20, { error: "at most 20 constraints" })
@@ -253,7 +266,11 @@ export const taskCreateSchema = z
       dependencies: z
         .object(
           {
-            dependsOn: z.array(uuid, { error: "must be a list of task uuids" }).max(INPUT_LIMITS.maxDependencies).nullish(),
+            dependsOn: z
+              .array(uuid, { error: "must be a list of task uuids" })
+              .max(INPUT_LIMITS.maxDependencies)
+              .nullish()
+              .meta({ description: "Tasks of the same job (created with useDependencies) that must succeed first." }),
             advancedDependsOn: unsupported("advancedDependsOn (dependencies with final-state conditions)", emptyList),
           },
           { error: "must be an object" },
@@ -266,24 +283,25 @@ export const taskCreateSchema = z
       forcedConstants: unsupported("forcedConstants", emptyList),
       forcedNetworkRules: unsupported("forcedNetworkRules", emptyList),
       labels: unsupported("labels (use tags)", emptyObject),
-      resourceBuckets: unsupported("Buckets are", emptyList),
-      advancedResourceBuckets: unsupported("Buckets are", emptyList),
-      resultBucket: unsupported("Buckets are (outputs are kept by Hearth: GET /tasks/{uuid}/outputs)", () => false),
-      snapshotWhitelist: unsupported("Snapshots are", () => false),
-      snapshotBlacklist: unsupported("Snapshots are", () => false),
+      resourceBuckets: unsupported("Buckets", emptyList),
+      advancedResourceBuckets: unsupported("Buckets", emptyList),
+      resultBucket: unsupported("Buckets (outputs are kept by Hearth: GET /tasks/{uuid}/outputs)", () => false),
+      snapshotWhitelist: unsupported("Snapshots", () => false),
+      snapshotBlacklist: unsupported("Snapshots", () => false),
       resultsWhitelist: unsupported("resultsWhitelist", () => false),
       resultsBlacklist: unsupported("resultsBlacklist", () => false),
       autoDeleteOnCompletion: unsupported("autoDeleteOnCompletion", isFalse),
-      privileges: unsupported("Exporting credentials to the task is", (v) => typeof v === "object" && v !== null && !Object.values(v).some(Boolean)),
-      secretsAccessRights: unsupported("Secrets are", emptyObject),
-      targetedReservedMachineKey: unsupported("Reserved machines are", () => false),
-      targetedReservationName: unsupported("Reservations are", () => false),
-      projectUuid: unsupported("Projects are", () => false),
+      privileges: unsupported("Exporting credentials to the task", (v) => typeof v === "object" && v !== null && !Object.values(v).some(Boolean)),
+      secretsAccessRights: unsupported("Secrets", emptyObject),
+      targetedReservedMachineKey: unsupported("Reserved machines", () => false),
+      targetedReservationName: unsupported("Reservations", () => false),
+      projectUuid: unsupported("Projects", () => false),
       maxTimeQueueSeconds: unsupported("maxTimeQueueSeconds", () => false),
       uploadResultsOnCancellation: unsupported("uploadResultsOnCancellation", isFalse),
     },
     { error: "must be a task object" },
   )
+  .register(requestBodies, { id: "TaskCreate", description: "Give instanceCount (instances 0..n-1) or advancedRanges (e.g. \"1-250,300\"), not both." })
   .superRefine((t, ctx) => {
     if (!t.profile) ctx.addIssue({ code: "custom", path: ["profile"], message: "is required: a profile name (see GET /profiles)" });
     const hasCount = t.instanceCount !== null && t.instanceCount !== undefined;
@@ -299,7 +317,7 @@ export type TaskCreateInput = z.output<typeof taskCreateSchema>;
 export const taskUpdateSchema = z.looseObject(
   { name: name.optional(), tags: tags.optional(), constants: constants.optional() },
   { error: "must be a task object" },
-);
+).register(requestBodies, { id: "TaskUpdate", description: "What may change on a submitted task; other fields are ignored." });
 
 // ---------------------------------------------------------------------------------------------
 // Jobs
@@ -310,41 +328,53 @@ export const jobCreateSchema = z.looseObject(
     shortname: shortname.nullish(),
     useDependencies: z.boolean({ error: "must be true or false" }).nullish(),
     maxWallTime: wallTime,
-    poolUuid: unsupported("Pools are", () => false),
-    tags: unsupported("Job tags are", emptyList),
+    poolUuid: unsupported("Pools", () => false),
+    tags: unsupported("Job tags", emptyList),
     autoDeleteOnCompletion: unsupported("autoDeleteOnCompletion", isFalse),
-    projectUuid: unsupported("Projects are", () => false),
+    projectUuid: unsupported("Projects", () => false),
   },
   { error: "must be a job object" },
-);
+).register(requestBodies, { id: "JobCreate" });
 
 // ---------------------------------------------------------------------------------------------
 // Pagination: Qarnot's {filter, token, maximumResults}
 
 export type ApiFilter = { operator: string; field?: string; value?: unknown; filters?: ApiFilter[] };
 
-const apiFilter: z.ZodType<ApiFilter> = z.lazy(() =>
-  z.looseObject({
-    operator: z.string({ error: "must be a string" }),
-    field: z.string({ error: "must be a string" }).optional(),
-    value: z.unknown().optional(),
-    filters: z.array(apiFilter).max(50).optional(),
-  }),
-);
+const apiFilter: z.ZodType<ApiFilter> = z
+  .lazy(() =>
+    z.looseObject({
+      operator: z.string({ error: "must be a string" }),
+      field: z.string({ error: "must be a string" }).optional(),
+      value: z.unknown().optional(),
+      filters: z.array(apiFilter).max(50).optional(),
+    }),
+  )
+  .register(requestBodies, {
+    id: "PaginateFilter",
+    description:
+      'Tasks: {"operator": "Equal", "field": "Tags"|"State"|"Profile"|"JobUuid", "value": …}, or {"operator": "And", "filters": [those]}.',
+  });
 
 export const paginateSchema = z
   .looseObject(
     {
       filter: apiFilter.nullish(),
-      token: z.string({ error: "must be the nextToken of a previous page" }).max(500).nullish(),
+      token: z
+        .string({ error: "must be the nextToken of a previous page" })
+        .max(500)
+        .nullish()
+        .meta({ description: "The nextToken of the previous page; null for the first." }),
       maximumResults: z
         .number({ error: "must be a whole number" })
         .int({ error: "must be a whole number" })
         .min(1, { error: "must be at least 1" })
         .max(INPUT_LIMITS.maxPageSize, { error: `must be at most ${INPUT_LIMITS.maxPageSize}` })
-        .nullish(),
+        .nullish()
+        .meta({ description: "Page size (default 50)." }),
     },
     { error: "must be an object {filter, token, maximumResults}" },
   )
+  .register(requestBodies, { id: "PaginateRequest" })
   .nullish()
   .transform((v) => v ?? {});

@@ -1,4 +1,5 @@
-import { INPUT_LIMITS } from "./input";
+import { z } from "zod";
+import { INPUT_LIMITS, requestBodies } from "./input";
 import { RATE_LIMIT } from "./rate-limit";
 import { MAX_LISTED, MAX_LOG_TEXT_CHARS } from "./tasks";
 
@@ -385,39 +386,7 @@ export const openApiDocument = {
           minimumMemoryMB: { type: "number" },
         },
       },
-      TaskCreate: {
-        type: "object",
-        required: ["name", "profile"],
-        description: "Give instanceCount (instances 0..n-1) or advancedRanges (e.g. \"1-250,300\"), not both.",
-        properties: {
-          name: { type: "string", maxLength: INPUT_LIMITS.maxNameChars },
-          shortname: { type: ["string", "null"], maxLength: INPUT_LIMITS.maxShortnameChars, description: "Unique in the account; letters, digits, '.', '_', '-'." },
-          profile: { type: "string", description: "See GET /profiles." },
-          instanceCount: { type: "integer", minimum: 1, maximum: INPUT_LIMITS.maxInstancesPerTask },
-          advancedRanges: { type: ["string", "null"], maxLength: INPUT_LIMITS.maxRangeSpecChars },
-          jobUuid: { type: ["string", "null"], format: "uuid" },
-          constants: { type: "array", maxItems: INPUT_LIMITS.maxConstants, items: ref("Constant") },
-          tags: { type: "array", maxItems: INPUT_LIMITS.maxTags, items: { type: "string", maxLength: INPUT_LIMITS.maxTagChars } },
-          schedulingType: { type: "string", enum: ["Flex", "OnDemand", "Reserved"], default: "Flex" },
-          hardwareConstraints: { type: "array", items: ref("HardwareConstraint") },
-          retrySettings: {
-            type: "object",
-            properties: { maxPerInstanceRetries: { type: ["integer", "null"], minimum: 0, maximum: INPUT_LIMITS.maxRetriesPerInstance }, maxTotalRetries: { type: "null" } },
-          },
-          dependencies: {
-            type: "object",
-            description: "Tasks of the same job (created with useDependencies) that must succeed first.",
-            properties: { dependsOn: { type: "array", items: { type: "string", format: "uuid" } } },
-          },
-          maxWallTime: { type: ["string", "null"], description: "Hearth: the longest an instance may run, \"hh:mm:ss\" or \"d.hh:mm:ss\"; defaults to the job's." },
-        },
-        additionalProperties: true,
-      },
-      TaskUpdate: {
-        type: "object",
-        properties: { name: { type: "string" }, tags: { type: "array", items: { type: "string" } }, constants: { type: "array", items: ref("Constant") } },
-        additionalProperties: true,
-      },
+      ...requestBodySchemas(),
       TaskState: {
         type: "string",
         enum: ["Submitted", "PartiallyDispatched", "FullyDispatched", "PartiallyExecuting", "FullyExecuting", "Success", "Failure", "Cancelled", "PendingCancel"],
@@ -498,17 +467,6 @@ export const openApiDocument = {
           energyWh: { type: "number" },
         },
       },
-      JobCreate: {
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string" },
-          shortname: { type: ["string", "null"] },
-          useDependencies: { type: "boolean" },
-          maxWallTime: { type: ["string", "null"], description: "\"hh:mm:ss\" or \"d.hh:mm:ss\"." },
-        },
-        additionalProperties: true,
-      },
       Job: {
         type: "object",
         properties: {
@@ -534,17 +492,6 @@ export const openApiDocument = {
           url: { type: "string" },
         },
       },
-      PaginateRequest: {
-        type: "object",
-        properties: {
-          filter: {
-            type: ["object", "null"],
-            description: "Tasks: {\"operator\": \"Equal\", \"field\": \"Tags\"|\"State\"|\"Profile\"|\"JobUuid\", \"value\": …}, or {\"operator\": \"And\", \"filters\": [those]}.",
-          },
-          token: { type: ["string", "null"], description: "The nextToken of the previous page; null for the first." },
-          maximumResults: { type: ["integer", "null"], minimum: 1, maximum: INPUT_LIMITS.maxPageSize, description: "Page size (default 50)." },
-        },
-      },
       TaskPage: page("Task"),
       TaskSummaryPage: page("TaskSummary"),
       JobPage: page("Job"),
@@ -562,4 +509,18 @@ function page(item: string) {
       isTruncated: { type: "boolean" },
     },
   };
+}
+
+/** The request bodies' JSON Schemas, from the schemas that parse them: what a client may send. */
+function requestBodySchemas(): Record<string, object> {
+  const { schemas } = z.toJSONSchema(requestBodies, {
+    io: "input",
+    // Refinements and transforms have no JSON Schema; their input side is what a client writes.
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    // Components take the document's dialect: no $schema or $id of their own.
+    Object.entries(schemas).map(([id, schema]) => [id, Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema" && key !== "$id"))]),
+  );
 }

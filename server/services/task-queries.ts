@@ -1,8 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import { PRIORITY_CLASS } from "@/server/db/schema";
 import { pgArray } from "@/server/db/sql-params";
 import { formatInstanceRanges } from "@/server/domain/instance-ranges";
-import { deriveTaskState, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
+import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import type { Tx } from "@/server/db/client";
 import { SILENT_AFTER_S } from "./scheduler";
 import { isUuid } from "./tasks";
@@ -201,8 +200,6 @@ async function summarize(db: Tx, rows: TaskRow[], tallies?: Map<string, Instance
   });
 }
 
-const FINAL_STATES: ReadonlySet<TaskState> = new Set(["Success", "Failure", "Cancelled"]);
-
 /**
  * Tasks in `state`, newest first. A state is derived from instance counts, never stored, so the
  * candidates are counted and deriveTaskState decides. Candidates are narrowed first by what the
@@ -212,7 +209,7 @@ const FINAL_STATES: ReadonlySet<TaskState> = new Set(["Success", "Failure", "Can
 async function tasksInState(db: Tx, where: SQL, state: TaskState) {
   const candidates = await db.execute<{ id: string; cancel_requested: boolean }>(sql`
     select t.id, t.cancel_requested_at is not null as cancel_requested from tasks t join profiles p on p.id = t.profile_id
-    where ${where} and ${FINAL_STATES.has(state) ? sql`t.ended_at is not null` : sql`t.ended_at is null`}
+    where ${where} and ${isFinalTaskState(state) ? sql`t.ended_at is not null` : sql`t.ended_at is null`}
     order by t.created_at desc, t.id desc`);
   const tallies = await tallyInstances(db, candidates.map((c) => c.id));
   const ids = candidates

@@ -2,15 +2,14 @@ import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
 import { DONATED_PROFILE } from "@/server/db/reference-data";
-import { jobs, PRIORITY_CLASS, profiles, taskDependencies, tasks } from "@/server/db/schema";
+import { jobs, profiles, taskDependencies, tasks } from "@/server/db/schema";
+import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
+import { PRIORITY_CLASS } from "@/server/domain/task-state";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
 import { parseRenderConstants } from "@/server/profiles/render";
 import { ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
-
-export const MAX_INSTANCES_PER_TASK = 100_000;
-export const MAX_INSTANCE_NUMBER = 10_000_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -116,7 +115,7 @@ export async function createTask(db: Db, input: NewTask) {
   if (input.instanceCount !== undefined && input.instanceCount < 1) {
     throw new InvalidInputError("A task needs at least one instance.", "instanceCount");
   }
-  const parsed = parseInstanceRanges(spec, { maxInstances: MAX_INSTANCES_PER_TASK, maxInstanceNumber: MAX_INSTANCE_NUMBER });
+  const parsed = parseInstanceRanges(spec, INSTANCE_RANGE_LIMITS);
   if (!parsed.ok) throw new InvalidInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
   const [profile] = await db.select().from(profiles).where(eq(profiles.name, input.profileName));
   if (!profile) throw new InvalidInputError(`Unknown profile "${input.profileName}".`, "profile");
@@ -240,7 +239,7 @@ export async function cancelInstances(
       .from(tasks)
       .where(and(eq(tasks.id, opts.taskId), eq(tasks.organizationId, opts.organizationId)));
     if (!task) return null;
-    const numbers = opts.instanceNumbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_INSTANCE_NUMBER);
+    const numbers = opts.instanceNumbers.filter((n) => Number.isSafeInteger(n) && n >= 0 && n <= TASK_LIMITS.maxInstanceNumber);
     if (numbers.length === 0) return 0;
     const cancelled = await tx.execute<{ id: string }>(sql`
       update instances set state = 'cancelled', radiator_id = null, ended_at = ${opts.now.toISOString()}

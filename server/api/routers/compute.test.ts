@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { customerQuotas } from "@/server/db/schema";
 import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { callerAs, organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { INPUT_LIMITS, parseInput, taskCreateSchema } from "@/server/rest/input";
 import { fieldErrorsOf } from "../trpc";
 
 const db = useTestDb();
@@ -64,6 +65,21 @@ describe("compute router", () => {
     });
     await db.insert(customerQuotas).values({ organizationId: await organizationIdByName(db, "Lumen Animation Studio"), maxActiveInstances: 3 });
     expect(await refusal(api.compute.submitTask(task))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("quota of 3") });
+  });
+
+  it("takes the inputs the REST API takes, within the same limits", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    // A tag as long as the REST API allows can be filtered on in the portal.
+    const longTag = "t".repeat(INPUT_LIMITS.maxTagChars);
+    expect(parseInput(taskCreateSchema, { name: "rest", profile: "monte-carlo", instanceCount: 1, tags: [longTag] }).tags).toEqual([longTag]);
+    await api.compute.submitTask({ ...task, tags: [longTag] });
+    expect((await api.compute.tasks({ tag: longTag })).total).toBe(1);
+    // Constants are bounded in all, as over REST: 5 values of 16 KiB exceed the 64 KiB.
+    const bulky = Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`k${n}`, "x".repeat(INPUT_LIMITS.maxConstantValueChars)]));
+    expect(await refusal(api.compute.submitTask({ ...task, profile: "docker-batch", constants: bulky }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { constants: "At most 65,536 characters of constants in all." },
+    });
   });
 
   it("cancels a task, its instances, and reruns failed ones", async () => {

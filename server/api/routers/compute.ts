@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { INSTANCE_STATES, TASK_STATES } from "@/server/domain/task-state";
+import { constantsChars, TASK_LIMITS as LIMITS } from "@/server/domain/task-limits";
+import { INSTANCE_STATES, SCHEDULING_TYPES, TASK_STATES } from "@/server/domain/task-state";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
 import { formatLogCursor, LOG_CURSOR_PATTERN, parseLogCursor, readLogs } from "@/server/services/task-logs";
@@ -12,24 +13,37 @@ import {
   createTask,
   customerProfiles,
   listJobs,
-  MAX_INSTANCE_NUMBER,
-  MAX_INSTANCES_PER_TASK,
   rerunFailedInstances,
 } from "@/server/services/tasks";
 import { found, NotFoundError } from "@/server/services/errors";
 import { createTRPCRouter, customerProcedure } from "../trpc";
 
+const atMost = (n: number, what = "characters") => `At most ${n.toLocaleString("en-US")} ${what}.`;
 
 const SHORTNAME = z
   .string()
   .trim()
   .min(1)
-  .max(100, "At most 100 characters.")
+  .max(LIMITS.maxShortnameChars, atMost(LIMITS.maxShortnameChars))
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, dots, dashes and underscores.");
+
+const NAME = (missing: string) => z.string().trim().min(1, missing).max(LIMITS.maxNameChars, atMost(LIMITS.maxNameChars));
+const TAG = z.string().trim().min(1, "A tag cannot be empty.").max(LIMITS.maxTagChars, atMost(LIMITS.maxTagChars));
+const PROFILE = z.string().trim().min(1, "Choose a profile.").max(LIMITS.maxProfileNameChars, atMost(LIMITS.maxProfileNameChars));
+const INSTANCE_NUMBER = z.number().int().min(0).max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
+const WALL_TIME_S = z.number().int().min(1).max(LIMITS.maxWallTimeS, `At most ${LIMITS.maxWallTimeS / 86_400} days.`);
+
+const CONSTANTS = z
+  .record(
+    z.string().trim().min(1).max(LIMITS.maxConstantKeyChars, atMost(LIMITS.maxConstantKeyChars)),
+    z.string().max(LIMITS.maxConstantValueChars, atMost(LIMITS.maxConstantValueChars)),
+  )
+  .refine((c) => Object.keys(c).length <= LIMITS.maxConstants, atMost(LIMITS.maxConstants, "constants"))
+  .refine((c) => constantsChars(Object.entries(c)) <= LIMITS.maxConstantsTotalChars, atMost(LIMITS.maxConstantsTotalChars, "characters of constants in all"));
 
 const paging = {
   page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(1).max(100).default(25),
+  pageSize: z.number().int().min(1).max(LIMITS.maxPageSize).default(25),
 };
 
 const taskRef = { taskId: z.uuid("Not a task id.") };
@@ -43,20 +57,25 @@ export const computeRouter = createTRPCRouter({
     .input(
       z
         .object({
-          profile: z.string().trim().min(1, "Choose a profile.").max(100),
-          name: z.string().trim().min(1, "Name the task.").max(200, "At most 200 characters."),
+          profile: PROFILE,
+          name: NAME("Name the task."),
           shortname: SHORTNAME.optional(),
-          instanceRanges: z.string().trim().max(10_000).optional(),
-          instanceCount: z.number().int().min(1, "At least one instance.").max(MAX_INSTANCES_PER_TASK).optional(),
-          constants: z.record(z.string().trim().min(1).max(200), z.string().max(10_000)).default({}),
-          tags: z.array(z.string().trim().min(1).max(64)).max(32, "At most 32 tags.").default([]),
-          schedulingType: z.enum(["Flex", "OnDemand", "Reserved"]).default("Flex"),
-          minCores: z.number().int().min(1).max(512).optional(),
-          minRamGb: z.number().int().min(1).max(4096).optional(),
-          maxWallTimeS: z.number().int().min(1).max(30 * 86_400, "At most 30 days.").optional(),
-          maxRetriesPerInstance: z.number().int().min(0).max(10, "At most 10 retries.").optional(),
+          instanceRanges: z.string().trim().max(LIMITS.maxRangeSpecChars, atMost(LIMITS.maxRangeSpecChars)).optional(),
+          instanceCount: z
+            .number()
+            .int()
+            .min(1, "At least one instance.")
+            .max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances"))
+            .optional(),
+          constants: CONSTANTS.default({}),
+          tags: z.array(TAG).max(LIMITS.maxTags, atMost(LIMITS.maxTags, "tags")).default([]),
+          schedulingType: z.enum(SCHEDULING_TYPES).default("Flex"),
+          minCores: z.number().int().min(1).max(LIMITS.maxCores, atMost(LIMITS.maxCores, "cores")).optional(),
+          minRamGb: z.number().int().min(1).max(LIMITS.maxRamGb, atMost(LIMITS.maxRamGb, "GB")).optional(),
+          maxWallTimeS: WALL_TIME_S.optional(),
+          maxRetriesPerInstance: z.number().int().min(0).max(LIMITS.maxRetriesPerInstance, atMost(LIMITS.maxRetriesPerInstance, "retries")).optional(),
           jobId: z.uuid("Not a job id.").optional(),
-          dependsOnTaskIds: z.array(z.uuid("Not a task id.")).max(100).default([]),
+          dependsOnTaskIds: z.array(z.uuid("Not a task id.")).max(LIMITS.maxDependencies, atMost(LIMITS.maxDependencies, "tasks")).default([]),
         })
         .refine((t) => (t.instanceRanges === undefined) !== (t.instanceCount === undefined), {
           path: ["instanceRanges"],
@@ -89,11 +108,11 @@ export const computeRouter = createTRPCRouter({
       z.object({
         ...paging,
         state: z.enum(TASK_STATES).optional(),
-        tag: z.string().trim().min(1).max(64).optional(),
-        profile: z.string().trim().min(1).max(100).optional(),
+        tag: TAG.optional(),
+        profile: PROFILE.optional(),
         createdFrom: z.coerce.date().optional(),
         createdTo: z.coerce.date().optional(),
-        search: z.string().trim().max(100).optional(),
+        search: z.string().trim().max(LIMITS.maxSearchChars, atMost(LIMITS.maxSearchChars)).optional(),
         jobId: z.uuid("Not a job id.").optional(),
       }),
     )
@@ -118,7 +137,7 @@ export const computeRouter = createTRPCRouter({
         ...taskRef,
         ...paging,
         state: z.enum(INSTANCE_STATES).optional(),
-        instanceNumber: z.number().int().min(0).max(MAX_INSTANCE_NUMBER).optional(),
+        instanceNumber: INSTANCE_NUMBER.optional(),
       }),
     )
     .query(async ({ ctx, input }) =>
@@ -134,7 +153,7 @@ export const computeRouter = createTRPCRouter({
       z.object({
         ...taskRef,
         stream: z.enum(["stdout", "stderr"]).default("stdout"),
-        instanceNumber: z.number().int().min(0).max(MAX_INSTANCE_NUMBER).optional(),
+        instanceNumber: INSTANCE_NUMBER.optional(),
         /** The cursor a previous read returned. */
         after: z.string().regex(LOG_CURSOR_PATTERN, "a log cursor, as a previous read returned it").optional(),
       }),
@@ -165,7 +184,7 @@ export const computeRouter = createTRPCRouter({
 
   /** How many of the instances were cancelled (those already ended are left as they are). */
   cancelInstances: customerProcedure
-    .input(z.object({ ...taskRef, instanceNumbers: z.array(z.number().int().min(0).max(MAX_INSTANCE_NUMBER)).min(1).max(MAX_INSTANCES_PER_TASK) }))
+    .input(z.object({ ...taskRef, instanceNumbers: z.array(INSTANCE_NUMBER).min(1).max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances")) }))
     .mutation(async ({ ctx, input }) =>
       found(await cancelInstances(ctx.db, { organizationId: ctx.organizationId, ...input, now: new Date() }), "Task"),
     ),
@@ -184,10 +203,10 @@ export const computeRouter = createTRPCRouter({
   createJob: customerProcedure
     .input(
       z.object({
-        name: z.string().trim().min(1, "Name the job.").max(200, "At most 200 characters."),
+        name: NAME("Name the job."),
         shortname: SHORTNAME.optional(),
         useDependencies: z.boolean().default(false),
-        maxWallTimeS: z.number().int().min(1).max(30 * 86_400, "At most 30 days.").optional(),
+        maxWallTimeS: WALL_TIME_S.optional(),
       }),
     )
     .mutation(({ ctx, input }) => createJob(ctx.db, { organizationId: ctx.organizationId, ...input })),

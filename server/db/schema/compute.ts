@@ -17,39 +17,16 @@ import {
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { radiators } from "./fleet";
+import { ATTEMPT_STATES, INSTANCE_STATES, SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { organizations } from "./tenancy";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 /** A 64-bit transaction id, as text: log readers order by it to see chunks in commit order. */
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
 
-/** Qarnot's scheduling types. Donated research work is a separate, lowest class (see `priorityClass`). */
-export const schedulingType = pgEnum("scheduling_type", ["Reserved", "OnDemand", "Flex"]);
-
-/**
- * Order in which the scheduler serves work: lower first. Reserved and OnDemand before Flex;
- * donated research only when no paid instance can use the heat.
- */
-export const PRIORITY_CLASS = { Reserved: 0, OnDemand: 1, Flex: 2, research: 3 } as const;
-
-export const instanceState = pgEnum("instance_state", [
-  "waiting", // its task depends on tasks that have not succeeded yet
-  "queued",
-  "dispatched", // assigned to a radiator, not yet reported started
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-]);
-
-export const attemptState = pgEnum("attempt_state", [
-  "dispatched",
-  "running",
-  "succeeded",
-  "failed",
-  "lost", // the radiator went silent: not billed, the instance is retried elsewhere
-  "cancelled",
-]);
+export const schedulingType = pgEnum("scheduling_type", SCHEDULING_TYPES);
+export const instanceState = pgEnum("instance_state", INSTANCE_STATES);
+export const attemptState = pgEnum("attempt_state", ATTEMPT_STATES);
 
 export const logStream = pgEnum("log_stream", ["stdout", "stderr"]);
 export const jobState = pgEnum("job_state", ["Active", "Terminated", "Completed"]);

@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { ATTEMPT_STATES, INSTANCE_STATES, SCHEDULING_TYPES } from "@/server/domain/task-state";
+import { useTestDb } from "@/server/test/db";
+
+const db = useTestDb();
+
+async function enumValues(name: string): Promise<string[]> {
+  const [row] = await db.execute<{ values: string[] }>(sql`select enum_range(null::${sql.identifier(name)})::text[] as values`);
+  return row!.values;
+}
+
+// The domain's lists are what the code switches on; the migrated database must hold the same values.
+describe("database enums", () => {
+  it("hold the domain's states and scheduling types, in the same order", async () => {
+    expect(await enumValues("instance_state")).toEqual([...INSTANCE_STATES]);
+    expect(await enumValues("attempt_state")).toEqual([...ATTEMPT_STATES]);
+    expect(await enumValues("scheduling_type")).toEqual([...SCHEDULING_TYPES]);
+  });
+});
