@@ -5,6 +5,10 @@
  */
 export abstract class ServiceError extends Error {
   abstract readonly kind: "not-found" | "invalid-input" | "conflict" | "quota" | "budget";
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** The record does not exist, or belongs to another tenant: both read the same. */
@@ -16,7 +20,6 @@ export class NotFoundError extends ServiceError {
     message = `${what} not found.`,
   ) {
     super(message);
-    this.name = "NotFoundError";
   }
 }
 
@@ -28,35 +31,22 @@ export class InvalidInputError extends ServiceError {
     readonly field: string,
   ) {
     super(message);
-    this.name = "InvalidInputError";
   }
 }
 
 /** The operation is refused by the state things are in (a duplicate name, a task being cancelled); the message says why. */
 export class ConflictError extends ServiceError {
   readonly kind = "conflict";
-  constructor(message: string) {
-    super(message);
-    this.name = "ConflictError";
-  }
 }
 
 /** The account's quota would be exceeded; the message names the limit. */
 export class QuotaExceededError extends ServiceError {
   readonly kind = "quota";
-  constructor(message: string) {
-    super(message);
-    this.name = "QuotaExceededError";
-  }
 }
 
 /** The account's budget would be overrun; the message names the budget. */
 export class BudgetExceededError extends ServiceError {
   readonly kind = "budget";
-  constructor(message: string) {
-    super(message);
-    this.name = "BudgetExceededError";
-  }
 }
 
 /** `value`, or a NotFoundError for `what` when the scoped read found nothing. */
