@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
 import { jsonb, pgArray } from "@/server/db/sql-params";
-import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "@/server/domain/metering";
+import { hourStartMs, meterReading } from "@/server/domain/metering";
 import {
   activeAttemptsOnRadiators,
   assignWork,
@@ -38,7 +38,6 @@ const LAST_SEEN_RESOLUTION_S = 60;
 /** First key of the two-key advisory lock, so our per-gateway locks share no space with others'. */
 const GATEWAY_LOCK_NAMESPACE = 0x6877_0001;
 
-const HOUR_MS = 3_600_000;
 const ACTIVE_ATTEMPT_STATES = new Set(["dispatched", "running"]);
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
@@ -458,8 +457,8 @@ async function writeTelemetry(
   // telemetry_hourly is: fewer rows than one per reading, and statements still split exactly at
   // hours. Idle energy goes to the radiator's hour in telemetry_hourly, not to the ledger.
   const allocations = new Map<string, { radiatorId: string; attemptId: number; startMs: number; endMs: number; coreSeconds: number; energyWh: number }>();
-  const allocate = (radiatorId: string, attemptId: number, startMs: number, endMs: number, coreSeconds: number, energyWh: number) => {
-    const key = `${attemptId}|${Math.floor(endMs / HOUR_MS)}`;
+  const allocate = (radiatorId: string, attemptId: number, startMs: number, endMs: number, hourMs: number, coreSeconds: number, energyWh: number) => {
+    const key = `${attemptId}|${hourMs}`;
     const row = allocations.get(key);
     if (row) {
       row.endMs = endMs;
@@ -476,8 +475,9 @@ async function writeTelemetry(
     const list = readings.bySerial.get(entry.serial) ?? [];
     const state = states.get(radiatorId);
     const lastMs = state?.lastReadingMs ?? null;
-    let prevMs = state?.energyCounterWh != null ? lastMs : null;
-    let prevCounterWh = state?.energyCounterWh ?? null;
+    // The last accounted reading, which the next one's delta is taken from.
+    let previous: { atMs: number; energyCounterWh: number } | null =
+      lastMs !== null && state?.energyCounterWh != null ? { atMs: lastMs, energyCounterWh: state.energyCounterWh } : null;
     const attemptsHere = activityOf.get(radiatorId) ?? [];
     let newest: ParsedReading | undefined;
     let hour: HourSums | undefined;
@@ -488,44 +488,28 @@ async function writeTelemetry(
       }
       fresh.push(radiatorId, r);
       newest = r;
-      // A reading counts in its hour; so does the energy delta it closes, and that delta's idle part.
-      const hourMs = Math.floor(r.atMs / HOUR_MS) * HOUR_MS;
+      // A reading counts in its hour; so does the energy delta it closes (see meterReading).
+      const hourMs = hourStartMs(r.atMs);
       if (hour?.hourMs !== hourMs) {
         const key = `${radiatorId}|${hourMs}`;
         hour = hours.get(key);
         if (!hour) hours.set(key, (hour = new HourSums(radiatorId, hourMs)));
       }
       hour.add(r);
-      if (prevMs !== null && prevCounterWh !== null) {
-        const deltaWh = energyDeltaWh(prevCounterWh, r.energyCounterWh);
-        const radiatorCoreSeconds = Math.floor((r.coresActive * (r.atMs - prevMs)) / 1000);
-        const shares = [];
-        if (attemptsHere.length > 0) {
-          const period = { start: new Date(prevMs), end: new Date(r.atMs) };
-          for (const a of attemptsHere) {
-            const coreSeconds = coreSecondsInPeriod(a, period);
-            if (coreSeconds > 0) shares.push({ attemptId: a.id, coreSeconds });
-          }
-        }
-        // Most radiators run no work most of the time: then the whole delta is idle heat (what
-        // splitEnergyWh answers too), without its exact integer apportionment.
-        const split =
-          shares.length > 0
-            ? splitEnergyWh(deltaWh, shares, radiatorCoreSeconds)
-            : { allocations: [], idleWh: deltaWh, idleCoreSeconds: radiatorCoreSeconds };
-        for (const a of split.allocations) {
-          allocate(radiatorId, a.attemptId, prevMs, r.atMs, a.coreSeconds, a.energyWh);
+      if (previous !== null) {
+        const metered = meterReading(previous, r, attemptsHere);
+        for (const a of metered.allocations) {
+          allocate(radiatorId, a.attemptId, previous.atMs, r.atMs, metered.hourStartMs, a.coreSeconds, a.energyWh);
           const total = attemptTotals.get(a.attemptId) ?? { energyWh: 0, coreSeconds: 0 };
           total.energyWh += a.energyWh;
           total.coreSeconds += a.coreSeconds;
           attemptTotals.set(a.attemptId, total);
         }
-        hour.energyWh += deltaWh;
-        hour.idleWh += split.idleWh;
-        hour.idleCoreSeconds += split.idleCoreSeconds;
+        hour.energyWh += metered.deltaWh;
+        hour.idleWh += metered.idleWh;
+        hour.idleCoreSeconds += metered.idleCoreSeconds;
       }
-      prevMs = r.atMs;
-      prevCounterWh = r.energyCounterWh;
+      previous = r;
     }
 
     // Live state: the newest reading, and the runtime flag when the gateway sent one.

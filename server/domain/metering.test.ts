@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { coreSecondsInPeriod, energyDeltaWh, splitEnergyWh } from "./metering";
+import { coreSecondsInPeriod, energyDeltaWh, hourStartMs, meterReading, splitEnergyWh } from "./metering";
 
 describe("energyDeltaWh", () => {
   it("counts 0 for the first reading", () => {
@@ -283,6 +283,95 @@ describe("splitEnergyWh", () => {
         expect(byId(other)).toEqual(byId(one));
         expect(other.idleWh).toBe(one.idleWh);
         expect(other.allocations.map((a) => a.attemptId)).toEqual(shuffled.map((a) => a.attemptId));
+      }),
+    );
+  });
+});
+
+describe("meterReading", () => {
+  const t = (iso: string) => Date.parse(iso);
+  const previous = { atMs: t("2026-01-15T09:59:00Z"), energyCounterWh: 1000 };
+  const reading = (atIso: string, energyCounterWh: number, coresActive = 4) => ({ atMs: t(atIso), energyCounterWh, coresActive });
+
+  it("puts the whole delta in the hour of the closing reading, even when the interval began in the hour before", () => {
+    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1040), []);
+    expect(metered).toEqual({
+      hourStartMs: t("2026-01-15T10:00:00Z"),
+      deltaWh: 40,
+      allocations: [],
+      idleWh: 40,
+      idleCoreSeconds: 4 * 120,
+    });
+    // A reading on the hour opens that hour.
+    expect(meterReading(previous, reading("2026-01-15T10:00:00Z", 1001), []).hourStartMs).toBe(t("2026-01-15T10:00:00Z"));
+  });
+
+  it("shares the delta between the attempts that ran in the interval, by core-seconds, the rest idle", () => {
+    const activities = [
+      // Ran the whole two minutes on 2 cores.
+      { id: 7, from: new Date("2026-01-15T09:00:00Z"), to: null, cores: 2 },
+      // Started halfway, 1 core.
+      { id: 8, from: new Date("2026-01-15T10:00:00Z"), to: null, cores: 1 },
+      // Ended before the interval: nothing, and left out.
+      { id: 9, from: new Date("2026-01-15T09:00:00Z"), to: new Date("2026-01-15T09:30:00Z"), cores: 4 },
+    ];
+    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1100), activities);
+    // Radiator: 4 cores × 120 s = 480 core-seconds; attempt 7: 240, attempt 8: 60, idle: 180.
+    expect(metered).toEqual({
+      hourStartMs: t("2026-01-15T10:00:00Z"),
+      deltaWh: 100,
+      allocations: [
+        { attemptId: 7, coreSeconds: 240, energyWh: 50 },
+        { attemptId: 8, coreSeconds: 60, energyWh: 13 }, // 12.5 ties with idle's 37.5 on the remainder: the attempt gets the Wh left
+      ],
+      idleWh: 37,
+      idleCoreSeconds: 180,
+    });
+  });
+
+  it("counts a counter reset as energy since the reset, and the first-seen counter as nothing", () => {
+    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 30), []).deltaWh).toBe(30);
+    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 1000), []).deltaWh).toBe(0);
+  });
+
+  it("property: over a run of readings, ledger plus idle is the meter, hour by hour", () => {
+    const steps = fc.array(
+      fc.record({ gapS: fc.integer({ min: 1, max: 5400 }), wh: fc.nat({ max: 2000 }), cores: fc.nat({ max: 16 }) }),
+      { minLength: 1, maxLength: 40 },
+    );
+    const activitiesArb = fc.uniqueArray(
+      fc.record({
+        id: fc.nat({ max: 1000 }),
+        fromS: fc.nat({ max: 100_000 }),
+        lengthS: fc.option(fc.nat({ max: 100_000 }), { nil: null }),
+        cores: fc.integer({ min: 1, max: 8 }),
+      }),
+      { selector: (a) => a.id, maxLength: 5 },
+    );
+    const startMs = t("2026-01-15T00:00:00Z");
+    fc.assert(
+      fc.property(steps, activitiesArb, (ss, acts) => {
+        const activities = acts.map((a) => ({
+          id: a.id,
+          from: new Date(startMs + a.fromS * 1000),
+          to: a.lengthS === null ? null : new Date(startMs + (a.fromS + a.lengthS) * 1000),
+          cores: a.cores,
+        }));
+        let prev = { atMs: startMs, energyCounterWh: 0 };
+        const meter = new Map<number, number>();
+        const split = new Map<number, number>();
+        for (const s of ss) {
+          const next = { atMs: prev.atMs + s.gapS * 1000, energyCounterWh: prev.energyCounterWh + s.wh, coresActive: s.cores };
+          const m = meterReading(prev, next, activities);
+          expect(m.deltaWh).toBe(s.wh);
+          expect(m.hourStartMs).toBe(hourStartMs(next.atMs));
+          meter.set(m.hourStartMs, (meter.get(m.hourStartMs) ?? 0) + m.deltaWh);
+          const ledger = m.allocations.reduce((sum, a) => sum + a.energyWh, 0);
+          split.set(m.hourStartMs, (split.get(m.hourStartMs) ?? 0) + ledger + m.idleWh);
+          for (const a of m.allocations) expect(a.coreSeconds).toBeGreaterThan(0);
+          prev = next;
+        }
+        expect(split).toEqual(meter);
       }),
     );
   });

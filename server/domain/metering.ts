@@ -113,3 +113,62 @@ export function splitEnergyWh(
     idleCoreSeconds,
   };
 }
+
+export const HOUR_MS = 3_600_000;
+
+/** The start of the UTC hour holding `atMs`: the hour a reading, and the energy it closes, count in. */
+export function hourStartMs(atMs: number): number {
+  return Math.floor(atMs / HOUR_MS) * HOUR_MS;
+}
+
+/** A reading of a radiator's meter, as far as metering needs it. */
+export type MeterReading = { atMs: number; energyCounterWh: number; coresActive: number };
+/** An attempt's run on the radiator (`to: null` while it runs), as in coreSecondsInPeriod. */
+export type MeteredActivity = { id: number; from: Date; to: Date | null; cores: number };
+
+/** Where the energy a reading closes goes: all of it to `hourStartMs`, shared between attempts and idle. */
+export type ReadingEnergy = {
+  hourStartMs: number;
+  deltaWh: number;
+  allocations: ReadonlyArray<EnergySplit["allocations"][number]>;
+  idleWh: number;
+  idleCoreSeconds: number;
+};
+
+const NO_ALLOCATIONS: ReadingEnergy["allocations"] = Object.freeze([]);
+
+/**
+ * Meters one reading against the previous one of the same radiator (its last accounted reading):
+ * the counter delta between them goes whole to the hour of the closing reading (hourly rollups
+ * and the ledger both split at those hours), shared by core-seconds between the attempts that ran
+ * in between and idle heat, the radiator's own core-seconds (the reading's active cores over the
+ * interval) counting in the denominator. `activities` may hold attempts that did not run in the
+ * interval: they get nothing and are left out. The result is what telemetry_hourly (energyWh,
+ * idleEnergyWh, idleCoreSeconds) and the ledger (allocations) add up, so a radiator's ledger
+ * plus its idle energy is its meter.
+ *
+ * Called for ~1,000 readings a report: with no attempt in the interval (most of the time) it
+ * allocates nothing but its answer.
+ */
+export function meterReading(
+  previous: { atMs: number; energyCounterWh: number },
+  reading: MeterReading,
+  activities: ReadonlyArray<MeteredActivity>,
+): ReadingEnergy {
+  const deltaWh = energyDeltaWh(previous.energyCounterWh, reading.energyCounterWh);
+  const hour = hourStartMs(reading.atMs);
+  const radiatorCoreSeconds = Math.floor((reading.coresActive * (reading.atMs - previous.atMs)) / 1000);
+  let shares: Array<{ attemptId: number; coreSeconds: number }> | null = null;
+  if (activities.length > 0) {
+    const period = { start: new Date(previous.atMs), end: new Date(reading.atMs) };
+    for (const a of activities) {
+      const coreSeconds = coreSecondsInPeriod(a, period);
+      if (coreSeconds > 0) (shares ??= []).push({ attemptId: a.id, coreSeconds });
+    }
+  }
+  // No attempt ran: the whole delta is idle heat (what splitEnergyWh answers too), without its
+  // exact integer apportionment.
+  if (shares === null) return { hourStartMs: hour, deltaWh, allocations: NO_ALLOCATIONS, idleWh: deltaWh, idleCoreSeconds: radiatorCoreSeconds };
+  const split = splitEnergyWh(deltaWh, shares, radiatorCoreSeconds);
+  return { hourStartMs: hour, deltaWh, allocations: split.allocations, idleWh: split.idleWh, idleCoreSeconds: split.idleCoreSeconds };
+}
