@@ -4,7 +4,8 @@ import { dwellings, radiators, rooms } from "@/server/db/schema";
 import { MeteredGateway } from "@/server/test/metered-gateway";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { radiatorEnergy, workEnergy, type EnergyAnswer, type RadiatorEnergyTotals } from "./energy";
-import { createTask, TaskInputError } from "./tasks";
+import { InvalidInputError } from "./errors";
+import { createTask } from "./tasks";
 
 const db = useTestDb();
 const HOUR_MS = 3_600_000;
@@ -217,7 +218,7 @@ describe("energy of work driven through the report handler", () => {
   it("refuses a range it cannot answer, naming the field", async () => {
     const subject = { kind: "task", taskId: lumenTask } as const;
     const scope = { organizationId: lumen };
-    const field = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof TaskInputError ? e.field : e));
+    const field = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof InvalidInputError ? e.field : e));
     expect(await field(workEnergy(db, scope, subject, { from: to, to: from }))).toBe("to");
     expect(await field(workEnergy(db, scope, subject, { from: new Date(Number.NaN), to }))).toBe("from");
     // Work has no site: its days need a zone.

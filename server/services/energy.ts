@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { HOUR_MS } from "@/server/domain/metering";
-import { isUuid, TaskInputError } from "./tasks";
+import { InvalidInputError } from "./errors";
+import { isUuid } from "./tasks";
 
 /**
  * The metering read side: every figure of energy the product shows or settles (residents'
@@ -208,22 +209,22 @@ function subjectId(subject: RadiatorSubject | WorkSubject): string {
 function checkRange(range: EnergyRange, hasSiteZone: boolean): Window {
   const fromMs = range.from.getTime();
   const toMs = range.to.getTime();
-  if (Number.isNaN(fromMs)) throw new TaskInputError("Give the start of the period as a date.", "from");
-  if (Number.isNaN(toMs)) throw new TaskInputError("Give the end of the period as a date.", "to");
-  if (!(toMs > fromMs)) throw new TaskInputError("The end of the period must come after its start.", "to");
+  if (Number.isNaN(fromMs)) throw new InvalidInputError("Give the start of the period as a date.", "from");
+  if (Number.isNaN(toMs)) throw new InvalidInputError("Give the end of the period as a date.", "to");
+  if (!(toMs > fromMs)) throw new InvalidInputError("The end of the period must come after its start.", "to");
   const bucket = range.bucket ?? null;
   if (range.timeZone !== undefined && !isTimeZone(range.timeZone)) {
-    throw new TaskInputError(`Unknown time zone "${range.timeZone}": use an IANA name such as Europe/Paris.`, "timeZone");
+    throw new InvalidInputError(`Unknown time zone "${range.timeZone}": use an IANA name such as Europe/Paris.`, "timeZone");
   }
   if (bucket === "day" && range.timeZone === undefined && !hasSiteZone) {
-    throw new TaskInputError("Day buckets need a time zone (an IANA name such as Europe/Paris).", "timeZone");
+    throw new InvalidInputError("Day buckets need a time zone (an IANA name such as Europe/Paris).", "timeZone");
   }
   const ceilHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
   const fromHourMs = ceilHour(fromMs);
   const toHourMs = Math.max(fromHourMs, ceilHour(toMs));
   const hours = (toHourMs - fromHourMs) / HOUR_MS;
   if (bucket === "hour" && hours > MAX_ENERGY_BUCKETS) {
-    throw new TaskInputError(`At most ${MAX_ENERGY_BUCKETS} hourly buckets: ask for days, or a shorter period.`, "bucket");
+    throw new InvalidInputError(`At most ${MAX_ENERGY_BUCKETS} hourly buckets: ask for days, or a shorter period.`, "bucket");
   }
   return {
     fromIso: new Date(fromHourMs).toISOString(),
