@@ -10,6 +10,7 @@ import {
   gateways,
   hardwareModels,
   jobs,
+  notifications,
   organizations,
   radiators,
   residents,
@@ -20,7 +21,7 @@ import {
 } from "@/server/db/schema";
 import { issueGatewayCredential } from "@/server/device/credentials";
 import { createApiKey } from "@/server/services/api-keys";
-import { createTask } from "@/server/services/tasks";
+import { createJob, createTask } from "@/server/services/tasks";
 import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
 import type { Role } from "@/server/auth/roles";
 import { appRouter } from "./root";
@@ -35,10 +36,13 @@ const db = useTestDb();
 type Fixtures = {
   roomOfResident: string;
   buildingOfLandlord: string;
+  siteOfLandlord: string;
   gatewayOfResident: string;
   hardwareModelId: string;
   credentialId: string;
+  organizationOfCustomer: string;
   taskOfCustomer: string;
+  jobOfCustomer: string;
   apiKeyOfCustomer: string;
 };
 
@@ -55,7 +59,7 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "fleet.sites": () => undefined,
   "fleet.hardwareModels": () => undefined,
   "fleet.buildingOptions": () => undefined,
-  "fleet.gateways": () => ({}),
+  "fleet.gateways": () => ({ pageSize: 200 }),
   "fleet.gateway": (f) => ({ gatewayId: f.gatewayOfResident }),
   "fleet.registerGateway": (f) => ({ buildingId: f.buildingOfLandlord, serial: uniqueSerial("GW-AUTHZ"), firmwareVersion: "2.4.1" }),
   "fleet.registerRadiator": (f) => ({
@@ -87,6 +91,56 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "compute.apiKeys": () => undefined,
   "compute.createApiKey": () => ({ name: "AUTHZ key" }),
   "compute.revokeApiKey": (f) => ({ id: f.apiKeyOfCustomer }),
+};
+
+/** A list that holds a row with these fields. */
+const listing = (fields: Record<string, unknown>) => expect.arrayContaining([expect.objectContaining(fields)]);
+const positive = expect.toSatisfy((n: number) => n > 0, "more than zero");
+
+/**
+ * What each procedure answers the first tenant, so that "answers" means "answers with that
+ * tenant's data", not merely "does not throw": one of the tenant's records from the fixtures, or,
+ * for answers that name none (a count, a flag, a record just made), what the fixtures imply.
+ * Staff are one tenant, the operator: their data is the whole fleet.
+ */
+const answers: Record<string, (f: Fixtures) => unknown> = {
+  "account.overview": (f) => ({ organization: { id: f.organizationOfCustomer }, members: listing({ email: accounts.customer[0] }) }),
+  "home.overview": (f) => ({ rooms: listing({ id: f.roomOfResident }) }),
+  "home.room": (f) => ({ id: f.roomOfResident }),
+  "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
+  "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
+  "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
+  "fleet.sites": (f) => listing({ id: f.siteOfLandlord }),
+  "fleet.hardwareModels": (f) => listing({ id: f.hardwareModelId }),
+  "fleet.buildingOptions": (f) => listing({ id: f.buildingOfLandlord }),
+  "fleet.gateways": (f) => ({ rows: listing({ id: f.gatewayOfResident }) }),
+  "fleet.gateway": (f) => ({ gateway: { id: f.gatewayOfResident }, roomOptions: listing({ id: f.roomOfResident }) }),
+  "fleet.registerGateway": () => ({ id: expect.any(String), serial: expect.stringMatching(/^GW-AUTHZ-/) }),
+  "fleet.registerRadiator": () => ({ id: expect.any(String), serial: expect.stringMatching(/^QRAD-AUTHZ-/) }),
+  "fleet.issueCredential": () => ({ token: expect.stringMatching(/^hgw_/), credentialId: expect.any(String) }),
+  "fleet.revokeCredential": () => ({ revoked: true }),
+  "compute.profiles": () => listing({ name: "monte-carlo" }),
+  "compute.submitTask": () => ({ id: expect.any(String) }),
+  "compute.tasks": (f) => ({ tasks: listing({ id: f.taskOfCustomer }) }),
+  "compute.taskCounts": () => expect.toSatisfy((counts: Record<string, number>) => Object.values(counts).some((n) => n > 0), "some task"),
+  "compute.task": (f) => ({ id: f.taskOfCustomer, name: "AUTHZ fixture" }),
+  "compute.instances": () => ({ total: 2 }),
+  "compute.instanceGrid": () => ({ numbers: [0, 1] }),
+  // The fixture task never ran: no logs, no outputs, nothing to consolidate, no failures to rerun.
+  "compute.logs": () => ({ chunks: [], more: false }),
+  "compute.outputs": () => [],
+  "compute.result": () => ({ kind: "none" }),
+  "compute.cancelTask": () => ({ cancelled: true }),
+  // How many depends on whether cancelTask came first; the second customer's NOT_FOUND is the point.
+  "compute.cancelInstances": () => expect.any(Number),
+  "compute.rerunFailed": () => 0,
+  "compute.jobs": (f) => ({ jobs: listing({ id: f.jobOfCustomer }) }),
+  "compute.createJob": (f) => ({ organizationId: f.organizationOfCustomer, name: "AUTHZ job" }),
+  "compute.notifications": (f) => ({ items: listing({ taskId: f.taskOfCustomer }) }),
+  "compute.markNotificationsRead": () => ({ marked: positive }),
+  "compute.apiKeys": (f) => listing({ id: f.apiKeyOfCustomer }),
+  "compute.createApiKey": () => ({ id: expect.any(String), key: expect.stringMatching(/^hk_/) }),
+  "compute.revokeApiKey": () => ({ revoked: true }),
 };
 
 /**
@@ -135,7 +189,7 @@ beforeAll(async () => {
 
   const landlordOrg = await organizationOf(accounts.landlord[0]!);
   const buildingRows = await db
-    .select({ id: buildings.id, siteName: sites.name })
+    .select({ id: buildings.id, siteId: sites.id, siteName: sites.name })
     .from(buildings)
     .innerJoin(sites, eq(sites.id, buildings.siteId))
     .where(eq(sites.organizationId, landlordOrg.id));
@@ -150,17 +204,28 @@ beforeAll(async () => {
   const credential = await issueGatewayCredential(db, { gatewayId: gateway!.id, createdByUserId: null });
   const task = await createTask(db, { organizationId: customerOrg.id, profileName: "monte-carlo", name: "AUTHZ fixture", instanceCount: 2 });
   const apiKey = await createApiKey(db, { organizationId: customerOrg.id, userId: null, name: "AUTHZ fixture" });
+  const job = await createJob(db, { organizationId: customerOrg.id, name: "AUTHZ fixture job" });
+  await db.insert(notifications).values({
+    organizationId: customerOrg.id,
+    taskId: task.id,
+    kind: "task_succeeded",
+    title: 'Task "AUTHZ fixture" succeeded',
+    body: "2 of 2 instances succeeded.",
+  });
   fixtures = {
     roomOfResident: roomRows[0]!.id,
     buildingOfLandlord: buildingRows[0]!.id,
+    siteOfLandlord: buildingRows[0]!.siteId,
     gatewayOfResident: gateway!.id,
     hardwareModelId: model!.id,
     credentialId: credential.credentialId,
+    organizationOfCustomer: customerOrg.id,
     taskOfCustomer: task.id,
+    jobOfCustomer: job.id,
     apiKeyOfCustomer: apiKey.id,
   };
   // The first customer's own records, so that a list leaking them to the second is caught.
-  markers.customer.push(task.id, "AUTHZ fixture", apiKey.id);
+  markers.customer.push(task.id, "AUTHZ fixture", apiKey.id, job.id);
   // The second tenants must exist and differ, or the cross-tenant checks prove nothing.
   const second = await db
     .select({ id: users.id })
@@ -207,9 +272,10 @@ describe("authorization of every procedure", () => {
     const audience = procedure._def.meta?.audience;
 
     describe(path, () => {
-      it("declares its audience and has an input for this suite", () => {
+      it("declares its audience and has an input and an answer for this suite", () => {
         expect(audience, `${path} must be built from a role procedure`).toBeDefined();
         expect(inputs[path], `add ${path} to the inputs of authorization.test.ts`).toBeDefined();
+        expect(answers[path], `add ${path} to the answers of authorization.test.ts`).toBeDefined();
       });
 
       it("refuses anonymous callers", async () => {
@@ -225,8 +291,9 @@ describe("authorization of every procedure", () => {
           });
           continue;
         }
-        it(`answers ${role} (first tenant)`, async () => {
-          expect(await errorCode(call(first!, path))).toBe("OK");
+        it(`answers ${role} (first tenant) with its data`, async () => {
+          // Wrapped, so that answers that are bare numbers match like the others.
+          expect({ answer: await call(first!, path) }).toMatchObject({ answer: answers[path]!(fixtures) });
         });
         if (!second) continue;
         it(`leaks nothing of the first ${role} to a second ${role}`, async () => {

@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, ZodRealError } from "zod";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { residents } from "@/server/db/schema";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
-import { InvalidInputError, NotFoundError, ServiceError } from "@/server/services/errors";
+import { InvalidInputError, ServiceError } from "@/server/services/errors";
+import { dwellingOfResident } from "@/server/services/home";
 
 /** A message per input field ("radiators.0.serial") from a zod error. */
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
@@ -99,12 +98,6 @@ export const landlordProcedure = roleProcedure("landlord");
 /** Operator staff: the whole fleet. */
 export const staffProcedure = roleProcedure("staff");
 /** Residents: queries are scoped to `ctx.dwellingId`, their own home. */
-export const residentProcedure = roleProcedure("resident").use(async ({ ctx, next }) => {
-  const [link] = await ctx.db
-    .select({ dwellingId: residents.dwellingId })
-    .from(residents)
-    .where(eq(residents.userId, ctx.user.id))
-    .limit(1);
-  if (!link) throw new NotFoundError("Home", "No home is linked to this account yet.");
-  return next({ ctx: { ...ctx, dwellingId: link.dwellingId } });
-});
+export const residentProcedure = roleProcedure("resident").use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, dwellingId: await dwellingOfResident(ctx.db, { userId: ctx.user.id }) } }),
+);

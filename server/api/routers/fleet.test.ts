@@ -1,33 +1,32 @@
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatewayCredentials, gateways, radiators, radiatorStates } from "@/server/db/schema";
-import { authenticateGateway } from "@/server/device/credentials";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { formRefusal } from "@/server/actions/form-state";
+import { gatewayCredentials, gateways, hardwareModels, radiators, rooms } from "@/server/db/schema";
+import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
 import { fieldErrorsOf } from "../trpc";
-import { callerAs, useTestDb } from "@/server/test/db";
 
+/** The fleet router's mapping: inputs parsed at the edge, the service's refusals as codes and form fields. */
 const db = useTestDb();
 
+async function refusalOf(call: Promise<unknown>): Promise<TRPCError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error;
+}
+
+const fieldErrors = (error: TRPCError) => (error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null);
+
+async function gatewayBySerial(serial: string) {
+  const [row] = await db.select().from(gateways).where(eq(gateways.serial, serial));
+  return row!;
+}
+
 describe("fleet router", () => {
-  it("totals the whole fleet", async () => {
-    const api = await callerAs(db, "staff@hearth.test");
-    const totals = await api.fleet.totals();
-    expect(totals).toMatchObject({ sites: 3, buildings: 4, dwellings: 162, radiators: 694, customers: 2, landlords: 3 });
-    // 300 × QR-500 + 346 × QR-650 + 36 × QR-500 + 12 × DB-3000
-    expect(totals.cores).toBe(336 * 16 + 346 * 24 + 12 * 96);
-    expect(totals.maxPowerW).toBe(336 * 500 + 346 * 650 + 12 * 3000);
-  });
-
-  it("lists sites with the all-year heat sink among them", async () => {
-    const api = await callerAs(db, "staff@hearth.test");
-    const sites = await api.fleet.sites();
-    expect(sites.find((s) => s.kind === "all_year_heat_sink")).toMatchObject({ radiatorCount: 12, dwellingCount: 0 });
-    expect(sites.reduce((n, s) => n + s.radiatorCount, 0)).toBe(694);
-  });
-});
-
-describe("fleet router: gateways, radiators and credentials", () => {
   const cleanup = async () => {
     await db.delete(radiators).where(like(radiators.serial, "QRAD-FLEETTEST-%"));
     await db.delete(gateways).where(like(gateways.serial, "GW-FLEETTEST-%"));
@@ -35,93 +34,70 @@ describe("fleet router: gateways, radiators and credentials", () => {
   beforeAll(cleanup);
   afterAll(cleanup);
 
-  it("registers a gateway, refuses its serial twice, and finds it by search", async () => {
+  it("refuses a malformed serial at the edge, next to its field", async () => {
     const api = await callerAs(db, "staff@hearth.test");
-    const [building] = await api.fleet.buildingOptions();
-    const gateway = await api.fleet.registerGateway({ buildingId: building!.id, serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" });
-    await expect(
-      api.fleet.registerGateway({ buildingId: building!.id, serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
-    const refused = await api.fleet
-      .registerGateway({ buildingId: building!.id, serial: "bad serial!", firmwareVersion: "2.5.0" })
-      .catch((error: unknown) => error);
-    expect(refused).toMatchObject({ code: "BAD_REQUEST" });
-    // The message lands next to the field that is wrong.
-    expect(refused instanceof TRPCError && refused.cause instanceof ZodError && fieldErrorsOf(refused.cause)).toEqual({
-      serial: "Use letters, digits, dots, dashes and underscores.",
-    });
-    const found = await api.fleet.gateways({ search: "FLEETTEST" });
-    expect(found).toMatchObject({ total: 1, rows: [{ id: gateway.id, radiatorCount: 0, activeCredentialCount: 0 }] });
-    const page = await api.fleet.gateways({ pageSize: 10, page: 2 });
-    expect(page.rows).toHaveLength(10);
-    expect(page.total).toBeGreaterThanOrEqual(104);
-    // Past the last page: no rows, the same total.
-    const beyond = await api.fleet.gateways({ pageSize: 10, page: 1000 });
-    expect(beyond).toEqual({ rows: [], total: page.total });
-    // What a person types is searched literally.
-    expect((await api.fleet.gateways({ search: "%" })).total).toBe(0);
-    expect((await api.fleet.gateways({ search: "GW_FLEETTEST" })).total).toBe(0);
+    const a204 = await gatewayBySerial("QBOX-PAR-A-204");
+    const refused = await refusalOf(
+      api.fleet.registerGateway({ buildingId: a204.buildingId, serial: "bad serial!", firmwareVersion: "2.5.0" }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(fieldErrors(refused)).toEqual({ serial: "Use letters, digits, dots, dashes and underscores." });
   });
 
-  it("registers a radiator only in a room its gateway serves", async () => {
+  it("answers the service's refusals with their code, and the admin forms show them next to their fields", async () => {
     const api = await callerAs(db, "staff@hearth.test");
-    const { rows } = await api.fleet.gateways({ search: "QBOX-PAR-A-204" });
-    const detail = await api.fleet.gateway({ gatewayId: rows[0]!.id });
-    expect(detail.roomOptions).toHaveLength(3);
-    // A radiator that never reported has no live state yet; its model's cores are known.
-    expect(detail.radiators[0]).toMatchObject({ lastReadingAt: null, roomTempC: null, powerW: null, coresActive: null });
-    expect(detail.radiators[0]!.cores).toBeGreaterThan(0);
-    const [model] = await api.fleet.hardwareModels();
-    const radiator = await api.fleet.registerRadiator({
-      gatewayId: detail.gateway.id,
-      roomId: detail.roomOptions[0]!.id,
+    const a204 = await gatewayBySerial("QBOX-PAR-A-204");
+    const a205 = await gatewayBySerial("QBOX-PAR-A-205");
+    const [roomOfA204] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.dwellingId, a204.dwellingId!));
+    const [roomOfA205] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.dwellingId, a205.dwellingId!));
+    const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels);
+    const unknownId = "00000000-0000-4000-8000-000000000000";
+
+    const noSuchFlat = await refusalOf(
+      api.fleet.registerGateway({ buildingId: a204.buildingId, dwellingLabel: "Z-999", serial: "GW-FLEETTEST-1", firmwareVersion: "2.5.0" }),
+    );
+    expect(noSuchFlat.code).toBe("BAD_REQUEST");
+    expect(formRefusal(noSuchFlat)).toEqual({
+      error: "Check the highlighted fields.",
+      fieldErrors: { dwellingLabel: 'No dwelling "Z-999" in this building.' },
+    });
+
+    const radiator = {
+      gatewayId: a204.id,
+      roomId: roomOfA204!.id,
       hardwareModelId: model!.id,
       serial: "QRAD-FLEETTEST-1",
       installedOn: "2026-11-01",
+    };
+    const notServed = await refusalOf(api.fleet.registerRadiator({ ...radiator, roomId: roomOfA205!.id }));
+    expect(notServed.code).toBe("BAD_REQUEST");
+    expect(formRefusal(notServed).fieldErrors).toEqual({ roomId: "This room is not served by this gateway." });
+    const unknownModel = await refusalOf(api.fleet.registerRadiator({ ...radiator, hardwareModelId: unknownId }));
+    expect(formRefusal(unknownModel).fieldErrors).toEqual({ hardwareModelId: "Unknown hardware model." });
+
+    const duplicate = await refusalOf(
+      api.fleet.registerGateway({ buildingId: a204.buildingId, serial: a204.serial, firmwareVersion: "2.5.0" }),
+    );
+    expect(duplicate.code).toBe("CONFLICT");
+    expect(formRefusal(duplicate)).toEqual({ error: `A gateway with serial ${a204.serial} already exists.` });
+
+    const gone = await refusalOf(api.fleet.registerRadiator({ ...radiator, gatewayId: unknownId }));
+    expect(gone).toMatchObject({ code: "NOT_FOUND", message: "Gateway not found." });
+    expect(formRefusal(gone)).toEqual({ error: "This no longer exists: reload the page." });
+    expect(await refusalOf(api.fleet.gateway({ gatewayId: unknownId }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusalOf(api.fleet.revokeCredential({ credentialId: unknownId }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "Credential not found.",
     });
-    expect(radiator.serial).toBe("QRAD-FLEETTEST-1");
-    // Once it reports, its live state shows on the gateway's page.
-    const [registered] = await db.select({ id: radiators.id }).from(radiators).where(eq(radiators.serial, "QRAD-FLEETTEST-1"));
-    await db.insert(radiatorStates).values({
-      radiatorId: registered!.id,
-      lastReadingAt: new Date("2026-11-21T08:00:00Z"),
-      roomTempC: 19.5,
-      setpointC: 20,
-      powerW: 420,
-      coresActive: 7,
-      coresWanted: 7,
-      coresAssigned: 3,
-    });
-    const live = (await api.fleet.gateway({ gatewayId: detail.gateway.id })).radiators.find((r) => r.serial === "QRAD-FLEETTEST-1");
-    expect(live).toMatchObject({ roomTempC: 19.5, setpointC: 20, powerW: 420, coresActive: 7, coresWanted: 7, coresAssigned: 3 });
-    const other = await api.fleet.gateways({ search: "QBOX-PAR-A-205" });
-    const otherRoom = (await api.fleet.gateway({ gatewayId: other.rows[0]!.id })).roomOptions[0]!;
-    await expect(
-      api.fleet.registerRadiator({
-        gatewayId: detail.gateway.id,
-        roomId: otherRoom.id,
-        hardwareModelId: model!.id,
-        serial: "QRAD-FLEETTEST-2",
-        installedOn: "2026-11-01",
-      }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "This room is not served by this gateway." });
   });
 
-  it("issues a credential shown once and stored hashed, then revokes it", async () => {
+  it("records the staff member who issued a credential", async () => {
     const api = await callerAs(db, "staff@hearth.test");
-    const { rows } = await api.fleet.gateways({ search: "QBOX-PAR-A-101" });
-    const gatewayId = rows[0]!.id;
-    const { token, credentialId } = await api.fleet.issueCredential({ gatewayId });
-    expect(await authenticateGateway(db, `Bearer ${token}`)).toMatchObject({ gatewayId });
+    const a204 = await gatewayBySerial("QBOX-PAR-A-204");
+    const gateway = { buildingId: a204.buildingId, serial: "GW-FLEETTEST-2", firmwareVersion: "2.5.0" };
+    const { id: gatewayId } = await api.fleet.registerGateway(gateway);
+    const { credentialId } = await api.fleet.issueCredential({ gatewayId });
     const [stored] = await db.select().from(gatewayCredentials).where(eq(gatewayCredentials.id, credentialId));
-    // hgw_<prefix>_<secret>; the secret is base64url and may itself hold underscores.
-    const secret = token.slice("hgw_".length + 13);
-    expect(secret).toHaveLength(43);
-    expect(JSON.stringify(stored)).not.toContain(secret);
-    const detail = await api.fleet.gateway({ gatewayId });
-    expect(JSON.stringify(detail)).not.toContain(token);
-    expect(await api.fleet.revokeCredential({ credentialId })).toMatchObject({ revoked: true });
-    expect(await api.fleet.revokeCredential({ credentialId })).toMatchObject({ revoked: false });
-    expect(await authenticateGateway(db, `Bearer ${token}`)).toBeNull();
+    expect(stored).toMatchObject({ gatewayId, createdByUserId: await userIdByEmail(db, "staff@hearth.test") });
   });
 });
