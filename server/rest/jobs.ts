@@ -1,4 +1,4 @@
-import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
+import { createJob, deleteEmptyJob, deleteTask, getJob, isUuid, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
 import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./input";
 import { resolveJobRef } from "./lookup";
@@ -16,8 +16,10 @@ async function jobIdOf(ctx: RestContext): Promise<string> {
 }
 
 async function loadJob(ctx: RestContext): Promise<JobView> {
-  const job = await getJob(ctx.db, { organizationId: ctx.auth.organizationId, jobId: await jobIdOf(ctx) });
-  if (!job) throw jobNotFound(ctx.params.uuid!);
+  // getJob reads the caller's jobs only: a uuid needs no lookup first.
+  const ref = ctx.params.uuid!;
+  const job = await getJob(ctx.db, { organizationId: ctx.auth.organizationId, jobId: isUuid(ref) ? ref.toLowerCase() : await jobIdOf(ctx) });
+  if (!job) throw jobNotFound(ref);
   return job;
 }
 
@@ -62,8 +64,7 @@ export async function getJobRoute(ctx: RestContext): Promise<Response> {
 
 /** GET /jobs/{uuid}/tasks: its tasks as summaries, newest first. */
 export async function getJobTasks(ctx: RestContext): Promise<Response> {
-  const job = await loadJob(ctx);
-  return json(200, await summariesOf(ctx, { jobId: job.id }));
+  return json(200, await summariesOf(ctx, { jobId: await jobIdOf(ctx) }));
 }
 
 /** POST /jobs/{uuid}/terminate: the job takes no more tasks and its unfinished tasks are aborted. */

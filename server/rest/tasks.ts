@@ -1,10 +1,10 @@
 import { isFinalTaskState } from "@/server/domain/task-state";
-import { LOG_START, readFreshLogs, readLogs, MAX_LOG_CHUNKS, type LogStream } from "@/server/services/task-logs";
+import { readFreshLogs, readLogTail, type LogStream } from "@/server/services/task-logs";
 import { getOutput, listOutputs } from "@/server/services/task-outputs";
-import { getTask, listInstances, listTasks, type InstanceView, type TaskDetail } from "@/server/services/task-queries";
-import { cancelTask, createTask, customerProfiles, deleteTask, getJob, updateTask } from "@/server/services/tasks";
+import { getTask, taskSummaryViews, taskViews, type TaskFilter, type TaskSelection } from "@/server/services/task-queries";
+import { cancelTask, createTasks, customerProfiles, deleteTask, getJobs, isUuid, updateTask, type JobView, type NewTask } from "@/server/services/tasks";
 import { badRequest, errorReply, RestError, taskNotFound } from "./errors";
-import { INPUT_LIMITS, paginateSchema, parseInput, taskCreateSchema, taskUpdateSchema } from "./input";
+import { INPUT_LIMITS, paginateSchema, parseInput, taskCreateSchema, taskUpdateSchema, type TaskCreateInput } from "./input";
 import { hasInstance, resolveTaskRef } from "./lookup";
 import { decodeToken, pageReply, taskFilterOf } from "./paginate";
 import { binary, json, noContent, text } from "./responses";
@@ -13,10 +13,11 @@ import { isoDate, taskJson, taskSummaryJson } from "./views";
 
 /** Lists (GET /tasks, GET /jobs/{uuid}/tasks) return at most this many, newest first; paginate for more. */
 export const MAX_LISTED = 1000;
-/** completedInstances and running instance info cover the first instances by number, up to this many. */
+/**
+ * completedInstances and running instance info cover the first instances by number, up to this
+ * many; outputs are named in completedInstances for tasks of at most this many instances.
+ */
 export const MAX_INSTANCES_SHOWN = 1000;
-/** Outputs are named in completedInstances for tasks of at most this many instances. */
-const MAX_INSTANCES_WITH_RESULTS = 1000;
 /** GET stdout/stderr returns the last this many characters, like Qarnot's circular buffer. */
 export const MAX_LOG_TEXT_CHARS = 4 * 1024 * 1024;
 
@@ -27,29 +28,41 @@ export async function taskIdOf(ctx: RestContext): Promise<string> {
   return id;
 }
 
-async function coresByProfile(ctx: RestContext): Promise<Map<string, number>> {
-  return new Map((await customerProfiles(ctx.db)).map((p) => [p.name, p.coresPerInstance]));
+/**
+ * The id a path names, for reads whose service checks the task is the caller's itself: a uuid as
+ * it is (no query), a shortname looked up in the caller's account.
+ */
+async function taskRefOf(ctx: RestContext): Promise<string> {
+  const ref = ctx.params.uuid!;
+  return isUuid(ref) ? ref.toLowerCase() : taskIdOf(ctx);
+}
+
+async function profileNames(ctx: RestContext): Promise<Set<string>> {
+  return new Set((await customerProfiles(ctx.db)).map((p) => p.name));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Submission
 
-/** One task of a POST /tasks: parsed, checked against its job, created. */
-async function submitOne(ctx: RestContext, raw: unknown, profiles: Map<string, number>) {
+/** One task of a POST /tasks, parsed, its profile known. */
+function parseTask(raw: unknown, profiles: Set<string>): TaskCreateInput {
   const input = parseInput(taskCreateSchema, raw);
-  const profile = input.profile!;
-  if (!profiles.has(profile)) {
-    throw badRequest("profile", `unknown profile ${JSON.stringify(profile)}; GET /profiles lists them (${[...profiles.keys()].join(", ")})`);
+  if (!profiles.has(input.profile!)) {
+    throw badRequest("profile", `unknown profile ${JSON.stringify(input.profile)}; GET /profiles lists them (${[...profiles].join(", ")})`);
   }
-  const job = input.jobUuid ? await getJob(ctx.db, { organizationId: ctx.auth.organizationId, jobId: input.jobUuid }) : null;
+  return input;
+}
+
+/** The service's task for a parsed one, checked against its job (null: none given, undefined: not the caller's). */
+function newTask(ctx: RestContext, input: TaskCreateInput, job: JobView | null | undefined): NewTask {
   if (input.jobUuid && !job) throw badRequest("jobUuid", "no such job in this account");
   const dependsOn = input.dependencies?.dependsOn ?? [];
   if (dependsOn.length > 0 && !job?.useDependencies) {
     throw badRequest("dependencies.dependsOn", "dependencies need a job created with useDependencies: true, given in jobUuid");
   }
-  return createTask(ctx.db, {
+  return {
     organizationId: ctx.auth.organizationId,
-    profileName: profile,
+    profileName: input.profile!,
     name: input.name,
     shortname: input.shortname ?? null,
     ...(input.advancedRanges !== null && input.advancedRanges !== undefined
@@ -66,7 +79,41 @@ async function submitOne(ctx: RestContext, raw: unknown, profiles: Map<string, n
     jobId: job?.id ?? null,
     dependsOnTaskIds: dependsOn.map((d) => d.toLowerCase()),
     now: ctx.now,
+  };
+}
+
+type Submitted = { task: { id: string } } | { error: unknown };
+
+/**
+ * The tasks of a POST /tasks, each created or refused on its own, in order. Their jobs are read
+ * once for all of them, and the tasks created together.
+ */
+async function submit(ctx: RestContext, raws: unknown[]): Promise<Submitted[]> {
+  const profiles = await profileNames(ctx);
+  const results: Submitted[] = [];
+  const inputs = raws.map((raw, k) => {
+    try {
+      return parseTask(raw, profiles);
+    } catch (error) {
+      results[k] = { error };
+      return null;
+    }
   });
+  const jobUuids = inputs.flatMap((input) => (input?.jobUuid ? [input.jobUuid] : []));
+  const jobs = jobUuids.length === 0 ? [] : await getJobs(ctx.db, { organizationId: ctx.auth.organizationId, jobIds: jobUuids });
+  const jobsById = new Map(jobs.map((j) => [j.id, j]));
+  const checked: Array<{ k: number; task: NewTask }> = [];
+  inputs.forEach((input, k) => {
+    if (!input) return;
+    try {
+      checked.push({ k, task: newTask(ctx, input, input.jobUuid ? jobsById.get(input.jobUuid.toLowerCase()) : null) });
+    } catch (error) {
+      results[k] = { error };
+    }
+  });
+  const created = await createTasks(ctx.db, checked.map((c) => c.task));
+  created.forEach((c, i) => (results[checked[i]!.k] = c));
+  return results;
 }
 
 /**
@@ -75,46 +122,29 @@ async function submitOne(ctx: RestContext, raw: unknown, profiles: Map<string, n
  */
 export async function postTasks(ctx: RestContext): Promise<Response> {
   const body = await ctx.body();
-  const profiles = await coresByProfile(ctx);
   if (!Array.isArray(body)) {
-    const task = await submitOne(ctx, body, profiles);
-    return json(201, { uuid: task.id });
+    const [one] = await submit(ctx, [body]);
+    if ("error" in one!) throw one.error;
+    return json(201, { uuid: one!.task.id });
   }
   if (body.length === 0) throw badRequest("body", "the list of tasks is empty");
   if (body.length > INPUT_LIMITS.maxBulkTasks) {
     throw badRequest("body", `at most ${INPUT_LIMITS.maxBulkTasks} tasks per request (got ${body.length})`);
   }
-  const results = [];
-  for (const item of body) {
-    try {
-      const task = await submitOne(ctx, item, profiles);
-      results.push({ statusCode: 201, uuid: task.id, message: null });
-    } catch (err) {
-      const reply = errorReply(err);
-      results.push({ statusCode: reply.status, uuid: null, message: reply.message });
-    }
-  }
+  const results = (await submit(ctx, body)).map((r) => {
+    if ("task" in r) return { statusCode: 201, uuid: r.task.id, message: null };
+    const reply = errorReply(r.error);
+    return { statusCode: reply.status, uuid: null, message: reply.message };
+  });
   return json(200, results);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading tasks
 
-/** The instances shown in a task's JSON and the names of their outputs. */
-async function instancesOf(ctx: RestContext, t: TaskDetail) {
-  const org = ctx.auth.organizationId;
-  const c = t.counts;
-  const instances: InstanceView[] =
-    c.succeeded + c.failed + c.cancelled + c.dispatched + c.running > 0
-      ? ((await listInstances(ctx.db, { organizationId: org, taskId: t.id, page: 1, pageSize: MAX_INSTANCES_SHOWN, now: ctx.now }))?.instances ?? [])
-      : [];
-  const outputs = new Map<number, string[]>();
-  if (c.succeeded > 0 && t.instanceCount <= MAX_INSTANCES_WITH_RESULTS) {
-    for (const o of (await listOutputs(ctx.db, { organizationId: org, taskId: t.id })) ?? []) {
-      outputs.set(o.instanceNumber, [...(outputs.get(o.instanceNumber) ?? []), o.name]);
-    }
-  }
-  return { instances, outputs };
+/** Whole tasks as their JSON shows them, in a few queries for a page as for one. */
+function readWhole(ctx: RestContext, select: TaskSelection) {
+  return taskViews(ctx.db, { organizationId: ctx.auth.organizationId, instancesPerTask: MAX_INSTANCES_SHOWN, now: ctx.now, ...select });
 }
 
 async function loadTask(ctx: RestContext, taskId: string) {
@@ -125,15 +155,16 @@ async function loadTask(ctx: RestContext, taskId: string) {
 
 /** GET /tasks/{uuid}: the whole task, as the SDK's wait(), state and status read it. */
 export async function getTaskRoute(ctx: RestContext): Promise<Response> {
-  const t = await loadTask(ctx, await taskIdOf(ctx));
-  const cores = (await coresByProfile(ctx)).get(t.profileName) ?? 1;
-  return json(200, taskJson(t, cores, await instancesOf(ctx, t), ctx.now));
+  const [t] = (await readWhole(ctx, { taskIds: [await taskRefOf(ctx)] })).tasks;
+  if (!t) throw taskNotFound(ctx.params.uuid!);
+  return json(200, taskJson(t, ctx.now));
 }
 
 /** GET /tasks/{uuid}/summary */
 export async function getTaskSummary(ctx: RestContext): Promise<Response> {
-  const t = await loadTask(ctx, await taskIdOf(ctx));
-  return json(200, taskSummaryJson(t, (await coresByProfile(ctx)).get(t.profileName) ?? 1));
+  const [t] = (await taskSummaryViews(ctx.db, { organizationId: ctx.auth.organizationId, taskIds: [await taskRefOf(ctx)] })).tasks;
+  if (!t) throw taskNotFound(ctx.params.uuid!);
+  return json(200, taskSummaryJson(t));
 }
 
 /** GET /tasks: the newest tasks (at most MAX_LISTED) as summaries; `?tag=` keeps those with the tag. */
@@ -142,15 +173,10 @@ export async function getTasks(ctx: RestContext): Promise<Response> {
   return json(200, await summariesOf(ctx, { tag }));
 }
 
-export async function summariesOf(ctx: RestContext, filter: { tag?: string; jobId?: string }) {
-  const cores = await coresByProfile(ctx);
-  const out = [];
-  for (let page = 1; out.length < MAX_LISTED; page++) {
-    const got = await listTasks(ctx.db, { organizationId: ctx.auth.organizationId, filter, page, pageSize: 100 });
-    out.push(...got.tasks.map((t) => taskSummaryJson(t, cores.get(t.profileName) ?? 1)));
-    if (page * 100 >= got.total) break;
-  }
-  return out.slice(0, MAX_LISTED);
+/** The newest MAX_LISTED tasks matching `filter`, as summaries, in one read. */
+export async function summariesOf(ctx: RestContext, filter: TaskFilter) {
+  const got = await taskSummaryViews(ctx.db, { organizationId: ctx.auth.organizationId, filter, page: 1, pageSize: MAX_LISTED });
+  return got.tasks.map(taskSummaryJson);
 }
 
 /** POST /tasks/paginate (whole tasks) and POST /tasks/summaries/paginate (summaries). */
@@ -158,24 +184,18 @@ export function paginateTasks(summaries: boolean) {
   return async (ctx: RestContext): Promise<Response> => {
     const req = parseInput(paginateSchema, await ctx.body());
     const filter = taskFilterOf(req.filter);
-    // Whole tasks cost a few queries each: smaller pages.
+    // Whole tasks carry up to MAX_INSTANCES_SHOWN instances each: smaller pages.
     const maxPageSize = summaries ? INPUT_LIMITS.maxPageSize : 50;
     if (req.maximumResults && req.maximumResults > maxPageSize) {
       throw badRequest("maximumResults", `must be at most ${maxPageSize}`);
     }
     const cursor = decodeToken(req.token, req.maximumResults, maxPageSize);
-    const got = await listTasks(ctx.db, { organizationId: ctx.auth.organizationId, filter, ...cursor });
-    const cores = await coresByProfile(ctx);
-    const data = [];
-    for (const s of got.tasks) {
-      if (summaries) {
-        data.push(taskSummaryJson(s, cores.get(s.profileName) ?? 1));
-        continue;
-      }
-      const t = await getTask(ctx.db, { organizationId: ctx.auth.organizationId, taskId: s.id, now: ctx.now });
-      if (t) data.push(taskJson(t, cores.get(t.profileName) ?? 1, await instancesOf(ctx, t), ctx.now));
+    if (summaries) {
+      const got = await taskSummaryViews(ctx.db, { organizationId: ctx.auth.organizationId, filter, ...cursor });
+      return json(200, pageReply(got.tasks.map(taskSummaryJson), cursor, got.total, req.token));
     }
-    return json(200, pageReply(data, cursor, got.total, req.token));
+    const got = await readWhole(ctx, { filter, ...cursor });
+    return json(200, pageReply(got.tasks.map((t) => taskJson(t, ctx.now)), cursor, got.total, req.token));
   };
 }
 
@@ -230,31 +250,33 @@ function instanceNumberOf(ctx: RestContext): number {
 export function taskOutput(stream: LogStream, mode: "all" | "fresh", perInstance: boolean) {
   return async (ctx: RestContext): Promise<Response> => {
     const organizationId = ctx.auth.organizationId;
+    const noInstance = (n: number) => new RestError(404, `No instance ${n} in task ${JSON.stringify(ctx.params.uuid)}.`);
+    if (mode === "all") {
+      // The newest MAX_LOG_TEXT_CHARS characters, read from the end of the log.
+      const taskId = await taskRefOf(ctx);
+      let instanceNumber: number | undefined;
+      if (perInstance) {
+        try {
+          instanceNumber = instanceNumberOf(ctx);
+        } catch (err) {
+          await taskIdOf(ctx); // a task not found is said first, as on every path
+          throw err;
+        }
+      }
+      const tail = await readLogTail(ctx.db, { organizationId, taskId, stream, instanceNumber, maxChars: MAX_LOG_TEXT_CHARS });
+      if (!tail) throw taskNotFound(ctx.params.uuid!);
+      if (!tail.instanceFound) throw noInstance(instanceNumber!);
+      return text(200, tail.text);
+    }
     const taskId = await taskIdOf(ctx);
     let instanceNumber: number | undefined;
     if (perInstance) {
       instanceNumber = instanceNumberOf(ctx);
-      if (!(await hasInstance(ctx.db, taskId, instanceNumber))) {
-        throw new RestError(404, `No instance ${instanceNumber} in task ${JSON.stringify(ctx.params.uuid)}.`);
-      }
+      if (!(await hasInstance(ctx.db, taskId, instanceNumber))) throw noInstance(instanceNumber);
     }
-    if (mode === "fresh") {
-      const fresh = await readFreshLogs(ctx.db, { organizationId, taskId, stream, instanceNumber });
-      if (!fresh) throw taskNotFound(ctx.params.uuid!);
-      return text(200, fresh.text);
-    }
-    // Everything, keeping the newest MAX_LOG_TEXT_CHARS characters.
-    let out = "";
-    let after = LOG_START;
-    for (;;) {
-      const page = await readLogs(ctx.db, { organizationId, taskId, stream, instanceNumber, after, limit: MAX_LOG_CHUNKS });
-      if (!page) throw taskNotFound(ctx.params.uuid!);
-      out += page.chunks.map((c) => c.content).join("");
-      if (out.length > MAX_LOG_TEXT_CHARS) out = out.slice(out.length - MAX_LOG_TEXT_CHARS);
-      if (page.chunks.length < MAX_LOG_CHUNKS) break;
-      after = page.cursor;
-    }
-    return text(200, out);
+    const fresh = await readFreshLogs(ctx.db, { organizationId, taskId, stream, instanceNumber });
+    if (!fresh) throw taskNotFound(ctx.params.uuid!);
+    return text(200, fresh.text);
   };
 }
 

@@ -1,6 +1,6 @@
 import { formatInstanceRanges, parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { isFinalTaskState } from "@/server/domain/task-state";
-import type { InstanceView, TaskDetail, TaskSummary } from "@/server/services/task-queries";
+import type { TaskSummaryView, TaskView } from "@/server/services/task-queries";
 import type { JobView } from "@/server/services/tasks";
 
 /**
@@ -40,7 +40,7 @@ function unionRanges(a: string, b: string): string {
 const QARNOT_INSTANCE_STATE = { succeeded: "Success", failed: "Failure", cancelled: "Cancelled" } as const;
 
 /** The fields of a task that its summary carries (POST /tasks/summaries/paginate, GET /jobs/{uuid}/tasks). */
-export function taskSummaryJson(t: TaskSummary, coresPerInstance: number) {
+export function taskSummaryJson(t: TaskSummaryView) {
   const running = t.counts.running;
   return {
     uuid: t.id,
@@ -55,7 +55,7 @@ export function taskSummaryJson(t: TaskSummary, coresPerInstance: number) {
     previousStateTransitionTime: null,
     instanceCount: t.instanceCount,
     runningInstanceCount: running,
-    runningCoreCount: running * coresPerInstance,
+    runningCoreCount: running * t.coresPerInstance,
     progress: t.progressPct,
     creationDate: isoDate(t.createdAt),
     endDate: isoDate(t.endedAt),
@@ -66,7 +66,7 @@ export function taskSummaryJson(t: TaskSummary, coresPerInstance: number) {
 }
 
 /** Hearth's additions, in their own object so that no Qarnot field changes meaning. */
-function hearthExtras(t: TaskSummary) {
+function hearthExtras(t: TaskSummaryView) {
   return {
     instanceCounts: t.counts,
     coreSeconds: t.coreSeconds,
@@ -75,25 +75,18 @@ function hearthExtras(t: TaskSummary) {
   };
 }
 
-export type TaskInstances = {
-  /** Instances of the task, by number (at most the first pages). */
-  instances: InstanceView[];
-  /** Output file names per instance number. */
-  outputs: Map<number, string[]>;
-};
-
 /** The whole task (GET /tasks/{uuid}): the summary's fields plus status, constants and completed instances. */
-export function taskJson(t: TaskDetail, coresPerInstance: number, extra: TaskInstances, now: Date) {
+export function taskJson(t: TaskView, now: Date) {
   const final = isFinalTaskState(t.state);
-  const started = extra.instances.some((i) => i.startedAt !== null) || t.executionTimeS > 0;
-  const running = extra.instances.filter((i) => i.state === "running");
-  const completed = extra.instances.filter((i) => i.state in QARNOT_INSTANCE_STATE && (i.state !== "cancelled" || i.attemptCount > 0));
+  const started = t.instances.some((i) => i.startedAt !== null) || t.executionTimeS > 0;
+  const running = t.instances.filter((i) => i.state === "running");
+  const completed = t.instances.filter((i) => i.state in QARNOT_INSTANCE_STATE && (i.state !== "cancelled" || i.attemptCount > 0));
   const hardwareConstraints: Array<Record<string, unknown>> = [
     { discriminator: "MinimumCoreHardwareConstraint", coreCount: t.minCores },
     { discriminator: "MinimumRamHardwareConstraint", minimumMemoryMB: t.minRamGb * 1024 },
   ];
   return {
-    ...taskSummaryJson(t, coresPerInstance),
+    ...taskSummaryJson(t),
     advancedRanges: advancedRanges(t.instanceRanges, t.instanceCount),
     constants: Object.entries(t.constants).map(([key, value]) => ({ key, value })),
     constraints: [],
@@ -182,7 +175,7 @@ export function taskJson(t: TaskDetail, coresPerInstance: number, extra: TaskIns
       execTimeSecGHz: null,
       peakMemoryMB: null,
       averageGHz: null,
-      results: extra.outputs.get(i.instanceNumber) ?? [],
+      results: t.outputNames.get(i.instanceNumber) ?? [],
       executionAttemptCount: i.attemptCount,
       exitCode: i.exitCode,
       energyWh: i.energyWh,

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { addLog, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { formatLogCursor, LOG_START, parseLogCursor, readFreshLogs, readLogs } from "./task-logs";
+import { formatLogCursor, LOG_START, parseLogCursor, readFreshLogs, readLogs, readLogTail } from "./task-logs";
 import { createTask } from "./tasks";
 
 const db = useTestDb();
@@ -89,6 +89,35 @@ describe("readLogs", () => {
       await a`rollback`.catch(() => {});
       a.release();
     }
+  });
+});
+
+describe("readLogTail", () => {
+  it("gives the end of a stream in commit order, cut at maxChars characters, and nothing of another's task", async () => {
+    const { task, one, two } = await runningTask();
+    const tail = (maxChars: number, more: { instanceNumber?: number; organizationId?: string } = {}) =>
+      readLogTail(db, { organizationId: lumen, taskId: task.id, stream: "stdout", maxChars, ...more });
+    const whole = "one: a\ntwo: a\none: b\n";
+    expect(await tail(1000)).toEqual({ text: whole, instanceFound: true });
+    // Cut inside the second newest chunk and on a chunk's edge: the same text as cutting the whole.
+    for (const maxChars of [1, 7, 8, 14, 20, 21, 22]) expect((await tail(maxChars))!.text).toBe(whole.slice(-maxChars));
+    // Characters as JavaScript counts them: a pair of UTF-16 units is two.
+    await addLog(db, two, "stdout", 1, "é😀\n");
+    expect((await tail(3))!.text).toBe("😀\n");
+    expect((await tail(5))!.text).toBe("\né😀\n");
+
+    expect(await tail(1000, { instanceNumber: 2 })).toEqual({ text: "two: a\né😀\n", instanceFound: true });
+    expect(await tail(1000, { instanceNumber: 7 })).toEqual({ text: "", instanceFound: false });
+    expect(await readLogTail(db, { organizationId: lumen, taskId: task.id, stream: "stderr", maxChars: 1000 })).toEqual({
+      text: "one: warning\n",
+      instanceFound: true,
+    });
+    await addLog(db, one, "stdout", 2, "");
+    expect((await tail(1000))!.text).toBe(whole + "é😀\n");
+
+    expect(await tail(1000, { organizationId: carmin })).toBeNull();
+    expect(await tail(1000, { organizationId: carmin, instanceNumber: 1 })).toBeNull();
+    expect(await readLogTail(db, { organizationId: lumen, taskId: "not-a-uuid", stream: "stdout", maxChars: 10 })).toBeNull();
   });
 });
 

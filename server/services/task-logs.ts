@@ -76,6 +76,37 @@ export async function readLogs(
 }
 
 /**
+ * The end of a task's log (or of one instance's): the last `maxChars` characters (UTF-16 code
+ * units, as JavaScript counts them) of its text in commit order, or all of it when shorter. Only
+ * the newest chunks that hold them are read, newest backwards, in one query that also checks the
+ * task is the organization's. Null for no such task; `instanceFound` false when `instanceNumber`
+ * names none of its instances.
+ */
+export async function readLogTail(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; maxChars: number },
+): Promise<{ text: string; instanceFound: boolean } | null> {
+  if (!isUuid(opts.taskId)) return null;
+  const instance = opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`;
+  // A chunk is needed while the newer chunks hold fewer than maxChars characters. PostgreSQL counts
+  // code points, never more than UTF-16 units: the chunks kept hold at least the units answered.
+  const [row] = await db.execute<{ instance_found: boolean; text: string | null }>(sql`
+    with task as (select t.id from tasks t where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}),
+    chunks as (
+      select l.xact_id, l.id, l.content,
+        coalesce(sum(length(l.content)) over (order by l.xact_id desc, l.id desc rows between unbounded preceding and 1 preceding), 0) as newer_chars
+      from task join instances i on i.task_id = task.id join instance_logs l on l.instance_id = i.id
+      where l.stream = ${opts.stream} and l.xact_id < pg_snapshot_xmin(pg_current_snapshot()) ${instance}
+    )
+    select ${opts.instanceNumber === undefined ? sql`true` : sql`exists (select 1 from instances i where i.task_id = task.id ${instance})`} as instance_found,
+      (select string_agg(content, '' order by xact_id, id) from chunks where newer_chars < ${opts.maxChars}) as text
+    from task`);
+  if (!row) return null;
+  const text = row.text ?? "";
+  return { text: text.length > opts.maxChars ? text.slice(text.length - opts.maxChars) : text, instanceFound: row.instance_found };
+}
+
+/**
  * Qarnot's "fresh" output: the text that arrived since the previous fresh read of the same task,
  * stream and scope (the whole task, or one instance), which moves the task's stored cursor on.
  * At most MAX_LOG_CHUNKS chunks per read; the rest comes with the next one. Null for no such task.

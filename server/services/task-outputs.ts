@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { consolidateTaskResult, type MonteCarloParameters } from "@/server/domain/task-results";
 import { buildContactSheet, CONTACT_SHEET_LIMITS } from "@/server/profiles/contact-sheet";
 import type { Tx } from "@/server/db/client";
+import { pgArray } from "@/server/db/sql-params";
 import { isUuid } from "./tasks";
 
 /**
@@ -53,6 +54,30 @@ export async function listOutputs(db: Tx, opts: { organizationId: string; taskId
     sizeBytes: r.size_bytes,
     createdAt: new Date(r.created_at),
   }));
+}
+
+/**
+ * Output names of the succeeded attempts of the organization's given tasks, by task and instance
+ * number, each in name order: one query for a page of tasks.
+ */
+export async function outputNamesOf(
+  db: Tx,
+  opts: { organizationId: string; taskIds: string[] },
+): Promise<Map<string, Map<number, string[]>>> {
+  const byTask = new Map<string, Map<number, string[]>>();
+  const ids = opts.taskIds.filter(isUuid);
+  if (ids.length === 0) return byTask;
+  const rows = await db.execute<{ task_id: string; instance_number: number; name: string }>(sql`
+    select i.task_id, i.instance_number, o.name
+    from instances i join instance_outputs o on o.instance_id = i.id join instance_attempts a on a.id = o.attempt_id
+    where i.task_id = any(${pgArray(ids)}::uuid[]) and i.organization_id = ${opts.organizationId} and a.state = 'succeeded'
+    order by i.task_id, i.instance_number, o.name`);
+  for (const row of rows) {
+    const names = byTask.get(row.task_id) ?? new Map<number, string[]>();
+    names.set(row.instance_number, [...(names.get(row.instance_number) ?? []), row.name]);
+    byTask.set(row.task_id, names);
+  }
+  return byTask;
 }
 
 /** One output file of the task, with its bytes; null for anything not listed by listOutputs. */

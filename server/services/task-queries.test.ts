@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { TaskState } from "@/server/domain/task-state";
-import { activeAttempts, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
+import { activeAttempts, addOutput, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { assignWork, markAttemptsRunning } from "./scheduler";
-import { countTasksByState, getTask, instanceGrid, listInstances, listTasks, queueStanding } from "./task-queries";
+import { countTasksByState, getTask, instanceGrid, listInstances, listTasks, queueStanding, taskSummaryViews, taskViews } from "./task-queries";
+import { listOutputs } from "./task-outputs";
 import { cancelInstances, cancelTask, createJob, createTask } from "./tasks";
 
 const db = useTestDb();
@@ -238,6 +239,69 @@ describe("one task", () => {
       numbers: [10, 11, 12, 13, 14],
       states: ["queued", "running", "queued", "queued", "queued"],
     });
+  });
+});
+
+describe("taskViews", () => {
+  it("read a page of tasks whole as getTask, listInstances and listOutputs read each, and only the account's", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 9), 1, now);
+    const done = await submit(lumen, { name: "done", instanceCount: 3, maxRetriesPerInstance: 0, now: minutes(0) });
+    const running = await submit(lumen, { name: "running", instanceRanges: "4-6", instanceCount: undefined, now: minutes(1) });
+    const queued = await submit(lumen, { name: "queued", instanceCount: 2, now: minutes(2) });
+    const after = await submit(lumen, { name: "after", dependsOnTaskIds: [running.id], now: minutes(3) });
+    await submit(carmin, { name: "theirs" });
+    for (const [i, attempt] of (await startAll(db, done.id, now)).entries()) {
+      if (i !== 1) await addOutput(db, attempt, i === 0 ? "b.txt" : "a.txt", "text/plain", Buffer.from("r"));
+      if (i === 0) await addOutput(db, attempt, "a.txt", "text/plain", Buffer.from("r"));
+    }
+    await finish(db, done.id, [0, 2], "succeeded", minutes(1));
+    await finish(db, done.id, [1], "failed", minutes(1));
+    const [started] = await startAll(db, running.id, minutes(2));
+    await db.execute(sql`update instance_attempts set core_seconds = 45, energy_wh = 2 where id = ${started!.attemptId}`);
+
+    const at = minutes(9);
+    const page = await taskViews(db, { organizationId: lumen, filter: {}, page: 1, pageSize: 10, instancesPerTask: 1000, now: at });
+    expect(page.total).toBe(4);
+    expect(page.tasks.map((t) => t.name)).toEqual(["after", "queued", "running", "done"]);
+    for (const view of page.tasks) {
+      const { coresPerInstance, instances, outputNames, ...detail } = view;
+      expect(detail).toEqual(await getTask(db, { organizationId: lumen, taskId: view.id, now: at }));
+      expect(coresPerInstance).toBe(1);
+      const all = (await listInstances(db, { organizationId: lumen, taskId: view.id, page: 1, pageSize: 1000, now: at }))!.instances;
+      expect(instances).toEqual(all.filter((i) => i.state !== "waiting" && i.state !== "queued"));
+      const names = new Map<number, string[]>();
+      for (const o of (await listOutputs(db, { organizationId: lumen, taskId: view.id }))!) {
+        names.set(o.instanceNumber, [...(names.get(o.instanceNumber) ?? []), o.name]);
+      }
+      expect(outputNames).toEqual(names);
+    }
+    const doneView = page.tasks.find((t) => t.id === done.id)!;
+    expect([...doneView.outputNames]).toEqual([
+      [0, ["a.txt", "b.txt"]],
+      [2, ["a.txt"]],
+    ]);
+    expect(page.tasks.find((t) => t.id === running.id)!.instances).toMatchObject([
+      { instanceNumber: 4, state: "running", coreSeconds: 45, wallTimeS: 420 },
+      { instanceNumber: 5, state: "running", coreSeconds: 0 },
+      { instanceNumber: 6, state: "running" },
+    ]);
+
+    // By id, by state, and past the tasks that have so many instances that outputs are not named.
+    const byId = await taskViews(db, { organizationId: lumen, taskIds: [after.id, queued.id, "nope"], instancesPerTask: 1000, now: at });
+    expect(byId.tasks.map((t) => t.name)).toEqual(["after", "queued"]);
+    const failed = await taskViews(db, { organizationId: lumen, filter: { state: "Failure" }, page: 1, pageSize: 10, instancesPerTask: 2, now: at });
+    expect(failed).toMatchObject({ total: 1, tasks: [{ name: "done", instances: [{ instanceNumber: 0 }, { instanceNumber: 1 }] }] });
+    expect(failed.tasks[0]!.outputNames.size).toBe(0);
+    // Another account's tasks are not read, by id or by page.
+    expect(await taskViews(db, { organizationId: carmin, taskIds: [done.id], instancesPerTask: 1000, now: at })).toEqual({ total: 0, tasks: [] });
+    const theirs = await taskSummaryViews(db, { organizationId: carmin, filter: {}, page: 1, pageSize: 10 });
+    expect(theirs.tasks.map((t) => t.name)).toEqual(["theirs"]);
+    const summaries = await taskSummaryViews(db, { organizationId: lumen, filter: { tag: "none" }, page: 1, pageSize: 10 });
+    expect(summaries).toEqual({ total: 0, tasks: [] });
+    const listed = await listTasks(db, { organizationId: lumen, page: 1, pageSize: 10 });
+    expect((await taskSummaryViews(db, { organizationId: lumen, filter: {}, page: 1, pageSize: 10 })).tasks).toEqual(
+      listed.tasks.map((t) => ({ ...t, coresPerInstance: 1 })),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { formatInstanceRanges } from "@/server/domain/instance-ranges";
 import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import type { Tx } from "@/server/db/client";
 import { SILENT_AFTER_S } from "./scheduler";
+import { outputNamesOf } from "./task-outputs";
 import { isUuid } from "./tasks";
 
 /**
@@ -129,40 +130,117 @@ type TaskRow = {
   ended_at: string | null;
   job_id: string | null;
   cancel_requested: boolean;
+  cores_per_instance: number;
 };
 
 const taskColumns = sql`t.id, t.shortname, t.name, p.name as profile_name, t.scheduling_type, t.donated, t.tags, t.instance_count,
-  t.created_at, t.ended_at, t.job_id, t.cancel_requested_at is not null as cancel_requested`;
+  t.created_at, t.ended_at, t.job_id, t.cancel_requested_at is not null as cancel_requested, p.cores_per_instance`;
+
+type DetailRow = TaskRow & {
+  constants: Record<string, string>;
+  instance_ranges: string;
+  min_cores: number;
+  min_ram_gb: number;
+  max_wall_time_s: number | null;
+  max_attempts_per_instance: number;
+  depends_on: string[];
+};
+
+const detailColumns = sql`${taskColumns}, t.constants, t.instance_ranges, t.min_cores, t.min_ram_gb, t.max_wall_time_s,
+  t.max_attempts_per_instance,
+  array(select d.depends_on_task_id::text from task_dependencies d where d.task_id = t.id order by 1) as depends_on`;
 
 const emptyCounts = (): InstanceStateCounts => ({ waiting: 0, queued: 0, dispatched: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
 
-type InstanceTally = { counts: InstanceStateCounts; progressPctSum: number };
+type InstanceTally = {
+  counts: InstanceStateCounts;
+  progressPctSum: number;
+  /** Numbers of the succeeded and failed instances, ascending: only when asked for. */
+  succeeded: number[];
+  failed: number[];
+};
 
-/** Instance counts per state of the given tasks (and the progress reported by those on radiators), in one grouped query. */
-async function tallyInstances(db: Tx, taskIds: string[]): Promise<Map<string, InstanceTally>> {
+const emptyTally = (): InstanceTally => ({ counts: emptyCounts(), progressPctSum: 0, succeeded: [], failed: [] });
+
+/**
+ * Instance counts per state of the given tasks (and the progress reported by those on radiators),
+ * in one grouped query; with `numbers`, also which instances succeeded and failed.
+ */
+async function tallyInstances(db: Tx, taskIds: string[], opts: { numbers?: boolean } = {}): Promise<Map<string, InstanceTally>> {
   const tallies = new Map<string, InstanceTally>();
   if (taskIds.length === 0) return tallies;
-  const rows = await db.execute<{ task_id: string; state: InstanceState; n: number; progress: number }>(sql`
+  const rows = await db.execute<{ task_id: string; state: InstanceState; n: number; progress: number; numbers?: number[] | null }>(sql`
     select task_id, state, count(*)::int as n, coalesce(sum(progress_pct), 0)::float8 as progress
+      ${opts.numbers ? sql`, array_agg(instance_number order by instance_number) filter (where state in ('succeeded', 'failed')) as numbers` : sql``}
     from instances where task_id = any(${pgArray(taskIds)}::uuid[])
     group by task_id, state`);
   for (const row of rows) {
-    const tally = tallies.get(row.task_id) ?? { counts: emptyCounts(), progressPctSum: 0 };
+    const tally = tallies.get(row.task_id) ?? emptyTally();
     tally.counts[row.state] = row.n;
     if (row.state === "dispatched" || row.state === "running") tally.progressPctSum += row.progress;
+    if (row.state === "succeeded" || row.state === "failed") tally[row.state] = (row.numbers ?? []).map(Number);
     tallies.set(row.task_id, tally);
   }
   return tallies;
 }
 
-/** Billable core-seconds and energy per task. */
-async function meterTasks(db: Tx, taskIds: string[]) {
-  const rows = await db.execute<{ task_id: string; core_seconds: string; energy_wh: string }>(sql`
-    select i.task_id, sum(a.core_seconds)::bigint as core_seconds, sum(a.energy_wh)::bigint as energy_wh
-    from instances i join instance_attempts a on a.instance_id = i.id
-    where i.task_id = any(${pgArray(taskIds)}::uuid[]) and a.billable
-    group by i.task_id`);
-  return new Map(rows.map((r) => [r.task_id, { coreSeconds: Number(r.core_seconds), energyWh: Number(r.energy_wh) }]));
+type Meter = { coreSeconds: number; energyWh: number; executionS: number; firstStart: string | null };
+
+/**
+ * Billable core-seconds and energy per task; with `now`, also the wall time of all their attempts
+ * that started (running ones up to `now`) and the first start.
+ */
+async function meterTasks(db: Tx, taskIds: string[], now?: Date): Promise<Map<string, Meter>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db.execute<{ task_id: string; core_seconds: string; energy_wh: string; execution_s?: number; first_start?: string | null }>(
+    now
+      ? sql`
+        select i.task_id, coalesce(sum(a.core_seconds) filter (where a.billable), 0)::bigint as core_seconds,
+          coalesce(sum(a.energy_wh) filter (where a.billable), 0)::bigint as energy_wh,
+          coalesce(sum(extract(epoch from coalesce(a.ended_at, ${now.toISOString()}::timestamptz) - a.started_at))
+            filter (where a.started_at is not null), 0)::float8 as execution_s,
+          min(a.started_at) as first_start
+        from instances i join instance_attempts a on a.instance_id = i.id
+        where i.task_id = any(${pgArray(taskIds)}::uuid[])
+        group by i.task_id`
+      : sql`
+        select i.task_id, sum(a.core_seconds)::bigint as core_seconds, sum(a.energy_wh)::bigint as energy_wh
+        from instances i join instance_attempts a on a.instance_id = i.id
+        where i.task_id = any(${pgArray(taskIds)}::uuid[]) and a.billable
+        group by i.task_id`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.task_id,
+      { coreSeconds: Number(r.core_seconds), energyWh: Number(r.energy_wh), executionS: r.execution_s ?? 0, firstStart: r.first_start ?? null },
+    ]),
+  );
+}
+
+function summaryOf(row: TaskRow, tally: InstanceTally = emptyTally(), meter?: Meter): TaskSummary {
+  const { counts: c, progressPctSum } = tally;
+  const ended = c.succeeded + c.failed + c.cancelled;
+  const total = ended + c.waiting + c.queued + c.dispatched + c.running;
+  const done = total === 0 ? 0 : (ended + progressPctSum / 100) / total;
+  return {
+    id: row.id,
+    shortname: row.shortname,
+    name: row.name,
+    profileName: row.profile_name,
+    state: deriveTaskState(c, row.cancel_requested),
+    schedulingType: row.scheduling_type,
+    donated: row.donated,
+    tags: row.tags,
+    instanceCount: row.instance_count,
+    counts: c,
+    progressPct: Math.min(100, Math.round(done * 1000) / 10),
+    createdAt: new Date(row.created_at),
+    endedAt: row.ended_at ? new Date(row.ended_at) : null,
+    jobId: row.job_id,
+    coreSeconds: meter?.coreSeconds ?? 0,
+    energyWh: meter?.energyWh ?? 0,
+    cancelRequested: row.cancel_requested,
+  };
 }
 
 /**
@@ -173,29 +251,31 @@ async function summarize(db: Tx, rows: TaskRow[], tallies?: Map<string, Instance
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [counted, meters] = await Promise.all([tallies ?? tallyInstances(db, ids), meterTasks(db, ids)]);
+  return rows.map((row) => summaryOf(row, counted.get(row.id), meters.get(row.id)));
+}
+
+/** Details of the given tasks, in two queries whatever their number. */
+async function detail(db: Tx, rows: DetailRow[], now: Date): Promise<TaskDetail[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [tallies, meters] = await Promise.all([tallyInstances(db, ids, { numbers: true }), meterTasks(db, ids, now)]);
   return rows.map((row) => {
-    const { counts: c, progressPctSum } = counted.get(row.id) ?? { counts: emptyCounts(), progressPctSum: 0 };
-    const ended = c.succeeded + c.failed + c.cancelled;
-    const total = ended + c.waiting + c.queued + c.dispatched + c.running;
-    const done = total === 0 ? 0 : (ended + progressPctSum / 100) / total;
+    const tally = tallies.get(row.id) ?? emptyTally();
+    const meter = meters.get(row.id);
+    const summary = summaryOf(row, tally, meter);
     return {
-      id: row.id,
-      shortname: row.shortname,
-      name: row.name,
-      profileName: row.profile_name,
-      state: deriveTaskState(c, row.cancel_requested),
-      schedulingType: row.scheduling_type,
-      donated: row.donated,
-      tags: row.tags,
-      instanceCount: row.instance_count,
-      counts: c,
-      progressPct: Math.min(100, Math.round(done * 1000) / 10),
-      createdAt: new Date(row.created_at),
-      endedAt: row.ended_at ? new Date(row.ended_at) : null,
-      jobId: row.job_id,
-      coreSeconds: meters.get(row.id)?.coreSeconds ?? 0,
-      energyWh: meters.get(row.id)?.energyWh ?? 0,
-      cancelRequested: row.cancel_requested,
+      ...summary,
+      constants: row.constants,
+      instanceRanges: row.instance_ranges,
+      minCores: row.min_cores,
+      minRamGb: row.min_ram_gb,
+      maxWallTimeS: row.max_wall_time_s,
+      maxRetriesPerInstance: row.max_attempts_per_instance - 1,
+      dependsOn: row.depends_on,
+      succeededRange: formatInstanceRanges(tally.succeeded),
+      failedRange: formatInstanceRanges(tally.failed),
+      executionTimeS: Math.round(meter?.executionS ?? 0),
+      wallTimeS: meter?.firstStart ? seconds(meter.firstStart, summary.endedAt ?? now) : 0,
     };
   });
 }
@@ -228,34 +308,61 @@ export async function countTasksByState(db: Tx, opts: { organizationId: string }
   return counts;
 }
 
+/** Which of the organization's tasks: some by id, or a page of those matching a filter, newest first. */
+export type TaskSelection = { taskIds: string[] } | { filter?: TaskFilter; page: number; pageSize: number };
+
+/**
+ * The rows of the selected tasks (bounded by the organization in the WHERE clause: another's task
+ * is not selected) and how many match; `tallies` when the state filter has counted instances.
+ */
+async function selectTasks<Row extends TaskRow>(
+  db: Tx,
+  organizationId: string,
+  selection: TaskSelection,
+  columns: SQL,
+): Promise<{ total: number; rows: Row[]; tallies?: Map<string, InstanceTally> }> {
+  const order = sql`order by t.created_at desc, t.id desc`;
+  if ("taskIds" in selection) {
+    const ids = selection.taskIds.filter(isUuid);
+    if (ids.length === 0) return { total: 0, rows: [] };
+    const rows = await db.execute<Row>(sql`
+      select ${columns} from tasks t join profiles p on p.id = t.profile_id
+      where t.organization_id = ${organizationId} and t.id = any(${pgArray(ids)}::uuid[])
+      ${order}`);
+    return { total: rows.length, rows: [...rows] as Row[] };
+  }
+  const where = filterCondition(organizationId, selection.filter ?? {});
+  const { limit, offset } = pageOf(selection.page, selection.pageSize);
+  const state = selection.filter?.state;
+  if (state) {
+    const { ids, tallies } = await tasksInState(db, where, state);
+    const pageIds = ids.slice(offset, offset + limit);
+    if (pageIds.length === 0) return { total: ids.length, rows: [] };
+    const rows = await db.execute<Row>(sql`
+      select ${columns} from tasks t join profiles p on p.id = t.profile_id
+      where t.id = any(${pgArray(pageIds)}::uuid[])
+      ${order}`);
+    return { total: ids.length, rows: [...rows] as Row[], tallies };
+  }
+  const [rows, [count]] = await Promise.all([
+    db.execute<Row>(sql`
+      select ${columns} from tasks t join profiles p on p.id = t.profile_id
+      where ${where}
+      ${order}
+      limit ${limit} offset ${offset}`),
+    db.execute<{ total: number }>(sql`
+      select count(*)::int as total from tasks t join profiles p on p.id = t.profile_id where ${where}`),
+  ]);
+  return { total: count!.total, rows: [...rows] as Row[] };
+}
+
 /** A page of the organization's tasks, newest first, with the total matching `filter`. */
 export async function listTasks(
   db: Tx,
   opts: { organizationId: string; filter?: TaskFilter; page: number; pageSize: number },
 ): Promise<{ total: number; tasks: TaskSummary[] }> {
-  const where = filterCondition(opts.organizationId, opts.filter ?? {});
-  const { limit, offset } = pageOf(opts.page, opts.pageSize);
-  const state = opts.filter?.state;
-  if (state) {
-    const { ids, tallies } = await tasksInState(db, where, state);
-    const pageIds = ids.slice(offset, offset + limit);
-    if (pageIds.length === 0) return { total: ids.length, tasks: [] };
-    const rows = await db.execute<TaskRow>(sql`
-      select ${taskColumns} from tasks t join profiles p on p.id = t.profile_id
-      where t.id = any(${pgArray(pageIds)}::uuid[])
-      order by t.created_at desc, t.id desc`);
-    return { total: ids.length, tasks: await summarize(db, rows, tallies) };
-  }
-  const [rows, [count]] = await Promise.all([
-    db.execute<TaskRow>(sql`
-      select ${taskColumns} from tasks t join profiles p on p.id = t.profile_id
-      where ${where}
-      order by t.created_at desc, t.id desc
-      limit ${limit} offset ${offset}`),
-    db.execute<{ total: number }>(sql`
-      select count(*)::int as total from tasks t join profiles p on p.id = t.profile_id where ${where}`),
-  ]);
-  return { total: count!.total, tasks: await summarize(db, rows) };
+  const { total, rows, tallies } = await selectTasks<TaskRow>(db, opts.organizationId, opts, taskColumns);
+  return { total, tasks: await summarize(db, rows, tallies) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,48 +377,52 @@ export async function taskExists(db: Tx, opts: { organizationId: string; taskId:
 
 export async function getTask(db: Tx, opts: { organizationId: string; taskId: string; now?: Date }): Promise<TaskDetail | null> {
   if (!isUuid(opts.taskId)) return null;
-  const now = opts.now ?? new Date();
-  const [row] = await db.execute<
-    TaskRow & {
-      constants: Record<string, string>;
-      instance_ranges: string;
-      min_cores: number;
-      min_ram_gb: number;
-      max_wall_time_s: number | null;
-      max_attempts_per_instance: number;
-      depends_on: string[];
-    }
-  >(sql`
-    select ${taskColumns}, t.constants, t.instance_ranges, t.min_cores, t.min_ram_gb, t.max_wall_time_s, t.max_attempts_per_instance,
-      array(select d.depends_on_task_id::text from task_dependencies d where d.task_id = t.id order by 1) as depends_on
-    from tasks t join profiles p on p.id = t.profile_id
-    where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}`);
-  if (!row) return null;
-  const [[summary], [ranges], [times]] = await Promise.all([
-    summarize(db, [row]),
-    db.execute<{ succeeded: number[] | null; failed: number[] | null }>(sql`
-      select array_agg(instance_number order by instance_number) filter (where state = 'succeeded') as succeeded,
-        array_agg(instance_number order by instance_number) filter (where state = 'failed') as failed
-      from instances where task_id = ${opts.taskId}`),
-    db.execute<{ execution_s: number; first_start: string | null }>(sql`
-      select coalesce(sum(extract(epoch from coalesce(a.ended_at, ${now.toISOString()}::timestamptz) - a.started_at)), 0)::float8 as execution_s,
-        min(a.started_at) as first_start
-      from instances i join instance_attempts a on a.instance_id = i.id
-      where i.task_id = ${opts.taskId} and a.started_at is not null`),
-  ]);
+  const { rows } = await selectTasks<DetailRow>(db, opts.organizationId, { taskIds: [opts.taskId] }, detailColumns);
+  const [task] = await detail(db, rows, opts.now ?? new Date());
+  return task ?? null;
+}
+
+type InstanceRow = {
+  instance_number: number;
+  state: InstanceState;
+  attempt_count: number;
+  max_attempts: number;
+  progress_pct: number | null;
+  exit_code: number | null;
+  ended_at: string | null;
+  started_at: string | null;
+  attempt_ended_at: string | null;
+  core_seconds: string;
+  energy_wh: string;
+};
+
+/** What an instance row needs besides its own columns: its latest attempt's times and its billable metering. */
+const instanceAttemptJoins = sql`
+  left join lateral (select a.started_at, a.ended_at from instance_attempts a where a.instance_id = i.id
+    order by a.attempt_number desc limit 1) last on true
+  left join lateral (select sum(a.core_seconds) filter (where a.billable)::bigint as core_seconds,
+    sum(a.energy_wh) filter (where a.billable)::bigint as energy_wh
+    from instance_attempts a where a.instance_id = i.id) m on true`;
+
+const instanceColumns = sql`i.instance_number, i.state, i.attempt_count, i.max_attempts, i.progress_pct, i.exit_code, i.ended_at,
+  last.started_at, last.ended_at as attempt_ended_at,
+  coalesce(m.core_seconds, 0) as core_seconds, coalesce(m.energy_wh, 0) as energy_wh`;
+
+function instanceViewOf(r: InstanceRow, now: Date): InstanceView {
+  // A retry waiting in the queue shows no run: its last attempt's times belong to the past.
+  const started = r.state === "waiting" || r.state === "queued" ? null : r.started_at;
   return {
-    ...summary!,
-    constants: row.constants,
-    instanceRanges: row.instance_ranges,
-    minCores: row.min_cores,
-    minRamGb: row.min_ram_gb,
-    maxWallTimeS: row.max_wall_time_s,
-    maxRetriesPerInstance: row.max_attempts_per_instance - 1,
-    dependsOn: row.depends_on,
-    succeededRange: formatInstanceRanges((ranges!.succeeded ?? []).map(Number)),
-    failedRange: formatInstanceRanges((ranges!.failed ?? []).map(Number)),
-    executionTimeS: Math.round(times!.execution_s),
-    wallTimeS: times!.first_start ? seconds(times!.first_start, summary!.endedAt ?? now) : 0,
+    instanceNumber: r.instance_number,
+    state: r.state,
+    attemptCount: r.attempt_count,
+    maxAttempts: r.max_attempts,
+    progressPct: r.progress_pct,
+    exitCode: r.exit_code,
+    startedAt: started ? new Date(started) : null,
+    endedAt: r.ended_at ? new Date(r.ended_at) : null,
+    wallTimeS: started ? seconds(started, r.attempt_ended_at ? new Date(r.attempt_ended_at) : now) : null,
+    coreSeconds: Number(r.core_seconds),
+    energyWh: Number(r.energy_wh),
   };
 }
 
@@ -327,53 +438,89 @@ export async function listInstances(
   const stateFilter = sql`${opts.state ? sql`and i.state = ${opts.state}` : sql``}
     ${opts.instanceNumber !== undefined ? sql`and i.instance_number = ${opts.instanceNumber}` : sql``}`;
   const [rows, [count]] = await Promise.all([
-    db.execute<{
-      instance_number: number;
-      state: InstanceState;
-      attempt_count: number;
-      max_attempts: number;
-      progress_pct: number | null;
-      exit_code: number | null;
-      ended_at: string | null;
-      started_at: string | null;
-      attempt_ended_at: string | null;
-      core_seconds: string;
-      energy_wh: string;
-    }>(sql`
-      select i.instance_number, i.state, i.attempt_count, i.max_attempts, i.progress_pct, i.exit_code, i.ended_at,
-        last.started_at, last.ended_at as attempt_ended_at,
-        coalesce(m.core_seconds, 0) as core_seconds, coalesce(m.energy_wh, 0) as energy_wh
-      from instances i
-      left join lateral (select a.started_at, a.ended_at from instance_attempts a where a.instance_id = i.id
-        order by a.attempt_number desc limit 1) last on true
-      left join lateral (select sum(a.core_seconds) filter (where a.billable)::bigint as core_seconds,
-        sum(a.energy_wh) filter (where a.billable)::bigint as energy_wh
-        from instance_attempts a where a.instance_id = i.id) m on true
+    db.execute<InstanceRow>(sql`
+      select ${instanceColumns}
+      from instances i ${instanceAttemptJoins}
       where i.task_id = ${opts.taskId} ${stateFilter}
       order by i.instance_number
       limit ${limit} offset ${offset}`),
     db.execute<{ total: number }>(sql`select count(*)::int as total from instances i where i.task_id = ${opts.taskId} ${stateFilter}`),
   ]);
-  return {
-    total: count!.total,
-    instances: rows.map((r) => {
-      // A retry waiting in the queue shows no run: its last attempt's times belong to the past.
-      const started = r.state === "waiting" || r.state === "queued" ? null : r.started_at;
-      return {
-        instanceNumber: r.instance_number,
-        state: r.state,
-        attemptCount: r.attempt_count,
-        maxAttempts: r.max_attempts,
-        progressPct: r.progress_pct,
-        exitCode: r.exit_code,
-        startedAt: started ? new Date(started) : null,
-        endedAt: r.ended_at ? new Date(r.ended_at) : null,
-        wallTimeS: started ? seconds(started, r.attempt_ended_at ? new Date(r.attempt_ended_at) : now) : null,
-        coreSeconds: Number(r.core_seconds),
-        energyWh: Number(r.energy_wh),
-      };
+  return { total: count!.total, instances: rows.map((r) => instanceViewOf(r, now)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks as API clients read them: in a bounded number of queries, whatever the number of tasks
+
+/** A task's summary and the cores each of its instances holds. */
+export type TaskSummaryView = TaskSummary & { coresPerInstance: number };
+
+/** A task whole, with the instances and output names that its JSON shows. */
+export type TaskView = TaskDetail & {
+  coresPerInstance: number;
+  /** Those of its first `instancesPerTask` instances (by number) that have left the queue. */
+  instances: InstanceView[];
+  /** Output names of its succeeded instances, by instance number; only for tasks of at most `instancesPerTask` instances. */
+  outputNames: Map<number, string[]>;
+};
+
+/** The selected tasks' summaries, and how many match (another organization's tasks are never selected). */
+export async function taskSummaryViews(
+  db: Tx,
+  opts: { organizationId: string } & TaskSelection,
+): Promise<{ total: number; tasks: TaskSummaryView[] }> {
+  const { total, rows, tallies } = await selectTasks<TaskRow>(db, opts.organizationId, opts, taskColumns);
+  const summaries = await summarize(db, rows, tallies);
+  return { total, tasks: summaries.map((summary, i) => ({ ...summary, coresPerInstance: rows[i]!.cores_per_instance })) };
+}
+
+/** The selected tasks whole, and how many match: five queries or so for a page as for one task. */
+export async function taskViews(
+  db: Tx,
+  opts: { organizationId: string; instancesPerTask: number; now: Date } & TaskSelection,
+): Promise<{ total: number; tasks: TaskView[] }> {
+  const { total, rows } = await selectTasks<DetailRow>(db, opts.organizationId, opts, detailColumns);
+  const [details, instances, outputNames] = await Promise.all([
+    detail(db, rows, opts.now),
+    firstInstances(db, opts.organizationId, rows.map((r) => r.id), opts.instancesPerTask, opts.now),
+    outputNamesOf(db, {
+      organizationId: opts.organizationId,
+      taskIds: rows.filter((r) => r.instance_count <= opts.instancesPerTask).map((r) => r.id),
     }),
+  ]);
+  return {
+    total,
+    tasks: details.map((task, i) => ({
+      ...task,
+      coresPerInstance: rows[i]!.cores_per_instance,
+      instances: instances.get(task.id) ?? [],
+      outputNames: outputNames.get(task.id) ?? new Map(),
+    })),
   };
+}
+
+/**
+ * The first `perTask` instances by number of each task, but for those waiting or queued (they
+ * have no run to show), in one query.
+ */
+async function firstInstances(db: Tx, organizationId: string, taskIds: string[], perTask: number, now: Date) {
+  const byTask = new Map<string, InstanceView[]>();
+  if (taskIds.length === 0) return byTask;
+  const { limit } = pageOf(1, perTask);
+  const rows = await db.execute<InstanceRow & { task_id: string }>(sql`
+    select i.task_id, ${instanceColumns}
+    from unnest(${pgArray(taskIds)}::uuid[]) as v(task_id)
+    cross join lateral (select * from instances i where i.task_id = v.task_id and i.organization_id = ${organizationId}
+      order by i.instance_number limit ${limit}) i
+    ${instanceAttemptJoins}
+    where i.state not in ('waiting', 'queued')
+    order by i.task_id, i.instance_number`);
+  for (const row of rows) {
+    const list = byTask.get(row.task_id) ?? [];
+    list.push(instanceViewOf(row, now));
+    byTask.set(row.task_id, list);
+  }
+  return byTask;
 }
 
 /** Every instance's state, as parallel arrays ordered by number: compact enough for 100,000 cells. */

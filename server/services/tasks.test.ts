@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { customerQuotas, instances, radiatorStates, tasks } from "@/server/db/schema";
+import { customerQuotas, instances, radiatorStates, taskDependencies, tasks } from "@/server/db/schema";
 import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { ConflictError, InvalidInputError, QuotaExceededError } from "./errors";
@@ -10,6 +10,7 @@ import {
   cancelTask,
   createJob,
   createTask,
+  createTasks,
   customerProfiles,
   deleteTask,
   getJob,
@@ -100,6 +101,64 @@ describe("createTask", () => {
     // Cancelled work frees the quota.
     await cancelInstances(db, { organizationId: lumen, taskId: first.id, instanceNumbers: [0, 1, 2], now });
     await expect(mc(lumen, { instanceCount: 5 })).resolves.toBeDefined();
+  });
+});
+
+describe("createTasks", () => {
+  it("takes a dependency named twice (in any case) as one", async () => {
+    const first = await mc(lumen, { instanceCount: 1 });
+    const base = { organizationId: lumen, profileName: "monte-carlo", name: "mc", constants: { paths: "1000" }, now };
+    const [created] = await createTasks(db, [{ ...base, instanceCount: 1, dependsOnTaskIds: [first.id, first.id.toUpperCase()] }]);
+    expect(created).toHaveProperty("task");
+    const links = await db.select().from(taskDependencies).where(eq(taskDependencies.dependsOnTaskId, first.id));
+    expect(links).toHaveLength(1);
+  });
+
+  it("creates each task on its own, in order: one refused creates nothing and takes no quota", async () => {
+    await db.insert(customerQuotas).values({ organizationId: lumen, maxActiveInstances: 10 });
+    const first = await mc(lumen, { instanceCount: 1 });
+    const base = { organizationId: lumen, profileName: "monte-carlo", name: "mc", constants: { paths: "1000" }, now };
+    const results = await createTasks(db, [
+      { ...base, name: "a", instanceCount: 3 },
+      { ...base, name: "bad", instanceCount: 1, constants: { spot: "-5" } },
+      { ...base, name: "b", instanceRanges: "5-7", shortname: "s" },
+      { ...base, name: "same shortname", instanceCount: 1, shortname: "s" },
+      { ...base, name: "too many", instanceCount: 4 },
+      { ...base, name: "after", instanceCount: 2, dependsOnTaskIds: [first.id] },
+      { ...base, name: "depends on nothing known", instanceCount: 1, dependsOnTaskIds: ["0b7c3f0e-1d2a-4c5b-9e8f-7a6b5c4d3e2f"] },
+    ]);
+    expect(results.map((r) => ("task" in r ? r.task.name : (r.error as InvalidInputError).field ?? r.error.name))).toEqual([
+      "a",
+      "constants",
+      "b",
+      "shortname",
+      "QuotaExceededError",
+      "after",
+      "dependsOn",
+    ]);
+    // The quota counts the tasks accepted before: 1 + 3 + 3 active, 4 more would make 11.
+    expect((results[4] as { error: Error }).error.message).toContain("to 11, above your quota of 10 (7 active now)");
+
+    // Instances are numbered in the tasks' order, then by number; one waits for the task it depends on.
+    const rows = await db
+      .select({ taskId: instances.taskId, n: instances.instanceNumber, state: instances.state })
+      .from(instances)
+      .where(inArray(instances.taskId, results.flatMap((r) => ("task" in r ? [r.task.id] : []))))
+      .orderBy(asc(instances.id));
+    const names = new Map(results.flatMap((r) => ("task" in r ? [[r.task.id, r.task.name] as const] : [])));
+    expect(rows.map((r) => [names.get(r.taskId), r.n, r.state])).toEqual([
+      ["a", 0, "queued"],
+      ["a", 1, "queued"],
+      ["a", 2, "queued"],
+      ["b", 5, "queued"],
+      ["b", 6, "queued"],
+      ["b", 7, "queued"],
+      ["after", 0, "waiting"],
+      ["after", 1, "waiting"],
+    ]);
+    const [b] = await db.select().from(tasks).where(eq(tasks.shortname, "s"));
+    expect(b).toMatchObject({ name: "b", instanceRanges: "5-7", instanceCount: 3 });
+    expect(await createTasks(db, [])).toEqual([]);
   });
 });
 

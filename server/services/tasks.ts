@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
-import { pgArray } from "@/server/db/sql-params";
+import { jsonb, pgArray } from "@/server/db/sql-params";
 import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
@@ -43,26 +44,37 @@ function checkConstants(profileName: string, constants: Record<string, string>) 
 }
 
 /**
- * Refuses `adding` more active instances when they would exceed the organization's quota (no
- * quota row: no limit). The quota row is locked so that two submissions cannot both squeeze in.
+ * The organization's quota of active instances and how many it has now (null: no quota, no
+ * limit). The quota row is locked so that two submissions cannot both squeeze in.
  */
-async function checkQuota(tx: Tx, organizationId: string, adding: number) {
+async function lockQuota(tx: Tx, organizationId: string): Promise<{ max: number; active: number } | null> {
   const [quota] = await tx.execute<{ max: number }>(sql`
     select max_active_instances as max from customer_quotas where organization_id = ${organizationId} for update`);
-  if (!quota) return;
+  if (!quota) return null;
   // Only tasks that have not ended can hold active instances.
   const [active] = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from tasks t join instances i on i.task_id = t.id
     where t.organization_id = ${organizationId} and t.ended_at is null
       and i.state in ('waiting', 'queued', 'dispatched', 'running')`);
-  const total = active!.n + adding;
+  return { max: quota.max, active: active!.n };
+}
+
+/** Refuses `adding` more active instances when they would exceed the quota. */
+function judgeQuota(quota: { max: number; active: number } | null, adding: number) {
+  if (!quota) return;
+  const total = quota.active + adding;
   if (total > quota.max) {
     const n = (x: number) => x.toLocaleString("en-US");
     throw new QuotaExceededError(
       `This would bring your active instances to ${n(total)}, above your quota of ${n(quota.max)} ` +
-        `(${n(active!.n)} active now). Wait for running work to end, or ask us for a higher quota.`,
+        `(${n(quota.active)} active now). Wait for running work to end, or ask us for a higher quota.`,
     );
   }
+}
+
+/** Refuses `adding` more active instances when they would exceed the organization's quota (no quota row: no limit). */
+async function checkQuota(tx: Tx, organizationId: string, adding: number) {
+  judgeQuota(await lockQuota(tx, organizationId), adding);
 }
 
 export type NewTask = {
@@ -108,91 +120,189 @@ function checkShortname(shortname: string | null | undefined) {
   if (shortname && isUuid(shortname)) throw new InvalidInputError("A shortname must not look like a uuid.", "shortname");
 }
 
-/** Creates a task and its instances, queued (or waiting for the tasks it depends on). */
-export async function createTask(db: Db, input: NewTask) {
-  checkShortname(input.shortname);
-  const spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
-  if (input.instanceCount !== undefined && input.instanceCount < 1) {
-    throw new InvalidInputError("A task needs at least one instance.", "instanceCount");
-  }
-  const parsed = parseInstanceRanges(spec, INSTANCE_RANGE_LIMITS);
-  if (!parsed.ok) throw new InvalidInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
-  const [profile] = await db.select().from(profiles).where(eq(profiles.name, input.profileName));
-  if (!profile) throw new InvalidInputError(`Unknown profile "${input.profileName}".`, "profile");
-  if (profile.name === DONATED_PROFILE && !input.donated) {
-    throw new InvalidInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
-  }
-  checkConstants(profile.name, input.constants ?? {});
-  const now = input.now ?? new Date();
+export type Task = typeof tasks.$inferSelect;
 
-  return db.transaction(async (tx) => {
-    const dependsOn = input.dependsOnTaskIds ?? [];
-    if (dependsOn.length > 0) {
-      const found = dependsOn.every(isUuid)
-        ? await tx
-            .select({ id: tasks.id })
-            .from(tasks)
-            .where(and(inArray(tasks.id, dependsOn), eq(tasks.organizationId, input.organizationId)))
-        : [];
-      if (found.length !== new Set(dependsOn).size) throw new InvalidInputError("A task it depends on does not exist.", "dependsOn");
+/** What became of one task of createTasks: created, or refused for the reason given. */
+export type TaskCreation = { task: Task } | { error: InvalidInputError | QuotaExceededError };
+
+/** Creates a task and its instances, queued (or waiting for the tasks it depends on). */
+export async function createTask(db: Db, input: NewTask): Promise<Task> {
+  const [created] = await createTasks(db, [input]);
+  if ("error" in created!) throw created.error;
+  return created!.task;
+}
+
+/** Instance numbers (ascending) as runs of consecutive numbers: [first, last] each. */
+function runsOf(numbers: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const n of numbers) {
+    const last = runs[runs.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
+}
+
+/**
+ * Creates tasks of one organization as createTask does each, in order and each on its own: one
+ * refused (bad input, a job or dependency not found, the quota, a shortname taken) creates
+ * nothing and takes no quota from those after it. One transaction and a bounded number of
+ * queries, whatever the number of tasks.
+ */
+export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreation[]> {
+  if (inputs.length === 0) return [];
+  const organizationId = inputs[0]!.organizationId;
+  if (inputs.some((input) => input.organizationId !== organizationId)) throw new Error("createTasks takes tasks of one organization.");
+  const results: Array<TaskCreation | undefined> = inputs.map(() => undefined);
+  const refusing = (k: number, check: () => void) => {
+    try {
+      check();
+      return false;
+    } catch (error) {
+      if (!(error instanceof InvalidInputError || error instanceof QuotaExceededError)) throw error;
+      results[k] = { error };
+      return true;
     }
-    if (input.jobId) {
-      const [job] = isUuid(input.jobId)
-        ? await tx
-            .select({ state: jobs.state })
-            .from(jobs)
-            .where(and(eq(jobs.id, input.jobId), eq(jobs.organizationId, input.organizationId)))
-        : [];
-      if (!job) throw new InvalidInputError("No such job in this account.", "jobId");
-      if (job.state !== "Active") throw new InvalidInputError("This job has been terminated: it takes no more tasks.", "jobId");
-    }
-    await checkQuota(tx, input.organizationId, parsed.numbers.length);
-    const [task] = await tx
-      .insert(tasks)
-      .values({
-        organizationId: input.organizationId,
-        jobId: input.jobId ?? null,
-        profileId: profile.id,
-        name: input.name,
-        shortname: input.shortname ?? null,
-        constants: input.constants ?? {},
-        tags: input.tags ?? [],
-        instanceRanges: spec,
-        instanceCount: parsed.numbers.length,
-        schedulingType: input.schedulingType ?? "Flex",
-        donated: input.donated ?? false,
-        coresPerInstance: profile.coresPerInstance,
-        minCores: Math.max(input.minCores ?? 1, profile.coresPerInstance),
-        minRamGb: Math.max(input.minRamGb ?? 1, profile.minRamGb),
-        requiresContainerRuntime: profile.requiresContainerRuntime,
-        maxWallTimeS: input.maxWallTimeS ?? null,
-        maxAttemptsPerInstance: 1 + (input.maxRetriesPerInstance ?? 2),
-        createdAt: now,
-      })
-      .returning()
-      .catch((error: unknown) => {
-        if (isUniqueViolation(error, "tasks_shortname_idx")) {
+  };
+
+  // What can be checked without the database, and the profiles, read once.
+  const profilesByName = new Map((await db.select().from(profiles)).map((p) => [p.name, p]));
+  const prepared = inputs.flatMap((input, k) => {
+    let spec = "";
+    let numbers: number[] = [];
+    let profile: typeof profiles.$inferSelect | undefined;
+    const refused = refusing(k, () => {
+      checkShortname(input.shortname);
+      spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
+      if (input.instanceCount !== undefined && input.instanceCount < 1) {
+        throw new InvalidInputError("A task needs at least one instance.", "instanceCount");
+      }
+      const parsed = parseInstanceRanges(spec, INSTANCE_RANGE_LIMITS);
+      if (!parsed.ok) throw new InvalidInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
+      numbers = parsed.numbers;
+      profile = profilesByName.get(input.profileName);
+      if (!profile) throw new InvalidInputError(`Unknown profile "${input.profileName}".`, "profile");
+      if (profile.name === DONATED_PROFILE && !input.donated) {
+        throw new InvalidInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
+      }
+      checkConstants(profile.name, input.constants ?? {});
+    });
+    return refused ? [] : [{ k, input, spec, numbers, profile: profile!, now: input.now ?? new Date(), dependsOn: [...new Set((input.dependsOnTaskIds ?? []).map((d) => d.toLowerCase()))] }];
+  });
+  if (prepared.length === 0) return results as TaskCreation[];
+
+  await db.transaction(async (tx) => {
+    // Everything the checks read, once: dependencies, jobs, the quota and the shortnames taken.
+    const dependencyIds = [...new Set(prepared.flatMap((p) => (p.dependsOn.every(isUuid) ? p.dependsOn.map((d) => d.toLowerCase()) : [])))];
+    const jobIds = [...new Set(prepared.flatMap((p) => (p.input.jobId && isUuid(p.input.jobId) ? [p.input.jobId.toLowerCase()] : [])))];
+    const shortnames = [...new Set(prepared.flatMap((p) => (p.input.shortname ? [p.input.shortname] : [])))];
+    // In the transaction, one at a time: the connection runs its statements in turn anyway.
+    const dependencies =
+      dependencyIds.length === 0
+        ? []
+        : await tx.execute<{ id: string; unfinished: boolean }>(sql`
+            select t.id, exists (select 1 from instances j where j.task_id = t.id and j.state <> 'succeeded') as unfinished
+            from tasks t where t.organization_id = ${organizationId} and t.id = any(${pgArray(dependencyIds)}::uuid[])`);
+    const jobRows =
+      jobIds.length === 0
+        ? []
+        : await tx.execute<{ id: string; state: string }>(sql`
+            select id, state from jobs where organization_id = ${organizationId} and id = any(${pgArray(jobIds)}::uuid[])`);
+    const quota = await lockQuota(tx, organizationId);
+    const taken =
+      shortnames.length === 0
+        ? []
+        : await tx.execute<{ shortname: string }>(sql`
+            select shortname from tasks where organization_id = ${organizationId}
+              and shortname in (select jsonb_array_elements_text(${jsonb(shortnames)}))`);
+    const unfinished = new Map(dependencies.map((d) => [d.id, d.unfinished]));
+    const jobStates = new Map(jobRows.map((j) => [j.id, j.state]));
+    const takenNames = new Set(taken.map((t) => t.shortname));
+
+    // Each in order, as if alone: those accepted before it count in the quota and own their shortnames.
+    let adding = 0;
+    const accepted = prepared.flatMap((p) => {
+      const { input } = p;
+      const refused = refusing(p.k, () => {
+        const found = p.dependsOn.every(isUuid) ? new Set(p.dependsOn.map((d) => d.toLowerCase()).filter((d) => unfinished.has(d))) : new Set();
+        if (found.size !== new Set(p.dependsOn).size) throw new InvalidInputError("A task it depends on does not exist.", "dependsOn");
+        if (input.jobId) {
+          const state = isUuid(input.jobId) ? jobStates.get(input.jobId.toLowerCase()) : undefined;
+          if (!state) throw new InvalidInputError("No such job in this account.", "jobId");
+          if (state !== "Active") throw new InvalidInputError("This job has been terminated: it takes no more tasks.", "jobId");
+        }
+        judgeQuota(quota && { max: quota.max, active: quota.active + adding }, p.numbers.length);
+        if (input.shortname && takenNames.has(input.shortname)) {
           throw new InvalidInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
         }
-        throw error;
       });
-    if (dependsOn.length > 0) {
-      await tx.insert(taskDependencies).values(dependsOn.map((d) => ({ taskId: task!.id, dependsOnTaskId: d })));
-    }
-    const priorityClass = task!.donated ? PRIORITY_CLASS.research : PRIORITY_CLASS[task!.schedulingType];
-    // Dependencies not yet succeeded keep the instances waiting; settleTask releases them.
-    const [blocked] = await tx.execute<{ n: number }>(sql`
-      select count(*)::int as n from task_dependencies d join instances j on j.task_id = d.depends_on_task_id
-      where d.task_id = ${task!.id} and j.state <> 'succeeded'`);
-    const state = blocked!.n > 0 ? "waiting" : "queued";
+      if (refused) return [];
+      adding += p.numbers.length;
+      if (input.shortname) takenNames.add(input.shortname);
+      // Dependencies not yet succeeded keep the instances waiting; settleTask releases them.
+      const blocked = p.dependsOn.some((d) => unfinished.get(d.toLowerCase()));
+      return [{ ...p, id: randomUUID(), state: blocked ? ("waiting" as const) : ("queued" as const) }];
+    });
+    if (accepted.length === 0) return;
+
+    const rows = await tx
+      .insert(tasks)
+      .values(
+        accepted.map(({ id, input, spec, numbers, profile, now }) => ({
+          id,
+          organizationId,
+          jobId: input.jobId ?? null,
+          profileId: profile.id,
+          name: input.name,
+          shortname: input.shortname ?? null,
+          constants: input.constants ?? {},
+          tags: input.tags ?? [],
+          instanceRanges: spec,
+          instanceCount: numbers.length,
+          schedulingType: input.schedulingType ?? "Flex",
+          donated: input.donated ?? false,
+          coresPerInstance: profile.coresPerInstance,
+          minCores: Math.max(input.minCores ?? 1, profile.coresPerInstance),
+          minRamGb: Math.max(input.minRamGb ?? 1, profile.minRamGb),
+          requiresContainerRuntime: profile.requiresContainerRuntime,
+          maxWallTimeS: input.maxWallTimeS ?? null,
+          maxAttemptsPerInstance: 1 + (input.maxRetriesPerInstance ?? 2),
+          createdAt: now,
+        })),
+      )
+      // A shortname taken since it was read (by a submission running alongside) skips the row.
+      .onConflictDoNothing()
+      .returning();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const inserted = accepted.filter((a) => {
+      if (byId.has(a.id)) return true;
+      results[a.k] = { error: new InvalidInputError(`Another task of this account is already named "${a.input.shortname}".`, "shortname") };
+      return false;
+    });
+    if (inserted.length === 0) return;
+
+    const links = inserted.flatMap((a) => a.dependsOn.map((d) => ({ taskId: a.id, dependsOnTaskId: d })));
+    if (links.length > 0) await tx.insert(taskDependencies).values(links);
+    // Runs of numbers keep the statement small for 100,000 instances; ids follow the tasks' order, then the numbers'.
+    const runs = inserted.flatMap((a) => {
+      const task = byId.get(a.id)!;
+      const priorityClass = task.donated ? PRIORITY_CLASS.research : PRIORITY_CLASS[task.schedulingType];
+      return runsOf(a.numbers).map(([first, last]) => ({ taskId: a.id, first, last, priorityClass, state: a.state, queuedAt: a.now.toISOString() }));
+    });
+    const column = <K extends keyof (typeof runs)[number]>(key: K) => pgArray(runs.map((r) => r[key]));
     await tx.execute(sql`
       insert into instances (task_id, organization_id, instance_number, priority_class, cores_needed, min_cores,
         min_ram_gb, requires_container_runtime, state, max_attempts, queued_at)
-      select ${task!.id}, ${task!.organizationId}, n, ${priorityClass}, ${task!.coresPerInstance}, ${task!.minCores},
-        ${task!.minRamGb}, ${task!.requiresContainerRuntime}, ${state}::instance_state, ${task!.maxAttemptsPerInstance}, ${now.toISOString()}
-      from unnest(${pgArray(parsed.numbers)}::int[]) as n`);
-    return task!;
+      select t.id, t.organization_id, n, r.priority_class, t.cores_per_instance, t.min_cores,
+        t.min_ram_gb, t.requires_container_runtime, r.state::instance_state, t.max_attempts_per_instance, r.queued_at
+      from unnest(${column("taskId")}::uuid[], ${column("first")}::int[], ${column("last")}::int[], ${column("priorityClass")}::smallint[],
+          ${column("state")}::text[], ${column("queuedAt")}::timestamptz[]) with ordinality as r(task_id, first, last, priority_class, state, queued_at, ord)
+        join tasks t on t.id = r.task_id
+        cross join generate_series(r.first, r.last) as n
+      order by r.ord, n`);
+    for (const a of inserted) results[a.k] = { task: byId.get(a.id)! };
   });
+  return results as TaskCreation[];
 }
 
 /**
@@ -447,6 +557,17 @@ export async function getJob(db: Tx, opts: { organizationId: string; jobId: stri
   if (!isUuid(opts.jobId)) return null;
   const [row] = await selectJobs(db, sql`j.id = ${opts.jobId} and j.organization_id = ${opts.organizationId}`, { limit: 1, offset: 0 });
   return row ? jobView(row) : null;
+}
+
+/** The organization's jobs among `jobIds`, in one query; others' and unknown ids are left out. */
+export async function getJobs(db: Tx, opts: { organizationId: string; jobIds: string[] }): Promise<JobView[]> {
+  const ids = [...new Set(opts.jobIds.filter(isUuid).map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return [];
+  const rows = await selectJobs(db, sql`j.id = any(${pgArray(ids)}::uuid[]) and j.organization_id = ${opts.organizationId}`, {
+    limit: ids.length,
+    offset: 0,
+  });
+  return rows.map(jobView);
 }
 
 export async function listJobs(
