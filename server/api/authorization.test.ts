@@ -19,7 +19,7 @@ import {
   tasks,
   users,
 } from "@/server/db/schema";
-import { issueGatewayCredential } from "@/server/device/credentials";
+import { issueGatewayCredential } from "@/server/services/gateway-credentials";
 import { createApiKey } from "@/server/services/api-keys";
 import { createJob, createTask } from "@/server/services/tasks";
 import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";

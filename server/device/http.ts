@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import { authenticateGateway } from "./credentials";
+import { authenticateGateway } from "@/server/services/gateway-credentials";
 import { discoveryResponse, LIMITS, reportSchema } from "./protocol";
 import { handleReport, ReportRejectedError } from "./report";
 

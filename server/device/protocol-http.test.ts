@@ -16,7 +16,7 @@ import { MAX_OFFERS } from "@/server/services/scheduler";
 import { createTask, deleteTask } from "@/server/services/tasks";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { serveHandler, type TestHttpServer } from "@/server/test/http-server";
-import { authenticateGateway, issueGatewayCredential, revokeGatewayCredential } from "./credentials";
+import { authenticateGateway, issueGatewayCredential, revokeGatewayCredential } from "@/server/services/gateway-credentials";
 import { handleDeviceRequest } from "./http";
 import type { DeviceEvent, Reading, ReportResponse } from "./protocol";
 

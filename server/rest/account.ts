@@ -4,7 +4,7 @@ import { RestError } from "./errors";
 import { customerProfiles } from "@/server/services/tasks";
 import { accountFigures } from "./lookup";
 import { json } from "./responses";
-import type { RestContext } from "./routes";
+import type { RestContext } from "./context";
 
 /** GET /settings: no S3-compatible storage, so the SDK opens no bucket client. */
 export async function getSettings(): Promise<Response> {

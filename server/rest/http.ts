@@ -4,7 +4,8 @@ import { errorReply, RestError } from "./errors";
 import { json } from "./responses";
 import { INPUT_LIMITS } from "./input";
 import { RATE_LIMIT, TokenBucketLimiter } from "./rate-limit";
-import { ROUTES, type ApiAuth, type RestContext, type Route } from "./routes";
+import type { ApiAuth, RestContext } from "./context";
+import { ROUTES, type Route } from "./routes";
 
 /**
  * The REST API (Qarnot-compatible, docs/rest-api.md) as a plain `Request → Response` function:

@@ -4,8 +4,8 @@ import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./inp
 import { resolveJobRef } from "./lookup";
 import { decodeToken, pageReply } from "./paginate";
 import { json, noContent } from "./responses";
-import type { RestContext } from "./routes";
-import { MAX_LISTED, summariesOf } from "./tasks";
+import { MAX_LISTED, type RestContext } from "./context";
+import { summariesOf } from "./tasks";
 import { jobJson } from "./views";
 
 async function jobIdOf(ctx: RestContext): Promise<string> {

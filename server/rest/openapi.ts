@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { INPUT_LIMITS, requestBodies } from "./input";
 import { RATE_LIMIT } from "./rate-limit";
-import { MAX_LISTED, MAX_LOG_TEXT_CHARS } from "./tasks";
+import { MAX_LISTED, MAX_LOG_TEXT_CHARS } from "./context";
 
 const RATE_LIMIT_DOC = `${RATE_LIMIT.ratePerS} requests per second, bursts of ${RATE_LIMIT.burst}, per key and per server process`;
 

@@ -1,7 +1,7 @@
-import type { Db } from "@/server/db/client";
 import { getInfo, getProfile, getSettings, listProfiles } from "./account";
 import { deleteJobRoute, getJobRoute, getJobs, getJobTasks, paginateJobs, postJob, terminateJobRoute } from "./jobs";
 import { openApiDocument } from "./openapi";
+import type { RestContext } from "./context";
 import { json } from "./responses";
 import {
   abortTask,
@@ -17,22 +17,6 @@ import {
   taskCarbonFacts,
   taskOutput,
 } from "./tasks";
-
-/** The account an API key acts for. */
-export type ApiAuth = { organizationId: string; userId: string | null; apiKeyId: string };
-
-export type RestContext = {
-  request: Request;
-  db: Db;
-  /** The request's time, for everything it records. */
-  now: Date;
-  url: URL;
-  /** Path parameters by name, decoded. */
-  params: Record<string, string>;
-  auth: ApiAuth;
-  /** The JSON body (undefined when empty); 413 past INPUT_LIMITS.maxBodyBytes, 400 when not JSON. */
-  body: () => Promise<unknown>;
-};
 
 export type Route = {
   method: "GET" | "POST" | "PUT" | "DELETE";

@@ -8,18 +8,14 @@ import { INPUT_LIMITS, paginateSchema, parseInput, taskCreateSchema, taskUpdateS
 import { hasInstance, resolveTaskRef } from "./lookup";
 import { decodeToken, pageReply, taskFilterOf } from "./paginate";
 import { binary, json, noContent, text } from "./responses";
-import type { RestContext } from "./routes";
+import { MAX_LISTED, MAX_LOG_TEXT_CHARS, type RestContext } from "./context";
 import { isoDate, taskJson, taskSummaryJson } from "./views";
 
-/** Lists (GET /tasks, GET /jobs/{uuid}/tasks) return at most this many, newest first; paginate for more. */
-export const MAX_LISTED = 1000;
 /**
  * completedInstances and running instance info cover the first instances by number, up to this
  * many; outputs are named in completedInstances for tasks of at most this many instances.
  */
 export const MAX_INSTANCES_SHOWN = 1000;
-/** GET stdout/stderr returns the last this many characters, like Qarnot's circular buffer. */
-export const MAX_LOG_TEXT_CHARS = 4 * 1024 * 1024;
 
 export async function taskIdOf(ctx: RestContext): Promise<string> {
   const ref = ctx.params.uuid!;

@@ -2,7 +2,7 @@ import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildings, gatewayCredentials, gateways, radiators, radiatorStates, rooms } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
-import { authenticateGateway } from "@/server/device/credentials";
+import { authenticateGateway } from "./gateway-credentials";
 import { gatewayServesRoom } from "@/server/domain/fleet";
 import { useTestDb, userIdByEmail } from "@/server/test/db";
 import {

@@ -13,7 +13,7 @@ import {
   sites,
 } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
-import { issueGatewayCredential, revokeGatewayCredential } from "@/server/device/credentials";
+import { issueGatewayCredential, revokeGatewayCredential } from "./gateway-credentials";
 import { gatewayServesRoom, type Placement } from "@/server/domain/fleet";
 import { ConflictError, found, InvalidInputError, isUniqueViolation } from "./errors";
 

@@ -5,7 +5,7 @@ import { gatewayCredentials, gateways, instanceAttempts, instances } from "@/ser
 import { createProfilePool, type ProfilePool } from "@/server/profiles/worker";
 import { SILENT_AFTER_S } from "@/server/services/scheduler";
 import { createTask } from "@/server/services/tasks";
-import { issueGatewayCredential, revokeGatewayCredential } from "@/server/device/credentials";
+import { issueGatewayCredential, revokeGatewayCredential } from "@/server/services/gateway-credentials";
 import { organizationIdByName, resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
 import { loadFleet, type FleetSpec } from "./fleet";
 import { HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "./simulation";

@@ -1,7 +1,7 @@
 import { and, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { gatewayCredentials } from "@/server/db/schema";
-import { issueGatewayCredential } from "@/server/device/credentials";
+import { issueGatewayCredential } from "@/server/services/gateway-credentials";
 import { handleDeviceRequest } from "@/server/device/http";
 import { runEngineTick } from "@/server/services/engine-loop";
 import { loadFleet, type FleetSpec } from "./fleet";
