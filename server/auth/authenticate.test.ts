@@ -1,17 +1,41 @@
-import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { eq, inArray, like } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { closeDb, createDb } from "@/server/db/client";
 import { signInFailures } from "@/server/db/schema";
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from "@/server/domain/sign-in-throttle";
+import {
+  MAX_FAILURES_PER_ACCOUNT,
+  MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+  MAX_FAILURES_PER_ADDRESS,
+} from "@/server/domain/sign-in-throttle";
 import { useTestDb } from "@/server/test/db";
 import { DEMO_PASSWORD } from "./demo-accounts";
 import { authenticate } from "./authenticate";
+import { verifyPassword } from "./password";
 
 const db = useTestDb();
 const address = "203.0.113.7";
+const otherAddress = "198.51.100.23";
+
+// Parallel tries need connections of their own, as parallel requests to the app have.
+const wide = createDb(process.env.DATABASE_URL!, { maxConnections: 16 });
+afterAll(() => closeDb(wide));
 
 afterEach(async () => {
-  await db.delete(signInFailures).where(eq(signInFailures.ipAddress, address));
+  await db.delete(signInFailures).where(inArray(signInFailures.ipAddress, [address, otherAddress]));
+  await db.delete(signInFailures).where(like(signInFailures.ipAddress, "192.0.2.%"));
 });
+
+/** The real password check, counted. */
+function countedVerify() {
+  const counter = {
+    calls: 0,
+    verify: (password: string, stored: string) => {
+      counter.calls += 1;
+      return verifyPassword(password, stored);
+    },
+  };
+  return counter;
+}
 
 describe("authenticate", () => {
   it("signs in a demo account, whatever the case of its e-mail", async () => {
@@ -29,7 +53,7 @@ describe("authenticate", () => {
   it("throttles an account after repeated failures, even with the right password", async () => {
     const email = "customer2@hearth.test";
     await db.delete(signInFailures).where(eq(signInFailures.email, email));
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
       expect(await authenticate(db, { email, password: "guess", ipAddress: address })).toMatchObject({ reason: "invalid" });
     }
     const result = await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address });
@@ -47,10 +71,59 @@ describe("authenticate", () => {
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
   });
 
-  it("clears an account's failures after a successful sign-in", async () => {
+  it("forgets an account's failures from an address once its owner signs in from there", async () => {
     const email = "resident2@hearth.test";
     await authenticate(db, { email, password: "guess", ipAddress: address });
     expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address })).toMatchObject({ ok: true });
     expect(await db.select().from(signInFailures).where(eq(signInFailures.email, email))).toHaveLength(0);
+  });
+
+  it("checks no more passwords than the limit when many tries for one account arrive at once", async () => {
+    const email = "customer2@hearth.test";
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+    const counted = countedVerify();
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        authenticate(wide, { email, password: "guess", ipAddress: address }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(15 - MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  });
+
+  it("holds an account's overall ceiling when tries from many addresses arrive at once", async () => {
+    const email = "customer2@hearth.test";
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+    const counted = countedVerify();
+    const tries = MAX_FAILURES_PER_ACCOUNT + 15;
+    await Promise.all(
+      Array.from({ length: tries }, (_, i) =>
+        authenticate(wide, { email, password: "guess", ipAddress: `192.0.2.${i}` }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ACCOUNT);
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  });
+
+  it("holds an address's limit when tries for many accounts arrive at once", async () => {
+    const counted = countedVerify();
+    const tries = MAX_FAILURES_PER_ADDRESS + 10;
+    await Promise.all(
+      Array.from({ length: tries }, (_, i) =>
+        authenticate(wide, { email: `sprayed${i}@example.test`, password: "guess", ipAddress: address }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ADDRESS);
+  });
+
+  it("lets an account's owner in from their own address while another address is refused", async () => {
+    const email = "landlord2@hearth.test";
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
+      await authenticate(db, { email, password: "guess", ipAddress: otherAddress });
+    }
+    expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: otherAddress })).toMatchObject({ reason: "throttled" });
+    expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address })).toMatchObject({ ok: true });
   });
 });

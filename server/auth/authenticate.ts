@@ -1,4 +1,4 @@
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { organizations, signInFailures, users } from "@/server/db/schema";
 import { decideThrottle, THROTTLE_WINDOW_MS } from "@/server/domain/sign-in-throttle";
@@ -34,32 +34,53 @@ export function normalizeEmail(email: string) {
   return email.trim().toLowerCase();
 }
 
-/** Checks a password, with throttling per account and per client address. */
+/** First keys of the two-key advisory locks that take sign-in tries one at a time per account and per address. */
+const ACCOUNT_LOCK_NAMESPACE = 0x6877_0002;
+const ADDRESS_LOCK_NAMESPACE = 0x6877_0003;
+/** Enough recent failures to judge every limit. */
+const FAILURES_READ = 100;
+
+/**
+ * Checks a password, with throttling per account and address, per address and per account.
+ * Counting and recording are one step: in a short transaction that holds the account's and the
+ * address's locks, a try that is allowed is recorded as a failure before its password is checked,
+ * so tries sent at once cannot all pass the count; a right password takes its record back.
+ */
 export async function authenticate(
   db: Db,
   input: { email: string; password: string; ipAddress: string },
-  now = new Date(),
+  options: { now?: Date; verifyPassword?: typeof verifyPassword } = {},
 ): Promise<AuthenticationResult> {
+  const now = options.now ?? new Date();
+  const verify = options.verifyPassword ?? verifyPassword;
   const email = normalizeEmail(input.email);
+  const { ipAddress } = input;
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
-  const [accountFailures, addressFailures] = await Promise.all([
-    db
-      .select({ failedAt: signInFailures.failedAt })
+
+  const decision = await db.transaction(async (tx) => {
+    // Always the account's lock first, then the address's: no two tries wait on each other in a cycle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}::int, hashtext(${email})),
+      pg_advisory_xact_lock(${ADDRESS_LOCK_NAMESPACE}::int, hashtext(${ipAddress}))`);
+    const accountFailures = await tx
+      .select({ failedAt: signInFailures.failedAt, ipAddress: signInFailures.ipAddress })
       .from(signInFailures)
       .where(and(eq(signInFailures.email, email), gt(signInFailures.failedAt, since)))
       .orderBy(desc(signInFailures.failedAt))
-      .limit(50),
-    db
+      .limit(FAILURES_READ);
+    const addressFailures = await tx
       .select({ failedAt: signInFailures.failedAt })
       .from(signInFailures)
-      .where(and(eq(signInFailures.ipAddress, input.ipAddress), gt(signInFailures.failedAt, since)))
+      .where(and(eq(signInFailures.ipAddress, ipAddress), gt(signInFailures.failedAt, since)))
       .orderBy(desc(signInFailures.failedAt))
-      .limit(50),
-  ]);
-  const decision = decideThrottle({
-    accountFailures: accountFailures.map((r) => r.failedAt),
-    addressFailures: addressFailures.map((r) => r.failedAt),
-    now,
+      .limit(FAILURES_READ);
+    const throttle = decideThrottle({
+      accountAddressFailures: accountFailures.filter((r) => r.ipAddress === ipAddress).map((r) => r.failedAt),
+      addressFailures: addressFailures.map((r) => r.failedAt),
+      accountFailures: accountFailures.map((r) => r.failedAt),
+      now,
+    });
+    if (throttle.allowed) await tx.insert(signInFailures).values({ email, ipAddress, failedAt: now });
+    return throttle;
   });
   if (!decision.allowed) return { ok: false, reason: "throttled", retryAfterS: decision.retryAfterS };
 
@@ -70,12 +91,11 @@ export async function authenticate(
     .where(eq(users.email, email))
     .limit(1);
   decoyHash ??= hashPassword("decoy password, never valid");
-  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !valid) {
-    await db.insert(signInFailures).values({ email, ipAddress: input.ipAddress, failedAt: now });
-    return { ok: false, reason: "invalid" };
-  }
-  await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  const valid = await verify(input.password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !valid) return { ok: false, reason: "invalid" };
+  // The owner, from this address: their failures from here (this try's record among them) are
+  // forgotten; failures from other addresses still count against the account.
+  await db.delete(signInFailures).where(and(eq(signInFailures.email, email), eq(signInFailures.ipAddress, ipAddress)));
   const { id, name, role, organizationId, organizationName } = user;
   return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName } };
 }
