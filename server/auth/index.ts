@@ -3,6 +3,8 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/server/db/client";
 import { authenticate } from "./authenticate";
+import { parseTrustedProxies } from "./client-address";
+import { clientAddressOf } from "./peer-address";
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -16,11 +18,8 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** The client's address as seen by the server in front of us (first hop of X-Forwarded-For). */
-function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
-}
+/** Proxies whose X-Forwarded-For is believed (none by default: the socket's address is the client's). */
+const trustedProxies = parseTrustedProxies(process.env.HEARTH_TRUSTED_PROXIES);
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
@@ -39,7 +38,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const result = await authenticate(getDb(), { ...parsed.data, ipAddress: clientAddress(request) });
+        const ipAddress = clientAddressOf(request.headers, trustedProxies);
+        const result = await authenticate(getDb(), { ...parsed.data, ipAddress });
         if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
         throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
       },
