@@ -1,7 +1,8 @@
 import { eq, inArray, like } from "drizzle-orm";
+import { decode, encode } from "next-auth/jwt";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { closeDb, createDb } from "@/server/db/client";
-import { signInFailures } from "@/server/db/schema";
+import { signInFailures, users } from "@/server/db/schema";
 import {
   MAX_FAILURES_PER_ACCOUNT,
   MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
@@ -9,7 +10,7 @@ import {
 } from "@/server/domain/sign-in-throttle";
 import { useTestDb } from "@/server/test/db";
 import { DEMO_PASSWORD } from "./demo-accounts";
-import { authenticate } from "./authenticate";
+import { authenticate, endAllSessions, endSessions, loadSessionUser, sessionClaimOf } from "./authenticate";
 import { verifyPassword } from "./password";
 
 const db = useTestDb();
@@ -125,5 +126,60 @@ describe("authenticate", () => {
     }
     expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: otherAddress })).toMatchObject({ reason: "throttled" });
     expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address })).toMatchObject({ ok: true });
+  });
+});
+
+describe("sessions", () => {
+  // As next-auth keeps them: an encrypted token in a cookie, made at sign-in, read on each request.
+  const secret = "a secret for the tests only, at least 32 characters";
+  const salt = "authjs.session-token";
+
+  async function signInToken(email: string) {
+    const result = await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address });
+    if (!result.ok) throw new Error(`cannot sign in ${email}`);
+    return encode({ token: { sub: result.user.id, sessionVersion: result.sessionVersion }, secret, salt });
+  }
+
+  async function userOf(token: string) {
+    const claim = sessionClaimOf((await decode({ token, secret, salt }))!);
+    return claim ? loadSessionUser(db, claim) : null;
+  }
+
+  async function claimOf(token: string) {
+    return sessionClaimOf((await decode({ token, secret, salt }))!)!;
+  }
+
+  it("refuses a token issued before its user signed out, and every other session of that user", async () => {
+    const email = "resident@hearth.test";
+    const laptop = await signInToken(email);
+    const phone = await signInToken(email);
+    expect(await userOf(laptop)).toMatchObject({ email, role: "resident" });
+    expect(await userOf(phone)).toMatchObject({ email });
+
+    await endSessions(db, await claimOf(laptop)); // what signing out runs
+
+    expect(await userOf(laptop)).toBeNull();
+    expect(await userOf(phone)).toBeNull();
+    const again = await signInToken(email);
+    expect(await userOf(again)).toMatchObject({ email });
+    // The old token signing out once more changes nothing for the new session.
+    await endSessions(db, await claimOf(laptop));
+    expect(await userOf(again)).toMatchObject({ email });
+  });
+
+  it("ends every session of a user for a changed password or a disabled account", async () => {
+    const email = "landlord@hearth.test";
+    const token = await signInToken(email);
+    const { userId } = await claimOf(token);
+    expect(await endAllSessions(db, userId)).toBe(true);
+    expect(await userOf(token)).toBeNull();
+    expect(await userOf(await signInToken(email))).toMatchObject({ email });
+    expect(await endAllSessions(db, "00000000-0000-4000-8000-000000000000")).toBe(false);
+  });
+
+  it("refuses a token without a session version, as issued before sessions had one", async () => {
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, "staff@hearth.test"));
+    const token = await encode({ token: { sub: user!.id }, secret, salt });
+    expect(sessionClaimOf((await decode({ token, secret, salt }))!)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { organizations, signInFailures, users } from "@/server/db/schema";
 import { decideThrottle, THROTTLE_WINDOW_MS } from "@/server/domain/sign-in-throttle";
 import { hashPassword, verifyPassword } from "./password";
@@ -14,7 +14,7 @@ export type SessionUser = {
 };
 
 export type AuthenticationResult =
-  | { ok: true; user: SessionUser }
+  | { ok: true; user: SessionUser; sessionVersion: number }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterS: number };
 
@@ -85,7 +85,7 @@ export async function authenticate(
   if (!decision.allowed) return { ok: false, reason: "throttled", retryAfterS: decision.retryAfterS };
 
   const [user] = await db
-    .select({ ...sessionUserColumns, passwordHash: users.passwordHash })
+    .select({ ...sessionUserColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
     .where(eq(users.email, email))
@@ -96,17 +96,54 @@ export async function authenticate(
   // The owner, from this address: their failures from here (this try's record among them) are
   // forgotten; failures from other addresses still count against the account.
   await db.delete(signInFailures).where(and(eq(signInFailures.email, email), eq(signInFailures.ipAddress, ipAddress)));
-  const { id, name, role, organizationId, organizationName } = user;
-  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName } };
+  const { id, name, role, organizationId, organizationName, sessionVersion } = user;
+  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName }, sessionVersion };
 }
 
-/** The user behind a session, read fresh so that a removed account or changed role takes effect. */
-export async function loadSessionUser(db: Db, userId: string): Promise<SessionUser | null> {
+/** What a session token says about its user: who, and the user's session version when it began. */
+export type SessionClaim = { userId: string; sessionVersion: number };
+
+/** A session token's claim, or null for a token without one (issued before sessions had versions). */
+export function sessionClaimOf(token: { sub?: string | null; sessionVersion?: unknown }): SessionClaim | null {
+  const { sub, sessionVersion } = token;
+  return sub && typeof sessionVersion === "number" ? { userId: sub, sessionVersion } : null;
+}
+
+/**
+ * The user behind a session, read fresh so that a removed account or a changed role takes effect,
+ * or null once the user's sessions were ended (the version moved on since the token was issued).
+ */
+export async function loadSessionUser(db: Tx, session: SessionClaim): Promise<SessionUser | null> {
   const [user] = await db
     .select(sessionUserColumns)
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(eq(users.id, userId))
+    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)))
     .limit(1);
   return user ?? null;
+}
+
+/**
+ * Ends every session of a user at once: what changing a password or disabling an account must
+ * call (in its own transaction, if it has one). Returns false when there is no such user.
+ */
+export async function endAllSessions(db: Tx, userId: string): Promise<boolean> {
+  const ended = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return ended.length > 0;
+}
+
+/**
+ * Signing out: ends every session of the user, if the token signing out is still one of them. A
+ * token whose sessions were already ended changes nothing, so an old stolen cookie cannot keep
+ * signing its owner out.
+ */
+export async function endSessions(db: Tx, session: SessionClaim): Promise<void> {
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)));
 }
