@@ -2,7 +2,6 @@ import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ZodError } from "zod";
-import { loadSessionUser } from "@/server/auth/authenticate";
 import {
   BudgetExceededError,
   ConflictError,
@@ -11,7 +10,7 @@ import {
   QuotaExceededError,
   type ServiceError,
 } from "@/server/services/errors";
-import { useTestDb, userIdByEmail } from "@/server/test/db";
+import { sessionUserByEmail, useTestDb } from "@/server/test/db";
 import { appRouter } from "./root";
 import { createCallerFactory, createTRPCRouter, fieldErrorsOf, publicProcedure } from "./trpc";
 
@@ -55,7 +54,7 @@ describe("service refusals over tRPC", () => {
 
   it("answers a fault with a generic sentence and an id, never its internal message", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    const user = await loadSessionUser(db, await userIdByEmail(db, "customer@hearth.test"));
+    const user = await sessionUserByEmail(db, "customer@hearth.test");
     const router = createTRPCRouter({
       ...appRouter._def.record,
       fault: publicProcedure.query(() => {

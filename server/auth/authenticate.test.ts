@@ -1,17 +1,42 @@
-import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { signInFailures } from "@/server/db/schema";
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from "@/server/domain/sign-in-throttle";
+import { eq, inArray, like } from "drizzle-orm";
+import { decode, encode } from "next-auth/jwt";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { closeDb, createDb } from "@/server/db/client";
+import { signInFailures, users } from "@/server/db/schema";
+import {
+  MAX_FAILURES_PER_ACCOUNT,
+  MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+  MAX_FAILURES_PER_ADDRESS,
+} from "@/server/domain/sign-in-throttle";
 import { useTestDb } from "@/server/test/db";
 import { DEMO_PASSWORD } from "./demo-accounts";
-import { authenticate } from "./authenticate";
+import { authenticate, endAllSessions, endSessions, loadSessionUser, sessionClaimOf } from "./authenticate";
+import { verifyPassword } from "./password";
 
 const db = useTestDb();
 const address = "203.0.113.7";
+const otherAddress = "198.51.100.23";
+
+// Parallel tries need connections of their own, as parallel requests to the app have.
+const wide = createDb(process.env.DATABASE_URL!, { maxConnections: 16 });
+afterAll(() => closeDb(wide));
 
 afterEach(async () => {
-  await db.delete(signInFailures).where(eq(signInFailures.ipAddress, address));
+  await db.delete(signInFailures).where(inArray(signInFailures.ipAddress, [address, otherAddress]));
+  await db.delete(signInFailures).where(like(signInFailures.ipAddress, "192.0.2.%"));
 });
+
+/** The real password check, counted. */
+function countedVerify() {
+  const counter = {
+    calls: 0,
+    verify: (password: string, stored: string) => {
+      counter.calls += 1;
+      return verifyPassword(password, stored);
+    },
+  };
+  return counter;
+}
 
 describe("authenticate", () => {
   it("signs in a demo account, whatever the case of its e-mail", async () => {
@@ -29,7 +54,7 @@ describe("authenticate", () => {
   it("throttles an account after repeated failures, even with the right password", async () => {
     const email = "customer2@hearth.test";
     await db.delete(signInFailures).where(eq(signInFailures.email, email));
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
       expect(await authenticate(db, { email, password: "guess", ipAddress: address })).toMatchObject({ reason: "invalid" });
     }
     const result = await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address });
@@ -47,10 +72,114 @@ describe("authenticate", () => {
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
   });
 
-  it("clears an account's failures after a successful sign-in", async () => {
+  it("forgets an account's failures from an address once its owner signs in from there", async () => {
     const email = "resident2@hearth.test";
     await authenticate(db, { email, password: "guess", ipAddress: address });
     expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address })).toMatchObject({ ok: true });
     expect(await db.select().from(signInFailures).where(eq(signInFailures.email, email))).toHaveLength(0);
+  });
+
+  it("checks no more passwords than the limit when many tries for one account arrive at once", async () => {
+    const email = "customer2@hearth.test";
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+    const counted = countedVerify();
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        authenticate(wide, { email, password: "guess", ipAddress: address }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled")).toHaveLength(15 - MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  });
+
+  it("holds an account's overall ceiling when tries from many addresses arrive at once", async () => {
+    const email = "customer2@hearth.test";
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+    const counted = countedVerify();
+    const tries = MAX_FAILURES_PER_ACCOUNT + 15;
+    await Promise.all(
+      Array.from({ length: tries }, (_, i) =>
+        authenticate(wide, { email, password: "guess", ipAddress: `192.0.2.${i}` }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ACCOUNT);
+    await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  });
+
+  it("holds an address's limit when tries for many accounts arrive at once", async () => {
+    const counted = countedVerify();
+    const tries = MAX_FAILURES_PER_ADDRESS + 10;
+    await Promise.all(
+      Array.from({ length: tries }, (_, i) =>
+        authenticate(wide, { email: `sprayed${i}@example.test`, password: "guess", ipAddress: address }, { verifyPassword: counted.verify }),
+      ),
+    );
+    expect(counted.calls).toBe(MAX_FAILURES_PER_ADDRESS);
+  });
+
+  it("lets an account's owner in from their own address while another address is refused", async () => {
+    const email = "landlord2@hearth.test";
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
+      await authenticate(db, { email, password: "guess", ipAddress: otherAddress });
+    }
+    expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: otherAddress })).toMatchObject({ reason: "throttled" });
+    expect(await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address })).toMatchObject({ ok: true });
+  });
+});
+
+describe("sessions", () => {
+  // As next-auth keeps them: an encrypted token in a cookie, made at sign-in, read on each request.
+  const secret = "a secret for the tests only, at least 32 characters";
+  const salt = "authjs.session-token";
+
+  async function signInToken(email: string) {
+    const result = await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address });
+    if (!result.ok) throw new Error(`cannot sign in ${email}`);
+    return encode({ token: { sub: result.user.id, sessionVersion: result.sessionVersion }, secret, salt });
+  }
+
+  async function userOf(token: string) {
+    const claim = sessionClaimOf((await decode({ token, secret, salt }))!);
+    return claim ? loadSessionUser(db, claim) : null;
+  }
+
+  async function claimOf(token: string) {
+    return sessionClaimOf((await decode({ token, secret, salt }))!)!;
+  }
+
+  it("refuses a token issued before its user signed out, and every other session of that user", async () => {
+    const email = "resident@hearth.test";
+    const laptop = await signInToken(email);
+    const phone = await signInToken(email);
+    expect(await userOf(laptop)).toMatchObject({ email, role: "resident" });
+    expect(await userOf(phone)).toMatchObject({ email });
+
+    await endSessions(db, await claimOf(laptop)); // what signing out runs
+
+    expect(await userOf(laptop)).toBeNull();
+    expect(await userOf(phone)).toBeNull();
+    const again = await signInToken(email);
+    expect(await userOf(again)).toMatchObject({ email });
+    // The old token signing out once more changes nothing for the new session.
+    await endSessions(db, await claimOf(laptop));
+    expect(await userOf(again)).toMatchObject({ email });
+  });
+
+  it("ends every session of a user for a changed password or a disabled account", async () => {
+    const email = "landlord@hearth.test";
+    const token = await signInToken(email);
+    const { userId } = await claimOf(token);
+    expect(await endAllSessions(db, userId)).toBe(true);
+    expect(await userOf(token)).toBeNull();
+    expect(await userOf(await signInToken(email))).toMatchObject({ email });
+    expect(await endAllSessions(db, "00000000-0000-4000-8000-000000000000")).toBe(false);
+  });
+
+  it("refuses a token without a session version, as issued before sessions had one", async () => {
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, "staff@hearth.test"));
+    const token = await encode({ token: { sub: user!.id }, secret, salt });
+    expect(sessionClaimOf((await decode({ token, secret, salt }))!)).toBeNull();
   });
 });

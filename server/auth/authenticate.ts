@@ -1,5 +1,5 @@
-import { and, desc, eq, gt } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/server/db/client";
 import { organizations, signInFailures, users } from "@/server/db/schema";
 import { decideThrottle, THROTTLE_WINDOW_MS } from "@/server/domain/sign-in-throttle";
 import { hashPassword, verifyPassword } from "./password";
@@ -14,7 +14,7 @@ export type SessionUser = {
 };
 
 export type AuthenticationResult =
-  | { ok: true; user: SessionUser }
+  | { ok: true; user: SessionUser; sessionVersion: number }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterS: number };
 
@@ -34,59 +34,116 @@ export function normalizeEmail(email: string) {
   return email.trim().toLowerCase();
 }
 
-/** Checks a password, with throttling per account and per client address. */
+/** First keys of the two-key advisory locks that take sign-in tries one at a time per account and per address. */
+const ACCOUNT_LOCK_NAMESPACE = 0x6877_0002;
+const ADDRESS_LOCK_NAMESPACE = 0x6877_0003;
+/** Enough recent failures to judge every limit. */
+const FAILURES_READ = 100;
+
+/**
+ * Checks a password, with throttling per account and address, per address and per account.
+ * Counting and recording are one step: in a short transaction that holds the account's and the
+ * address's locks, a try that is allowed is recorded as a failure before its password is checked,
+ * so tries sent at once cannot all pass the count; a right password takes its record back.
+ */
 export async function authenticate(
   db: Db,
   input: { email: string; password: string; ipAddress: string },
-  now = new Date(),
+  options: { now?: Date; verifyPassword?: typeof verifyPassword } = {},
 ): Promise<AuthenticationResult> {
+  const now = options.now ?? new Date();
+  const verify = options.verifyPassword ?? verifyPassword;
   const email = normalizeEmail(input.email);
+  const { ipAddress } = input;
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
-  const [accountFailures, addressFailures] = await Promise.all([
-    db
-      .select({ failedAt: signInFailures.failedAt })
+
+  const decision = await db.transaction(async (tx) => {
+    // Always the account's lock first, then the address's: no two tries wait on each other in a cycle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_NAMESPACE}::int, hashtext(${email})),
+      pg_advisory_xact_lock(${ADDRESS_LOCK_NAMESPACE}::int, hashtext(${ipAddress}))`);
+    const accountFailures = await tx
+      .select({ failedAt: signInFailures.failedAt, ipAddress: signInFailures.ipAddress })
       .from(signInFailures)
       .where(and(eq(signInFailures.email, email), gt(signInFailures.failedAt, since)))
       .orderBy(desc(signInFailures.failedAt))
-      .limit(50),
-    db
+      .limit(FAILURES_READ);
+    const addressFailures = await tx
       .select({ failedAt: signInFailures.failedAt })
       .from(signInFailures)
-      .where(and(eq(signInFailures.ipAddress, input.ipAddress), gt(signInFailures.failedAt, since)))
+      .where(and(eq(signInFailures.ipAddress, ipAddress), gt(signInFailures.failedAt, since)))
       .orderBy(desc(signInFailures.failedAt))
-      .limit(50),
-  ]);
-  const decision = decideThrottle({
-    accountFailures: accountFailures.map((r) => r.failedAt),
-    addressFailures: addressFailures.map((r) => r.failedAt),
-    now,
+      .limit(FAILURES_READ);
+    const throttle = decideThrottle({
+      accountAddressFailures: accountFailures.filter((r) => r.ipAddress === ipAddress).map((r) => r.failedAt),
+      addressFailures: addressFailures.map((r) => r.failedAt),
+      accountFailures: accountFailures.map((r) => r.failedAt),
+      now,
+    });
+    if (throttle.allowed) await tx.insert(signInFailures).values({ email, ipAddress, failedAt: now });
+    return throttle;
   });
   if (!decision.allowed) return { ok: false, reason: "throttled", retryAfterS: decision.retryAfterS };
 
   const [user] = await db
-    .select({ ...sessionUserColumns, passwordHash: users.passwordHash })
+    .select({ ...sessionUserColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
     .where(eq(users.email, email))
     .limit(1);
   decoyHash ??= hashPassword("decoy password, never valid");
-  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !valid) {
-    await db.insert(signInFailures).values({ email, ipAddress: input.ipAddress, failedAt: now });
-    return { ok: false, reason: "invalid" };
-  }
-  await db.delete(signInFailures).where(eq(signInFailures.email, email));
-  const { id, name, role, organizationId, organizationName } = user;
-  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName } };
+  const valid = await verify(input.password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !valid) return { ok: false, reason: "invalid" };
+  // The owner, from this address: their failures from here (this try's record among them) are
+  // forgotten; failures from other addresses still count against the account.
+  await db.delete(signInFailures).where(and(eq(signInFailures.email, email), eq(signInFailures.ipAddress, ipAddress)));
+  const { id, name, role, organizationId, organizationName, sessionVersion } = user;
+  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName }, sessionVersion };
 }
 
-/** The user behind a session, read fresh so that a removed account or changed role takes effect. */
-export async function loadSessionUser(db: Db, userId: string): Promise<SessionUser | null> {
+/** What a session token says about its user: who, and the user's session version when it began. */
+export type SessionClaim = { userId: string; sessionVersion: number };
+
+/** A session token's claim, or null for a token without one (issued before sessions had versions). */
+export function sessionClaimOf(token: { sub?: string | null; sessionVersion?: unknown }): SessionClaim | null {
+  const { sub, sessionVersion } = token;
+  return sub && typeof sessionVersion === "number" ? { userId: sub, sessionVersion } : null;
+}
+
+/**
+ * The user behind a session, read fresh so that a removed account or a changed role takes effect,
+ * or null once the user's sessions were ended (the version moved on since the token was issued).
+ */
+export async function loadSessionUser(db: Tx, session: SessionClaim): Promise<SessionUser | null> {
   const [user] = await db
     .select(sessionUserColumns)
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(eq(users.id, userId))
+    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)))
     .limit(1);
   return user ?? null;
+}
+
+/**
+ * Ends every session of a user at once: what changing a password or disabling an account must
+ * call (in its own transaction, if it has one). Returns false when there is no such user.
+ */
+export async function endAllSessions(db: Tx, userId: string): Promise<boolean> {
+  const ended = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return ended.length > 0;
+}
+
+/**
+ * Signing out: ends every session of the user, if the token signing out is still one of them. A
+ * token whose sessions were already ended changes nothing, so an old stolen cookie cannot keep
+ * signing its owner out.
+ */
+export async function endSessions(db: Tx, session: SessionClaim): Promise<void> {
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)));
 }

@@ -3,18 +3,18 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/server/db/client";
 import { auth } from "./index";
-import { loadSessionUser, type SessionUser } from "./authenticate";
+import { loadSessionUser, sessionClaimOf, type SessionUser } from "./authenticate";
 import { HOME_PATH_BY_ROLE, type Role } from "./roles";
 
 /**
- * The signed-in user, read from the database, or null. Read once per server render: a layout and
- * its page both ask (React's cache; elsewhere, as in route handlers, it is simply called).
+ * The signed-in user, read from the database, or null (also when the user's sessions were ended
+ * since this one began, or it predates session versions). Read once per server render: a layout
+ * and its page both ask (React's cache; elsewhere, as in route handlers, it is simply called).
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  return loadSessionUser(getDb(), id);
+  const claim = session && sessionClaimOf({ sub: session.user?.id, sessionVersion: session.sessionVersion });
+  return claim ? loadSessionUser(getDb(), claim) : null;
 });
 
 /** For an audience's pages: signed out goes to sign-in; another audience goes to its own landing. */

@@ -1,11 +1,15 @@
 /**
- * Sign-in throttling: failures are counted in a sliding window, per account and per client
- * address. An account gets few tries (guessing one password); an address gets more (a shared
- * office network), which still stops spraying one password over many accounts.
+ * Sign-in throttling: failures are counted in a sliding window, per account from one address,
+ * per address and per account from all addresses. An account tried from one address gets few
+ * tries (guessing one password); an address gets more (a shared office network), which still stops
+ * spraying one password over many accounts. An account's overall ceiling is higher than its limit
+ * from one address, so that someone else's failures from elsewhere cannot lock its owner out (it
+ * takes failures from several addresses), while a guess spread over many addresses stays bounded.
  */
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
+export const MAX_FAILURES_PER_ACCOUNT = 25;
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterS: number };
 
@@ -22,13 +26,18 @@ function waitFor(failures: readonly Date[], limit: number, now: Date): number {
 }
 
 export function decideThrottle(input: {
-  accountFailures: readonly Date[];
+  /** The account's failures from the address trying now. */
+  accountAddressFailures: readonly Date[];
+  /** The address's failures, on any account. */
   addressFailures: readonly Date[];
+  /** The account's failures, from any address. */
+  accountFailures: readonly Date[];
   now: Date;
 }): ThrottleDecision {
   const wait = Math.max(
-    waitFor(input.accountFailures, MAX_FAILURES_PER_ACCOUNT, input.now),
+    waitFor(input.accountAddressFailures, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, input.now),
     waitFor(input.addressFailures, MAX_FAILURES_PER_ADDRESS, input.now),
+    waitFor(input.accountFailures, MAX_FAILURES_PER_ACCOUNT, input.now),
   );
   return wait === 0 ? { allowed: true } : { allowed: false, retryAfterS: wait };
 }

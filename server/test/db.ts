@@ -23,11 +23,20 @@ export async function userIdByEmail(db: Db, email: string) {
   return row.id;
 }
 
+/** A seeded user as a session of theirs, begun now, loads them. */
+export async function sessionUserByEmail(db: Db, email: string) {
+  const [row] = await db
+    .select({ userId: users.id, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.email, email));
+  if (!row) throw new Error(`no seeded user ${email}`);
+  return loadSessionUser(db, row);
+}
+
 /** A tRPC caller acting as a seeded user, or as nobody. */
 export async function callerAs(db: Db, email: string | null) {
   if (email === null) return createCaller({ db, user: null });
-  const user = await loadSessionUser(db, await userIdByEmail(db, email));
-  return createCaller({ db, user });
+  return createCaller({ db, user: await sessionUserByEmail(db, email) });
 }
 
 /** Empties the engine's tables (tasks, instances, radiator state, telemetry), keeping the seeded fleet. */

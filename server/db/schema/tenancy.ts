@@ -19,6 +19,11 @@ export const users = pgTable(
     name: text("name").notNull(),
     /** scrypt hash in the PHC-like form produced by server/auth/password.ts */
     passwordHash: text("password_hash").notNull(),
+    /**
+     * Carried in each session token at sign-in; a token with another value is refused. Raised to
+     * end every session of the user at once (sign-out, a changed password, a disabled account).
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     role: userRole("role").notNull(),
     /** Residents belong to their landlord's organization; their dwelling is in `residents`. */
     organizationId: uuid("organization_id")
