@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { LiveUpdates } from "@/components/compute/auto-refresh";
 import { INSTANCE_STATE_STYLES, isActiveTaskState } from "@/components/compute/format";
 import { InstanceGrid } from "@/components/compute/instance-grid";
 import { InstanceTable } from "@/components/compute/instance-table";
@@ -10,6 +11,7 @@ import { TaskStatus } from "@/components/compute/task-status";
 import { TaskWorkbench } from "@/components/compute/task-workbench";
 import { INSTANCE_STATES, type InstanceState, type TaskDetail } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
+import { getQueryClient, HydrateClient, trpc } from "@/components/trpc/server";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { FilterSelect } from "@/components/ui/filters";
@@ -25,18 +27,6 @@ type Search = { ipage?: string; istate?: string; opage?: string };
 
 const pageOf = (v: unknown) => Math.max(1, Math.min(100_000, Number.parseInt(typeof v === "string" ? v : "1", 10) || 1));
 
-/** The grid's instance numbers as consecutive runs and their states as one digit each. */
-function compactGrid(grid: { numbers: number[]; states: string[] }) {
-  const index = new Map<string, number>(INSTANCE_STATES.map((s, i) => [s, i]));
-  const runs: Array<[number, number]> = [];
-  for (const n of grid.numbers) {
-    const last = runs[runs.length - 1];
-    if (last && n === last[1] + 1) last[1] = n;
-    else runs.push([n, n]);
-  }
-  return { runs, codes: grid.states.map((s) => index.get(s) ?? 1).join("") };
-}
-
 const INSTANCE_STATE_OPTIONS = [{ value: "", label: "All states" }, ...INSTANCE_STATES.map((s) => ({ value: s, label: INSTANCE_STATE_STYLES[s].label }))];
 
 export default async function TaskPage({ params, searchParams }: { params: Promise<{ taskId: string }>; searchParams: Promise<Search> }) {
@@ -47,14 +37,14 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
   const instanceState = (INSTANCE_STATES as readonly string[]).includes(search.istate ?? "") ? (search.istate as InstanceState) : undefined;
   const api = await serverApi("customer", `/compute/tasks/${taskId}`);
   const task: TaskDetail = await orNotFound(api.compute.task({ taskId }));
-  const [grid, instances, outputs, result] = await Promise.all([
-    api.compute.instanceGrid({ taskId }),
+  const [instances, outputs, result] = await Promise.all([
     api.compute.instances({ taskId, page: instancePage, pageSize: INSTANCES_PAGE_SIZE, state: instanceState }),
     api.compute.outputs({ taskId }),
     api.compute.result({ taskId }),
+    // The grid's first state, rendered here; it then reads on by itself.
+    getQueryClient().prefetchQuery(trpc.compute.instanceGrid.queryOptions({ taskId })),
   ]);
   const active = isActiveTaskState(task.state);
-  const { runs, codes } = compactGrid(grid);
   const href = (changes: Partial<Record<keyof Search, string | number | undefined>>, anchor: string) => {
     const query = new URLSearchParams();
     const merged = { ipage: instancePage, istate: instanceState, opage: outputPage, ...changes };
@@ -64,7 +54,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
   };
 
   return (
-    <>
+    <LiveUpdates>
       <PageTitle
         back={{ href: "/compute/tasks", label: "Tasks" }}
         title={task.name}
@@ -81,23 +71,25 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
         <QueueStanding task={task} active={active} />
       </div>
 
-      <TaskWorkbench>
-        <Card className="mt-6">
-          <CardHeader
-            title="Instances"
-            description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
-          />
-          <CardContent>
-            <InstanceGrid taskId={task.id} runs={runs} codes={codes} canCancel={active && !task.cancelRequested} />
-          </CardContent>
-        </Card>
-        <Card className="mt-6 scroll-mt-4" id="logs">
-          <CardHeader title="Log" description={active ? "Live while the task runs; kept after it ends." : "Kept after the task ended."} />
-          <CardContent>
-            <LogTail taskId={task.id} active={active} />
-          </CardContent>
-        </Card>
-      </TaskWorkbench>
+      <HydrateClient>
+        <TaskWorkbench>
+          <Card className="mt-6">
+            <CardHeader
+              title="Instances"
+              description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
+            />
+            <CardContent>
+              <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} />
+            </CardContent>
+          </Card>
+          <Card className="mt-6 scroll-mt-4" id="logs">
+            <CardHeader title="Log" description={active ? "Live while the task runs; kept after it ends." : "Kept after the task ended."} />
+            <CardContent>
+              <LogTail taskId={task.id} active={active} />
+            </CardContent>
+          </Card>
+        </TaskWorkbench>
+      </HydrateClient>
 
       <TaskResults task={task} result={result} outputs={outputs} page={outputPage} pageHref={(p) => href({ opage: p }, "outputs")} />
 
@@ -129,6 +121,6 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
       </Card>
 
       <TaskSettings task={task} />
-    </>
+    </LiveUpdates>
   );
 }
