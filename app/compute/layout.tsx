@@ -1,5 +1,6 @@
 import { ComputeNav } from "@/components/compute/compute-nav";
 import { AppShell } from "@/components/layout/app-shell";
+import { TRPCReactProvider } from "@/components/providers/trpc-provider";
 import { serverApi } from "@/server/api/request-context";
 import { requireRole } from "@/server/auth/session";
 
@@ -8,9 +9,11 @@ export default async function Layout({ children }: { children: React.ReactNode }
   const api = await serverApi("customer", "/compute");
   const { unread } = await api.compute.notifications({ unreadOnly: true, limit: 1 });
   return (
-    <AppShell audience="Compute" homeHref="/compute" userName={user.name} organizationName={user.organizationName}>
-      <ComputeNav unread={unread} />
-      {children}
-    </AppShell>
+    <TRPCReactProvider user={user.id}>
+      <AppShell audience="Compute" homeHref="/compute" userName={user.name} organizationName={user.organizationName}>
+        <ComputeNav unread={unread} />
+        {children}
+      </AppShell>
+    </TRPCReactProvider>
   );
 }

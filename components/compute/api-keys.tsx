@@ -1,18 +1,17 @@
 "use client";
 
-import { useActionState, useId, useState } from "react";
+import { useActionState, useId } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/server/actions/compute";
 import type { FormState } from "@/server/actions/form-state";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
-import { buttonClasses } from "@/components/ui/button";
+import { SecretPanel } from "@/components/ui/secret-panel";
 
 /** Creates a named API key and shows it this once, with a copy button; the platform keeps only its hash. */
 export function CreateApiKey() {
   const [state, action, pending] = useActionState<FormState, FormData>(createApiKeyAction, { error: null });
-  const [copied, setCopied] = useState<string | null>(null);
   const id = useId();
   return (
     <div className="flex flex-col gap-4">
@@ -31,32 +30,14 @@ export function CreateApiKey() {
         <FormFooter label="Create key" pendingLabel="Creating…" pending={pending} error={state.error} />
       </form>
       {state.secret && (
-        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-          <p className="font-medium text-amber-950">Copy this key now: it will not be shown again. Anyone holding it can submit and cancel work for your organization.</p>
-          <code data-testid="new-api-key" className="mt-2 block break-all rounded bg-white p-2 font-mono text-stone-900 ring-1 ring-amber-200">
-            {state.secret}
-          </code>
-          <div className="mt-2 flex items-center gap-3">
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() =>
-                navigator.clipboard
-                  ?.writeText(state.secret!)
-                  .then(() => setCopied(state.secret!))
-                  .catch(() => setCopied(null))
-              }
-            >
-              Copy key
-            </Button>
-            <span aria-live="polite" className="text-green-800">
-              {copied === state.secret ? "Copied." : ""}
-            </span>
-          </div>
-          <p className="mt-2 text-stone-700">
-            Use it as <code className="font-mono">Authorization: &lt;key&gt;</code> with the REST API.
-          </p>
-        </div>
+        <SecretPanel
+          secret={state.secret}
+          warning="Copy this key now: it will not be shown again. Anyone holding it can submit and cancel work for your organization."
+          copyLabel="Copy key"
+          testId="new-api-key"
+        >
+          Use it as <code className="font-mono">Authorization: &lt;key&gt;</code> with the REST API.
+        </SecretPanel>
       )}
     </div>
   );

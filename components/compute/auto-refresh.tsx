@@ -1,16 +1,36 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+
+/** How often a task's page shows fresh work while it runs. */
+export const LIVE_REFRESH_MS = 4000;
+
+type Pause = { paused: boolean; setPaused: (paused: boolean) => void };
+
+const LiveUpdatesContext = createContext<Pause | null>(null);
+
+/** Shares AutoRefresh's pause with the live queries of the same page (the instance grid's polling). */
+export function LiveUpdates({ children }: { children: ReactNode }) {
+  const [paused, setPaused] = useState(false);
+  return <LiveUpdatesContext.Provider value={{ paused, setPaused }}>{children}</LiveUpdatesContext.Provider>;
+}
+
+/** Whether people paused the page's live updates; false outside LiveUpdates. */
+export const useLiveUpdatesPaused = () => useContext(LiveUpdatesContext)?.paused ?? false;
 
 /**
  * Re-renders the page's server components every `intervalMs` while `active` (the work shown can
- * still change) and the tab is visible; people can pause it (WCAG 2.2.2).
+ * still change) and the tab is visible; people can pause it (WCAG 2.2.2), and under LiveUpdates
+ * the pause holds the page's live queries too.
  */
-export function AutoRefresh({ active, intervalMs = 4000 }: { active: boolean; intervalMs?: number }) {
+export function AutoRefresh({ active, intervalMs = LIVE_REFRESH_MS }: { active: boolean; intervalMs?: number }) {
   const router = useRouter();
-  const [paused, setPaused] = useState(false);
+  const shared = useContext(LiveUpdatesContext);
+  const [ownPaused, setOwnPaused] = useState(false);
+  const paused = shared ? shared.paused : ownPaused;
+  const setPaused = shared ? shared.setPaused : setOwnPaused;
   const [lastAt, setLastAt] = useState<string | null>(null);
   useEffect(() => {
     if (!active || paused) return;
@@ -28,7 +48,7 @@ export function AutoRefresh({ active, intervalMs = 4000 }: { active: boolean; in
         <span aria-hidden className={paused ? "size-2 rounded-full bg-stone-400" : "size-2 rounded-full bg-green-600"} />
         {paused ? "Live updates paused" : `Live${lastAt ? ` · updated ${lastAt}` : ""}`}
       </span>
-      <Button variant="ghost" size="sm" aria-pressed={paused} onClick={() => setPaused((p) => !p)}>
+      <Button variant="ghost" size="sm" aria-pressed={paused} onClick={() => setPaused(!paused)}>
         {paused ? "Resume" : "Pause"}
       </Button>
     </div>

@@ -1,87 +1,122 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import { readErrorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { useWorkbench } from "./task-workbench";
-import type { LogChunkJson } from "./types";
+import type { LogPage } from "./types";
 
 const POLL_MS = 2000;
 /** Chunks kept on the page; older ones drop off the top. */
 const MAX_CHUNKS = 5000;
 
-type Log = { scope: string; chunks: LogChunkJson[]; cursor: string | undefined; caughtUp: boolean; error: string | null; dropped: number };
+type LogPages = { pages: LogPage[]; pageParams: Array<string | null> };
 
 /**
- * A task's log, one stream at a time, for all instances or one. While the task is active and
- * "follow" is on it polls every 2 s and keeps the newest line in view; after the task ended it
- * loads the whole log once.
+ * What the page keeps of a log it read page by page: the pages that hold chunks (and the last,
+ * whose cursor is where to read on), and of those no older page than MAX_CHUNKS newer chunks need.
+ * `dropped` counts the chunks let go.
+ */
+function trimmed(log: LogPages): { log: LogPages; dropped: number } {
+  const last = log.pages.length - 1;
+  const keep = log.pages.flatMap((page, i) => (i === last || page.chunks.length > 0 ? [i] : []));
+  let total = keep.reduce((sum, i) => sum + log.pages[i]!.chunks.length, 0);
+  let dropped = 0;
+  while (keep.length > 1 && total - log.pages[keep[0]!]!.chunks.length >= MAX_CHUNKS) {
+    const oldest = log.pages[keep.shift()!]!.chunks.length;
+    total -= oldest;
+    dropped += oldest;
+  }
+  if (keep.length === log.pages.length) return { log, dropped: 0 };
+  return { log: { pages: keep.map((i) => log.pages[i]!), pageParams: keep.map((i) => log.pageParams[i]!) }, dropped };
+}
+
+/**
+ * A task's log, one stream at a time, for all instances or one, read from `compute.logs` as an
+ * infinite query: each page continues from the previous page's cursor. While the task is active
+ * and "follow" is on it reads a next page every 2 s and keeps the newest line in view; after the
+ * task ended it reads the whole log once. A full page means more is waiting: the next is read at once.
  */
 export function LogTail({ taskId, active }: { taskId: string; active: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const { logInstance, setLogInstance } = useWorkbench();
   const [stream, setStream] = useState<"stdout" | "stderr">("stdout");
   const [follow, setFollow] = useState(true);
   const [draft, setDraft] = useState<{ for: number | null; value: string }>({ for: logInstance, value: logInstance?.toString() ?? "" });
   const scope = `${stream}:${logInstance ?? "all"}`;
-  const [log, setLog] = useState<Log>({ scope: "", chunks: [], cursor: undefined, caughtUp: false, error: null, dropped: 0 });
-  const logRef = useRef(log);
-  useEffect(() => {
-    logRef.current = log;
-  }, [log]);
+  // Chunks let go of to keep the page light, for the note under the log.
+  const [trim, setTrim] = useState({ scope, dropped: 0 });
   const preRef = useRef<HTMLPreElement>(null);
   const id = useId();
   const polling = active && follow;
   // The instance field follows the grid's "Show its log".
   const instanceText = draft.for === logInstance ? draft.value : (logInstance?.toString() ?? "");
 
+  const options = useMemo(
+    () =>
+      trpc.compute.logs.infiniteQueryOptions(
+        { taskId, stream, instanceNumber: logInstance ?? undefined },
+        {
+          getNextPageParam: (page) => page.cursor,
+          // A tail only grows: what was read is never read again (a refetch would read every page
+          // again), so new pages come from fetchNextPage below, never from a refetch.
+          staleTime: Infinity,
+          refetchOnWindowFocus: false,
+          refetchOnReconnect: false,
+          retry: false,
+          // Another stream or instance, and back: read from the top again.
+          gcTime: 0,
+        },
+      ),
+    [trpc, taskId, stream, logInstance],
+  );
+  const log = useInfiniteQuery(options);
+  const { data, error, isFetching, fetchNextPage, refetch } = log;
+  const lastPage = data?.pages.at(-1);
+  const hasData = data !== undefined;
+
   useEffect(() => {
-    const controller = new AbortController();
-    let timer: number | undefined;
-    let after = logRef.current.scope === scope ? logRef.current.cursor : undefined;
-    async function tick() {
-      const query = new URLSearchParams({ stream });
-      if (logInstance !== null) query.set("instance", String(logInstance));
-      if (after !== undefined) query.set("after", after);
-      let more = false;
-      try {
-        const response = await fetch(`/compute/tasks/${taskId}/logs?${query}`, { cache: "no-store", signal: controller.signal });
-        const body = (await response.json()) as { chunks: LogChunkJson[]; cursor: string; more: boolean } | { error: string };
-        if ("error" in body) throw new Error(body.error);
-        const chunks = body.chunks;
-        more = body.more;
-        const fresh = after === undefined;
-        after = body.cursor;
-        const cursor = after;
-        setLog((prev) => {
-          const base = prev.scope === scope && !fresh ? prev : { scope, chunks: [], cursor: undefined, caughtUp: false, error: null, dropped: 0 };
-          const all = base.chunks.concat(chunks);
-          const drop = Math.max(0, all.length - MAX_CHUNKS);
-          return { scope, chunks: drop ? all.slice(drop) : all, cursor, caughtUp: !more, error: null, dropped: base.dropped + drop };
-        });
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        setLog((prev) => ({ ...prev, error: error instanceof Error ? error.message : "Could not load the log." }));
-        if (polling) timer = window.setTimeout(tick, POLL_MS * 3);
+    if (isFetching) return;
+    const delay = error ? (polling ? POLL_MS * 3 : null) : lastPage?.more ? 0 : polling ? POLL_MS : null;
+    if (delay === null) return;
+    const timer = window.setTimeout(() => {
+      if (!hasData) {
+        void refetch();
         return;
       }
-      if (controller.signal.aborted) return;
-      // A full page: more is waiting, fetch it at once.
-      if (more) timer = window.setTimeout(tick, 0);
-      else if (polling) timer = window.setTimeout(tick, POLL_MS);
-    }
-    void tick();
-    return () => {
-      controller.abort();
-      window.clearTimeout(timer);
-    };
-  }, [taskId, stream, logInstance, scope, polling]);
+      const current = queryClient.getQueryData(options.queryKey);
+      const kept = current && trimmed(current);
+      if (kept && kept.log !== current) {
+        queryClient.setQueryData(options.queryKey, kept.log);
+        if (kept.dropped > 0) setTrim((t) => ({ scope, dropped: (t.scope === scope ? t.dropped : 0) + kept.dropped }));
+      }
+      void fetchNextPage();
+    }, delay);
+    return () => window.clearTimeout(timer);
+  }, [isFetching, error, lastPage, polling, hasData, refetch, fetchNextPage, queryClient, options.queryKey, scope]);
 
-  const shown = log.scope === scope ? log : null;
+  // When the task ends, read what it wrote since the last page.
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (wasActive.current && !active && hasData) void fetchNextPage();
+    wasActive.current = active;
+  }, [active, hasData, fetchNextPage]);
+
+  const { chunks, dropped } = useMemo(() => {
+    const all = (data?.pages ?? []).flatMap((page) => page.chunks);
+    return { chunks: all.length > MAX_CHUNKS ? all.slice(-MAX_CHUNKS) : all, dropped: Math.max(0, all.length - MAX_CHUNKS) };
+  }, [data]);
+  const droppedInAll = dropped + (trim.scope === scope ? trim.dropped : 0);
+
   useEffect(() => {
     if (follow && preRef.current) preRef.current.scrollTop = preRef.current.scrollHeight;
-  }, [shown?.chunks, follow]);
+  }, [chunks, follow]);
 
-  const text = (shown?.chunks ?? [])
+  const text = chunks
     .map((c) =>
       logInstance === null
         ? c.content
@@ -141,7 +176,16 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
         </form>
         {active && (
           <label className="flex h-10 items-center gap-2 text-sm">
-            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} className="size-4 accent-brand-700" />
+            <input
+              type="checkbox"
+              checked={follow}
+              onChange={(e) => {
+                setFollow(e.target.checked);
+                // Following again reads at once, not after the next 2 s.
+                if (e.target.checked) void (hasData ? fetchNextPage() : refetch());
+              }}
+              className="size-4 accent-brand-700"
+            />
             Follow (new lines every 2 s)
           </label>
         )}
@@ -154,19 +198,19 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
         data-testid="log-output"
         className="max-h-96 min-h-32 overflow-auto whitespace-pre-wrap break-all rounded-md bg-stone-900 p-3 font-mono text-xs leading-5 text-stone-100"
       >
-        {text || (shown ? `No ${stream} output from ${whose} yet.` : "Loading…")}
+        {text || (hasData ? `No ${stream} output from ${whose} yet.` : "Loading…")}
       </pre>
-      <p role="status" className={cn("text-sm", shown?.error ? "text-red-700" : "text-stone-600")}>
-        {shown?.error
-          ? `${shown.error} Retrying…`
+      <p role="status" className={cn("text-sm", error ? "text-red-700" : "text-stone-600")}>
+        {error
+          ? `${readErrorMessage(error, "Could not load the log.")} Retrying…`
           : polling
             ? `Following ${stream} of ${whose}.`
             : active
               ? "Paused: tick Follow to resume."
-              : shown?.caughtUp
+              : lastPage && !lastPage.more
                 ? "The task has ended: this is its whole log."
                 : ""}
-        {shown && shown.dropped > 0 ? ` The oldest ${shown.dropped} chunks are not shown.` : ""}
+        {droppedInAll > 0 ? ` The oldest ${droppedInAll} chunks are not shown.` : ""}
       </p>
     </div>
   );

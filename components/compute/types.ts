@@ -19,7 +19,5 @@ export type OutputView = NonNullable<Compute["outputs"]>[number];
 export type TaskResult = Compute["result"];
 export type JobView = Compute["jobs"]["jobs"][number];
 
-/** An instance as the live log and the instance panel fetch it (dates as ISO strings). */
-export type InstanceJson = Omit<InstanceView, "startedAt" | "endedAt"> & { startedAt: string | null; endedAt: string | null };
-
-export type LogChunkJson = { id: number; instanceNumber: number; content: string; createdAt: string };
+export type InstanceGridView = Compute["instanceGrid"];
+export type LogPage = Compute["logs"];

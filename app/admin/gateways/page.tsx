@@ -5,6 +5,8 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { FilterInput } from "@/components/ui/filters";
+import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
@@ -38,16 +40,7 @@ export default async function GatewaysPage({ searchParams }: { searchParams: Pro
           title="All gateways"
           actions={
             <form role="search" className="flex gap-2" action="/admin/gateways">
-              <label htmlFor="q" className="sr-only">
-                Search gateways
-              </label>
-              <input
-                id="q"
-                name="q"
-                defaultValue={search}
-                placeholder="Serial, building or site"
-                className="h-8 rounded-md border border-stone-300 px-2 text-sm"
-              />
+              <FilterInput id="q" name="q" label="Search gateways" size="sm" defaultValue={search} placeholder="Serial, building or site" />
               <button type="submit" className={buttonClasses("secondary", "sm")}>
                 Search
               </button>
@@ -83,23 +76,7 @@ export default async function GatewaysPage({ searchParams }: { searchParams: Pro
             ))}
           </TBody>
         </Table>
-        <nav aria-label="Pages" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
-          <span>
-            Page {page} of {pages}
-          </span>
-          <span className="flex gap-2">
-            {page > 1 && (
-              <Link className={buttonClasses("secondary", "sm")} href={pageHref(page - 1)}>
-                Previous
-              </Link>
-            )}
-            {page < pages && (
-              <Link className={buttonClasses("secondary", "sm")} href={pageHref(page + 1)}>
-                Next
-              </Link>
-            )}
-          </span>
-        </nav>
+        <Pager label="Pages" page={page} pages={pages} href={pageHref} />
       </Card>
     </>
   );

@@ -9,6 +9,8 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { FilterInput, FilterSelect } from "@/components/ui/filters";
+import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime, formatInteger } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
@@ -64,7 +66,6 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     return s ? `/compute/tasks?${s}` : "/compute/tasks";
   };
   const anyActive = tasks.some((t) => isActiveTaskState(t.state));
-  const fieldClass = "h-10 rounded-md border border-stone-300 bg-white px-2 text-base sm:text-sm";
   return (
     <>
       <PageTitle title="Tasks" subtitle={`${formatInteger(total)} ${activeFilters.length ? "matching" : "in all"} · newest first`} />
@@ -77,56 +78,24 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       <Card className="mb-6">
         {/* Keyed by the filters, so that "Clear" and the back button reset what the fields show. */}
         <form key={JSON.stringify(filters)} role="search" aria-label="Filter tasks" action="/compute/tasks" className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6">
-          <div className="flex flex-col gap-1 lg:col-span-2">
-            <label htmlFor="q" className="text-sm font-medium">
-              Search
-            </label>
-            <input id="q" name="q" defaultValue={filters.q} placeholder="Name, short name or id" className={fieldClass} />
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="state" className="text-sm font-medium">
-              State
-            </label>
-            <select id="state" name="state" defaultValue={filters.state} className={fieldClass}>
-              <option value="">Any state</option>
-              {TASK_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {TASK_STATE_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="profile" className="text-sm font-medium">
-              Profile
-            </label>
-            <select id="profile" name="profile" defaultValue={filters.profile} className={fieldClass}>
-              <option value="">Any profile</option>
-              {profiles.map((p) => (
-                <option key={p.name} value={p.name}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="flex flex-col gap-1 lg:col-span-2">
-            <label htmlFor="tag" className="text-sm font-medium">
-              Tag
-            </label>
-            <input id="tag" name="tag" defaultValue={filters.tag} className={fieldClass} />
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="from" className="text-sm font-medium">
-              Submitted from
-            </label>
-            <input id="from" name="from" type="date" defaultValue={filters.from} className={fieldClass} />
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="to" className="text-sm font-medium">
-              Submitted until
-            </label>
-            <input id="to" name="to" type="date" defaultValue={filters.to} className={fieldClass} />
-          </div>
+          <FilterInput id="q" name="q" label="Search" defaultValue={filters.q} placeholder="Name, short name or id" className="lg:col-span-2" />
+          <FilterSelect
+            id="state"
+            name="state"
+            label="State"
+            defaultValue={filters.state}
+            options={[{ value: "", label: "Any state" }, ...TASK_STATES.map((s) => ({ value: s, label: TASK_STATE_LABELS[s] }))]}
+          />
+          <FilterSelect
+            id="profile"
+            name="profile"
+            label="Profile"
+            defaultValue={filters.profile}
+            options={[{ value: "", label: "Any profile" }, ...profiles.map((p) => ({ value: p.name, label: p.name }))]}
+          />
+          <FilterInput id="tag" name="tag" label="Tag" defaultValue={filters.tag} className="lg:col-span-2" />
+          <FilterInput id="from" name="from" label="Submitted from" type="date" defaultValue={filters.from} />
+          <FilterInput id="to" name="to" label="Submitted until" type="date" defaultValue={filters.to} />
           <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
             <button type="submit" className={buttonClasses("secondary")}>
               Apply filters
@@ -141,23 +110,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       </Card>
       <Card>
         <TaskTable tasks={tasks} caption="Tasks" />
-        <nav aria-label="Pages of tasks" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
-          <span>
-            Page {page} of {pages}
-          </span>
-          <span className="flex gap-2">
-            {page > 1 && (
-              <Link className={buttonClasses("secondary", "sm")} href={href({ page: page - 1 })}>
-                Previous
-              </Link>
-            )}
-            {page < pages && (
-              <Link className={buttonClasses("secondary", "sm")} href={href({ page: page + 1 })}>
-                Next
-              </Link>
-            )}
-          </span>
-        </nav>
+        <Pager label="Pages of tasks" page={page} pages={pages} href={(p) => href({ page: p })} />
       </Card>
       <Card className="mt-6">
         <CardHeader title="Jobs" description="Groups of tasks, optionally run in the order of their dependencies." />
@@ -196,23 +149,14 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
           </TBody>
         </Table>
         {jobPages > 1 && (
-          <nav aria-label="Pages of jobs" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
-            <span>
-              Page {jobsPage} of {jobPages}
-            </span>
-            <span className="flex gap-2">
-              {jobsPage > 1 && (
-                <Link className={buttonClasses("secondary", "sm")} href={href({ jobs: jobsPage - 1 })}>
-                  Previous jobs
-                </Link>
-              )}
-              {jobsPage < jobPages && (
-                <Link className={buttonClasses("secondary", "sm")} href={href({ jobs: jobsPage + 1 })}>
-                  Next jobs
-                </Link>
-              )}
-            </span>
-          </nav>
+          <Pager
+            label="Pages of jobs"
+            page={jobsPage}
+            pages={jobPages}
+            href={(p) => href({ jobs: p })}
+            previousLabel="Previous jobs"
+            nextLabel="Next jobs"
+          />
         )}
       </Card>
     </>

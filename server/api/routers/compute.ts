@@ -154,13 +154,13 @@ export const computeRouter = createTRPCRouter({
         ...taskRef,
         stream: z.enum(["stdout", "stderr"]).default("stdout"),
         instanceNumber: INSTANCE_NUMBER.optional(),
-        /** The cursor a previous read returned. */
-        after: z.string().regex(LOG_CURSOR_PATTERN, "a log cursor, as a previous read returned it").optional(),
+        /** The cursor a previous read returned; named `cursor` so that clients can page it as an infinite query. */
+        cursor: z.string().regex(LOG_CURSOR_PATTERN, "a log cursor, as a previous read returned it").nullish(),
       }),
     )
     .query(async ({ ctx, input }) => {
       const page = found(
-        await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input, after: parseLogCursor(input.after) }),
+        await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input, after: parseLogCursor(input.cursor) }),
         "Task",
       );
       return { chunks: page.chunks, cursor: formatLogCursor(page.cursor), more: page.more };
