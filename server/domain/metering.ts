@@ -172,3 +172,7 @@ export function meterReading(
   const split = splitEnergyWh(deltaWh, shares, radiatorCoreSeconds);
   return { hourStartMs: hour, deltaWh, allocations: split.allocations, idleWh: split.idleWh, idleCoreSeconds: split.idleCoreSeconds };
 }
+
+/** Why a counter delta was held apart instead of metered; the database enum holds the same values. */
+export const METER_ANOMALY_REASONS = ["exceeds_hardware_power"] as const;
+export type MeterAnomalyReason = (typeof METER_ANOMALY_REASONS)[number];
