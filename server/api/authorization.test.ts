@@ -10,6 +10,7 @@ import {
   gateways,
   hardwareModels,
   jobs,
+  meterAnomalies,
   notifications,
   organizations,
   radiators,
@@ -44,6 +45,7 @@ type Fixtures = {
   taskOfCustomer: string;
   jobOfCustomer: string;
   apiKeyOfCustomer: string;
+  meterAnomalyOfResident: number;
 };
 
 const uniqueSerial = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
@@ -61,6 +63,7 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "fleet.buildingOptions": () => undefined,
   "fleet.gateways": () => ({ pageSize: 200 }),
   "fleet.gateway": (f) => ({ gatewayId: f.gatewayOfResident }),
+  "fleet.meterAnomalies": (f) => ({ gatewayId: f.gatewayOfResident }),
   "fleet.registerGateway": (f) => ({ buildingId: f.buildingOfLandlord, serial: uniqueSerial("GW-AUTHZ"), firmwareVersion: "2.4.1" }),
   "fleet.registerRadiator": (f) => ({
     gatewayId: f.gatewayOfResident,
@@ -115,6 +118,7 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "fleet.buildingOptions": (f) => listing({ id: f.buildingOfLandlord }),
   "fleet.gateways": (f) => ({ rows: listing({ id: f.gatewayOfResident }) }),
   "fleet.gateway": (f) => ({ gateway: { id: f.gatewayOfResident }, roomOptions: listing({ id: f.roomOfResident }) }),
+  "fleet.meterAnomalies": (f) => ({ rows: listing({ id: f.meterAnomalyOfResident }), total: positive }),
   "fleet.registerGateway": () => ({ id: expect.any(String), serial: expect.stringMatching(/^GW-AUTHZ-/) }),
   "fleet.registerRadiator": () => ({ id: expect.any(String), serial: expect.stringMatching(/^QRAD-AUTHZ-/) }),
   "fleet.issueCredential": () => ({ token: expect.stringMatching(/^hgw_/), credentialId: expect.any(String) }),
@@ -202,6 +206,22 @@ beforeAll(async () => {
   const [gateway] = await db.select({ id: gateways.id }).from(gateways).where(eq(gateways.dwellingId, link!.dwellingId));
   const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels).limit(1);
   const credential = await issueGatewayCredential(db, { gatewayId: gateway!.id, createdByUserId: null });
+  const [radiatorOfResident] = await db.select({ id: radiators.id }).from(radiators).where(eq(radiators.gatewayId, gateway!.id)).limit(1);
+  const [anomaly] = await db
+    .insert(meterAnomalies)
+    .values({
+      radiatorId: radiatorOfResident!.id,
+      periodStart: new Date("2026-01-15T09:00:00Z"),
+      periodEnd: new Date("2026-01-15T09:00:10Z"),
+      counterBeforeWh: 250_000,
+      counterAfterWh: 350_000,
+      deltaWh: 100_000,
+      maxPlausibleWh: 4,
+      maxPowerW: 500,
+      reason: "exceeds_hardware_power",
+      detectedAt: new Date("2026-01-15T10:00:00Z"),
+    })
+    .returning({ id: meterAnomalies.id });
   const task = await createTask(db, { organizationId: customerOrg.id, profileName: "monte-carlo", name: "AUTHZ fixture", instanceCount: 2 });
   const apiKey = await createApiKey(db, { organizationId: customerOrg.id, userId: null, name: "AUTHZ fixture" });
   const job = await createJob(db, { organizationId: customerOrg.id, name: "AUTHZ fixture job" });
@@ -223,6 +243,7 @@ beforeAll(async () => {
     taskOfCustomer: task.id,
     jobOfCustomer: job.id,
     apiKeyOfCustomer: apiKey.id,
+    meterAnomalyOfResident: anomaly!.id,
   };
   // The first customer's own records, so that a list leaking them to the second is caught.
   markers.customer.push(task.id, "AUTHZ fixture", apiKey.id, job.id);
@@ -239,6 +260,7 @@ afterAll(async () => {
   await db.delete(radiators).where(like(radiators.serial, "QRAD-AUTHZ-%"));
   await db.delete(gateways).where(like(gateways.serial, "GW-AUTHZ-%"));
   await db.delete(gatewayCredentials).where(eq(gatewayCredentials.gatewayId, fixtures.gatewayOfResident));
+  await db.delete(meterAnomalies).where(eq(meterAnomalies.id, fixtures.meterAnomalyOfResident));
   await db.delete(tasks).where(like(tasks.name, "AUTHZ %"));
   await db.delete(jobs).where(like(jobs.name, "AUTHZ %"));
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));

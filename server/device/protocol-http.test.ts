@@ -6,6 +6,7 @@ import {
   gateways,
   instanceAttempts,
   instances,
+  meterAnomalies,
   profiles,
   radiators,
   radiatorStates,
@@ -382,12 +383,18 @@ describe("malformed reports", () => {
     expect(res.body.issues[0].message).toMatch(/not valid JSON/);
   });
 
-  it("refuses readings stamped in the future (a gateway clock gone wrong)", async () => {
-    const body = valid();
-    body.radiators[0]!.readings[2]!.at = "2026-01-15T11:00:00Z";
-    const res = await new TestGateway(gwA.token).post(body);
+  it("refuses a report whose sentAt or event time the platform cannot store, naming the field", async () => {
+    const yearZero = valid();
+    yearZero.sentAt = "0000-01-01T00:00:00Z";
+    const refused = await new TestGateway(gwA.token).post(yearZero);
+    expect(refused.status).toBe(400);
+    expect(fieldsOf(refused)).toEqual(["sentAt"]);
+
+    const event = valid();
+    event.events.push({ type: "started", attemptId: 1, at: "0001-01-01T00:00:00+01:00" }); // year 0 in UTC
+    const res = await new TestGateway(gwA.token).post(event);
     expect(res.status).toBe(400);
-    expect(fieldsOf(res)).toEqual(["radiators.0.readings.2.at"]);
+    expect(fieldsOf(res)).toEqual(["events.0.at"]);
     expect(await count(sql`select count(*) from telemetry_readings`)).toBe(0);
   });
 
@@ -434,6 +441,160 @@ describe("malformed reports", () => {
       sql`select size_bytes, length(content)::int as n from instance_outputs where attempt_id = ${a.attemptId}`,
     );
     expect(row).toEqual({ size_bytes: bytes.length, n: bytes.length });
+  });
+});
+
+describe("readings outside the plausible window", () => {
+  it("refuses a reading dated year 0 on its own, answers 200 and keeps the rest, also on a retry", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[0]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    const readings = [reading("2026-01-15T09:50:00Z", 1000), reading("0000-01-01T00:00:00Z", 999_999), reading("2026-01-15T09:55:00Z", 1020)];
+    const res = await gw.report({ radiators: [{ serial: gwA.serials[1]!, readings: [] }, { serial, readings }] }, 5);
+    expect(res.status).toBe(200);
+    expect(res.body.refusedReadings).toEqual([
+      { radiatorSerial: serial, at: "0000-01-01T00:00:00Z", field: "radiators.1.readings.1.at", reason: "invalid_time", message: expect.any(String) },
+    ]);
+    expect(await count(sql`select count(*) from telemetry_readings where radiator_id = ${radiatorId}`)).toBe(2);
+    expect(await stateOf(radiatorId)).toMatchObject({ lastReadingAt: at("2026-01-15T09:55:00Z"), energyCounterWh: 1020 });
+    expect((await energyTotals(radiatorId)).hourly).toBe(20);
+
+    // The answer is acknowledged like any other: a retry gets it again and changes nothing.
+    const retry = await gw.report({ radiators: [{ serial: gwA.serials[1]!, readings: [] }, { serial, readings }] }, 5);
+    expect(retry).toMatchObject({ status: 200, body: res.body });
+    expect(await count(sql`select count(*) from telemetry_readings where radiator_id = ${radiatorId}`)).toBe(2);
+  });
+
+  it("refuses readings dated year 1, 1970 or before the radiator's installation, one by one, new or late", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[1]!; // installed on 2023-04-22 (seed)
+    const radiatorId = gwA.ids.get(serial)!;
+    const res = await gw.report({
+      radiators: [
+        {
+          serial,
+          readings: [
+            reading("0001-01-01T00:00:00Z", 5),
+            reading("2026-01-15T09:00:00Z", 1000),
+            reading("1970-01-01T00:00:00Z", 10),
+            // The day before the installation, even in the earliest zone (UTC+14).
+            reading("2023-04-21T09:59:59Z", 20),
+            reading("2026-01-15T09:30:00Z", 1100),
+          ],
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.refusedReadings.map((r: { field: string; reason: string }) => [r.field, r.reason])).toEqual([
+      ["radiators.0.readings.0.at", "before_installation"],
+      ["radiators.0.readings.2.at", "before_installation"],
+      ["radiators.0.readings.3.at", "before_installation"],
+    ]);
+    expect(res.body.refusedReadings[0].message).toContain("2023-04-22");
+    const stored = await db.execute<{ at: string }>(
+      sql`select to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as at from telemetry_readings where radiator_id = ${radiatorId} order by 1`,
+    );
+    expect(stored.map((r) => r.at)).toEqual(["2026-01-15 09:00", "2026-01-15 09:30"]);
+    expect((await energyTotals(radiatorId)).hourly).toBe(100);
+
+    // Late, older than the radiator's last reading: refused all the same, not stored for history.
+    const late = await gw.report({ radiators: [{ serial, readings: [reading("1970-01-01T00:00:00Z", 10), reading("2026-01-15T09:10:00Z", 1030)] }] });
+    expect(late.status).toBe(200);
+    expect(late.body.refusedReadings).toEqual([expect.objectContaining({ field: "radiators.0.readings.0.at", reason: "before_installation" })]);
+    expect(await count(sql`select count(*) from telemetry_readings where radiator_id = ${radiatorId}`)).toBe(3);
+    // Readings of the installation day itself count.
+    const onTheDay = await gw.report({ radiators: [{ serial, readings: [reading("2023-04-22T00:30:00+02:00", 0)] }] });
+    expect(onTheDay.body.refusedReadings).toBeUndefined();
+  });
+
+  it("refuses a reading too far ahead of the server's clock on its own, without freezing the meter", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[2]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    const res = await gw.report({
+      radiators: [{ serial, readings: [reading("2026-01-15T09:50:00Z", 100), reading("2026-01-15T11:00:00Z", 900), reading("2026-01-15T09:55:00Z", 130)] }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.refusedReadings).toEqual([
+      expect.objectContaining({ radiatorSerial: serial, at: "2026-01-15T11:00:00Z", field: "radiators.0.readings.1.at", reason: "ahead_of_clock" }),
+    ]);
+    expect(await count(sql`select count(*) from telemetry_readings where radiator_id = ${radiatorId}`)).toBe(2);
+    expect(await stateOf(radiatorId)).toMatchObject({ lastReadingAt: at("2026-01-15T09:55:00Z"), energyCounterWh: 130 });
+    // Within five minutes ahead: a clock that drifts a little is fine.
+    const ahead = await gw.report({ radiators: [{ serial, readings: [reading("2026-01-15T10:04:59Z", 160)] }] });
+    expect(ahead.body.refusedReadings).toBeUndefined();
+    expect((await energyTotals(radiatorId)).hourly).toBe(60);
+  });
+
+  it("stores a reading whose zone offset PostgreSQL does not take, at its instant", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[3]!;
+    const radiatorId = gwA.ids.get(serial)!;
+    // +23:59 is valid ISO 8601; PostgreSQL's limit is ±15:59. The instant is 2026-01-14T09:01:00Z.
+    const res = await gw.report({ radiators: [{ serial, readings: [reading("2026-01-15T09:00:00+23:59", 100)] }] });
+    expect(res.status).toBe(200);
+    expect(res.body.refusedReadings).toBeUndefined();
+    expect(await stateOf(radiatorId)).toMatchObject({ lastReadingAt: at("2026-01-14T09:01:00Z") });
+  });
+});
+
+describe("meter anomalies", () => {
+  it("holds apart 100,000 Wh in 10 s from a radiator that draws 300 W, meters none of it, and meters the next reading normally", async () => {
+    const gw = new TestGateway(gwA.token);
+    const serial = gwA.serials[1]!; // a Q.rad QR-500: 500 W at most
+    const radiatorId = gwA.ids.get(serial)!;
+    const a = await attemptOn(radiatorId, { cores: 2, dispatchedAt: at("2026-01-15T08:00:00Z"), startedAt: at("2026-01-15T08:00:00Z") });
+    const res = await gw.report({
+      radiators: [
+        {
+          serial,
+          readings: [
+            reading("2026-01-15T09:00:00Z", 250_000, { powerW: 300 }),
+            reading("2026-01-15T09:00:10Z", 350_000, { powerW: 300 }), // +100,000 Wh in 10 s: about 36 MW
+            reading("2026-01-15T09:15:10Z", 350_100, { powerW: 400 }), // +100 Wh in 15 min: 400 W
+          ],
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+
+    const anomalies = await db.select().from(meterAnomalies);
+    expect(anomalies).toEqual([
+      {
+        id: expect.any(Number),
+        radiatorId,
+        periodStart: at("2026-01-15T09:00:00Z"),
+        periodEnd: at("2026-01-15T09:00:10Z"),
+        counterBeforeWh: 250_000,
+        counterAfterWh: 350_000,
+        deltaWh: 100_000,
+        // 500 W × 10 s × 1.5 = 2.08 Wh, rounded down, plus 2 Wh of rounding slack.
+        maxPlausibleWh: 4,
+        maxPowerW: 500,
+        reason: "exceeds_hardware_power",
+        detectedAt: clock,
+        resolvedAt: null,
+        resolvedByUserId: null,
+        resolution: null,
+      },
+    ]);
+    // Only the plausible delta is metered: in the hour, and in the ledger plus idle.
+    const energy = await energyTotals(radiatorId);
+    expect(energy).toMatchObject({ hourly: 100, allocated: 100 });
+    expect(await count(sql`select coalesce(max(energy_wh), 0) from energy_allocations`)).toBeLessThanOrEqual(100);
+    // The work ran through the doubtful interval: its core-seconds count, 2 cores × 910 s.
+    const [attempt] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, a.attemptId));
+    expect(attempt!.coreSeconds).toBe(2 * 910);
+    expect(attempt!.energyWh).toBeLessThanOrEqual(100);
+    // The baseline moved on to the jumped counter.
+    expect((await stateOf(radiatorId))?.energyCounterWh).toBe(350_100);
+
+    // The next report meters as usual, and raises nothing.
+    clock = new Date("2026-01-15T10:00:00Z");
+    const next = await gw.report({ radiators: [{ serial, readings: [reading("2026-01-15T09:30:10Z", 350_180)] }] });
+    expect(next.status).toBe(200);
+    expect(await energyTotals(radiatorId)).toMatchObject({ hourly: 180, allocated: 180 });
+    expect(await count(sql`select count(*) from meter_anomalies`)).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STORABLE_TIME_RANGE_MS } from "@/server/domain/metering";
 
 /**
  * The gateway protocol, version 1: the messages a gateway (Q.box) and the platform exchange.
@@ -24,13 +25,30 @@ export const LIMITS = {
 } as const;
 
 const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-15T08:30:00Z" });
+/**
+ * A time the platform stores as is (a report's sentAt, an event's time): one the database can
+ * hold, or the report is refused naming it. A reading's time is checked reading by reading
+ * instead (see `refusedReadings` in the answer), so that one bad clock does not lose the rest.
+ */
+const storableTime = isoTime.refine(
+  (s) => {
+    const ms = Date.parse(s);
+    // A malformed time is the format check's to name, once.
+    return Number.isNaN(ms) || (ms >= STORABLE_TIME_RANGE_MS.min && ms <= STORABLE_TIME_RANGE_MS.max);
+  },
+  { error: "must be a time between the years 0001 and 9999 (UTC)" },
+);
 const tempC = z.number().min(LIMITS.minTempC).max(LIMITS.maxTempC);
 const cores = z.int().min(0).max(LIMITS.maxCores);
 // Attempt ids are bigint identities; numbers stay exact up to 2^53.
 const attemptId = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const readingSchema = z.object({
-  /** When the radiator took the reading. */
+  /**
+   * When the radiator took the reading. A well-formed time outside the plausible window (not
+   * storable, before the radiator was installed, ahead of the server's clock) refuses this
+   * reading alone: see `refusedReadings` in the answer.
+   */
   at: isoTime,
   roomTempC: tempC,
   setpointC: tempC,
@@ -63,7 +81,7 @@ const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_OUTPUT_BASE64_CHARS = Math.ceil(LIMITS.maxOutputBytes / 3) * 4;
 
-const eventBase = { attemptId, at: isoTime };
+const eventBase = { attemptId, at: storableTime };
 
 export const startedEventSchema = z.object({ ...eventBase, type: z.literal("started") });
 
@@ -132,7 +150,7 @@ export const reportSchema = z
     protocolVersion: z.literal(PROTOCOL_VERSION),
     /** Per gateway, from 1, increasing; the idempotency key of the report. */
     seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
-    sentAt: isoTime,
+    sentAt: storableTime,
     radiators: z.array(radiatorReportSchema).max(LIMITS.maxRadiatorsPerReport),
     events: z.array(eventSchema).max(LIMITS.maxEventsPerReport),
   })
@@ -165,6 +183,25 @@ export const assignmentSchema = z.object({
   maxWallTimeS: z.int().nullable(),
 });
 
+/**
+ * A reading the platform did not take, though the rest of the report landed. Not stored, not
+ * metered, and the answer acknowledges it: sending it again changes nothing (fix the clock).
+ */
+export const refusedReadingSchema = z.object({
+  radiatorSerial: z.string(),
+  /** The reading's `at`, as sent. */
+  at: z.string(),
+  /** Where it was in the report, as in validation issues: "radiators.0.readings.3.at". */
+  field: z.string(),
+  /**
+   * A code (READING_REFUSAL_REASONS in server/domain/metering.ts): "invalid_time",
+   * "before_installation", "ahead_of_clock". Gateways must accept codes they do not know.
+   */
+  reason: z.string(),
+  /** For people. */
+  message: z.string(),
+});
+
 export const reportResponseSchema = z.object({
   protocolVersion: z.literal(PROTOCOL_VERSION),
   seq: z.int(),
@@ -172,8 +209,11 @@ export const reportResponseSchema = z.object({
   assignments: z.array(assignmentSchema),
   cancellations: z.array(z.object({ radiatorSerial: z.string(), attemptId: z.int() })),
   setpoints: z.array(z.object({ radiatorSerial: z.string(), setpointC: z.number() })),
+  /** Added within v1, present only when a reading was refused; older gateways ignore it. */
+  refusedReadings: z.array(refusedReadingSchema).optional(),
 });
 
+export type RefusedReading = z.infer<typeof refusedReadingSchema>;
 export type Assignment = z.infer<typeof assignmentSchema>;
 export type ReportResponse = z.infer<typeof reportResponseSchema>;
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
 import { jsonb, pgArray } from "@/server/db/sql-params";
-import { hourStartMs, meterReading } from "@/server/domain/metering";
+import { earliestReadingMs, hourStartMs, meterReading, readingRefusal, type ReadingRefusalReason } from "@/server/domain/metering";
 import {
   activeAttemptsOnRadiators,
   assignWork,
@@ -12,7 +12,7 @@ import {
   markAttemptsRunning,
   recordOffers,
 } from "@/server/services/scheduler";
-import { PROTOCOL_VERSION, type Assignment, type Report, type ReportResponse } from "./protocol";
+import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
 
@@ -33,6 +33,8 @@ export class ReportRejectedError extends Error {
 
 /** Readings stamped further ahead of the server's clock are refused: they would freeze metering. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+/** Refusals listed in one answer; a report can carry 100,000 readings, and a gateway needs a sample, not all. */
+const MAX_REFUSALS_LISTED = 1000;
 /** lastSeenAt is for people; rewriting it once a minute is enough. */
 const LAST_SEEN_RESOLUTION_S = 60;
 /** First key of the two-key advisory lock, so our per-gateway locks share no space with others'. */
@@ -42,7 +44,7 @@ const ACTIVE_ATTEMPT_STATES = new Set(["dispatched", "running"]);
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
-type GatewayRadiator = { id: string; serial: string; targetTempC: number | null };
+type GatewayRadiator = { id: string; serial: string; targetTempC: number | null; installedOn: string; maxPowerW: number };
 type AttemptRow = { id: number; instanceId: number; radiatorId: string; state: string };
 type StateRow = {
   radiatorId: string;
@@ -70,7 +72,7 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  * metering, then the scheduler's calls for the answer.
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
-  const readings = parseReadings(report);
+  const readings = parseReadings(report, now);
   return db.transaction(async (tx) => {
     // Generic plans up to the writes (the report's read and writes, and the by-key updates of its
     // events): their shape never changes, and planning each afresh for its parameters cost more
@@ -101,7 +103,7 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
         throw new ReportRejectedError(403, `attempt ${event.attemptId} does not run on this gateway's radiators`, `events.${i}.attemptId`);
       }
     });
-    checkClock(report, readings, now);
+    refuseBeforeInstallation(report, readings, bySerial, now);
 
     // Events first, so that metering sees the start and end times this report brings; then the
     // started attempts a radiator no longer lists have vanished with a reboot.
@@ -114,17 +116,17 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     // With nothing queued and nothing running on its radiators, the answer is known before the
     // writes, so the report's record goes with them, one round trip fewer for an idle fleet.
     const quiet = !loaded.anyQueued && !loaded.anyActive;
-    const early = quiet ? responseFor(report.seq, loaded.radiators, [], stale, now) : null;
+    const early = quiet ? responseFor(report.seq, loaded.radiators, [], stale, readings.refused, now) : null;
     const record = (response: ReportResponse) =>
       sql`insert into gateway_reports (gateway_id, seq, received_at, response)
         values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
-    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, now, {
+    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, bySerial, now, {
       alsoRun: early && record(early),
       planCacheMode,
     });
     if (early) return early;
 
-    const response = await answer(tx, report.seq, loaded, stale, now);
+    const response = await answer(tx, report.seq, loaded, stale, readings.refused, now);
     await tx.execute(record(response));
     return response;
   });
@@ -132,40 +134,119 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
 
 /**
  * Each radiator's readings in time order, one per instant (a repeated instant: the first counts),
- * keyed by serial. Also the report's earliest and latest reading.
+ * keyed by serial, and the report's earliest and latest reading. Readings whose time cannot be
+ * stored or is ahead of the server's clock are refused here, one by one (the rest of the report
+ * lands); those before their radiator's installation once the radiators are loaded.
  */
-function parseReadings(report: Report) {
+function parseReadings(report: Report, now: Date) {
   const bySerial = new Map<string, ParsedReading[]>();
+  const refused: RefusedReading[] = [];
+  const window = { earliestMs: -Infinity, latestMs: now.getTime() + MAX_CLOCK_AHEAD_MS };
   let minMs = Infinity;
   let maxMs = -Infinity;
   let count = 0;
-  for (const entry of report.radiators) {
-    count += entry.readings.length;
-    const list: ParsedReading[] = entry.readings.map((r) => ({
-      at: r.at,
-      roomTempC: r.roomTempC,
-      setpointC: r.setpointC,
-      powerW: r.powerW,
-      energyCounterWh: r.energyCounterWh,
-      coresActive: r.coresActive,
-      coresWanted: r.coresWanted,
-      atMs: Date.parse(r.at),
-    }));
-    let sorted = true;
-    for (let i = 1; i < list.length; i++) if (list[i]!.atMs <= list[i - 1]!.atMs) sorted = false;
-    if (!sorted) {
-      list.sort((a, b) => a.atMs - b.atMs); // stable: of equal instants, the first sent stays first
-      let kept = 0;
-      for (const r of list) if (kept === 0 || r.atMs !== list[kept - 1]!.atMs) list[kept++] = r;
-      list.length = kept;
-    }
+  report.radiators.forEach((entry, i) => {
+    let list: ParsedReading[] = [];
+    entry.readings.forEach((r, j) => {
+      const atMs = Date.parse(r.at);
+      const refusal = readingRefusal(atMs, window);
+      if (refusal !== null) {
+        refused.push(refusedReading(entry.serial, r.at, i, j, refusal, refusalMessage(refusal, { now })));
+        return;
+      }
+      list.push({
+        at: r.at,
+        roomTempC: r.roomTempC,
+        setpointC: r.setpointC,
+        powerW: r.powerW,
+        energyCounterWh: r.energyCounterWh,
+        coresActive: r.coresActive,
+        coresWanted: r.coresWanted,
+        atMs,
+      });
+    });
+    list = inTimeOrder(list);
+    count += list.length;
     if (list.length > 0) {
       minMs = Math.min(minMs, list[0]!.atMs);
       maxMs = Math.max(maxMs, list[list.length - 1]!.atMs);
     }
     bySerial.set(entry.serial, list);
+  });
+  return { bySerial, minMs, maxMs, count, refused };
+}
+
+/** Sorted by time, one reading per instant: of equal instants, the first sent stays. */
+function inTimeOrder(list: ParsedReading[]): ParsedReading[] {
+  let sorted = true;
+  for (let i = 1; i < list.length; i++) if (list[i]!.atMs <= list[i - 1]!.atMs) sorted = false;
+  if (sorted) return list;
+  list.sort((a, b) => a.atMs - b.atMs); // stable
+  let kept = 0;
+  for (const r of list) if (kept === 0 || r.atMs !== list[kept - 1]!.atMs) list[kept++] = r;
+  list.length = kept;
+  return list;
+}
+
+function refusalMessage(reason: ReadingRefusalReason, context: { now: Date; installedOn?: string }): string {
+  switch (reason) {
+    case "invalid_time":
+      return "not a time the platform can store (years 0001 to 9999, UTC); set the gateway's clock (NTP)";
+    case "before_installation":
+      return `taken before the radiator was installed (on ${context.installedOn}); set the gateway's clock (NTP)`;
+    case "ahead_of_clock":
+      return `more than ${MAX_CLOCK_AHEAD_MS / 60_000} minutes ahead of the server's clock (${context.now.toISOString()}); set the gateway's clock (NTP)`;
   }
-  return { bySerial, minMs, maxMs, count };
+}
+
+function refusedReading(
+  serial: string,
+  at: string,
+  radiatorIndex: number,
+  readingIndex: number,
+  reason: ReadingRefusalReason,
+  message: string,
+): RefusedReading {
+  return { radiatorSerial: serial, at, field: `radiators.${radiatorIndex}.readings.${readingIndex}.at`, reason, message };
+}
+
+/**
+ * Readings from before their radiator was installed are refused (its installation date is known
+ * only once the radiators are loaded). Usually none: only a radiator whose earliest reading is
+ * too early is looked at again.
+ */
+function refuseBeforeInstallation(report: Report, readings: Readings, bySerial: Map<string, GatewayRadiator>, now: Date) {
+  const window = { earliestMs: 0, latestMs: Infinity };
+  let refusedAny = false;
+  report.radiators.forEach((entry, i) => {
+    const list = readings.bySerial.get(entry.serial);
+    if (!list || list.length === 0) return;
+    const radiator = bySerial.get(entry.serial)!;
+    window.earliestMs = earliestReadingMs(radiator.installedOn);
+    if (list[0]!.atMs >= window.earliestMs) return;
+    refusedAny = true;
+    readings.bySerial.set(entry.serial, list.filter((r) => r.atMs >= window.earliestMs));
+    entry.readings.forEach((r, j) => {
+      const atMs = Date.parse(r.at);
+      if (readingRefusal(atMs, window) === "before_installation") {
+        const message = refusalMessage("before_installation", { now, installedOn: radiator.installedOn });
+        readings.refused.push(refusedReading(entry.serial, r.at, i, j, "before_installation", message));
+      }
+    });
+  });
+  if (!refusedAny) return;
+  // In report order, as the refusals of the first pass are.
+  readings.refused.sort((a, b) => compareFields(a.field, b.field));
+  let count = 0;
+  for (const list of readings.bySerial.values()) count += list.length;
+  readings.count = count;
+}
+
+/** "radiators.I.readings.J.at" by I, then J. */
+function compareFields(a: string, b: string): number {
+  const [, ai, aj] = a.split(".");
+  const [, bi, bj] = b.split(".");
+  return Number(ai) - Number(bi) || Number(aj) - Number(bj);
 }
 type Readings = ReturnType<typeof parseReadings>;
 
@@ -212,8 +293,10 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
       exists (select 1 from radiators r join instance_attempts a on a.radiator_id = r.id
         where r.gateway_id = ${gatewayId} and a.state in ('dispatched', 'running')) as "anyActive",
       -- The room looked up by its key for each radiator, rather than scanning all rooms of a large fleet.
+      -- With what readings are checked against: the installation date and the hardware's power.
       (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial,
-          'targetTempC', (select ro.target_temp_c from rooms ro where ro.id = r.room_id)) order by r.serial), '[]'::json)
+          'targetTempC', (select ro.target_temp_c from rooms ro where ro.id = r.room_id), 'installedOn', r.installed_on,
+          'maxPowerW', (select h.max_power_w from hardware_models h where h.id = r.hardware_model_id)) order by r.serial), '[]'::json)
         from radiators r where r.gateway_id = ${gatewayId}) as radiators,
       (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
           'roomTempC', rs.room_temp_c, 'setpointC', rs.setpoint_c, 'powerW', rs.power_w, 'energyCounterWh', rs.energy_counter_wh,
@@ -252,22 +335,6 @@ function loseVanished(tx: Tx, report: Report, reported: Reported[], states: Map<
       return { radiatorId, keep: entry.runningAttemptIds!, lastReadingAt: lastReadingMs === null ? null : new Date(lastReadingMs) };
     });
   return loseVanishedAttempts(tx, { radiators, listedAt: new Date(report.sentAt), now });
-}
-
-function checkClock(report: Report, readings: Readings, now: Date) {
-  const latestMs = now.getTime() + MAX_CLOCK_AHEAD_MS;
-  if (readings.maxMs <= latestMs) return;
-  report.radiators.forEach((r, i) =>
-    r.readings.forEach((reading, j) => {
-      if (Date.parse(reading.at) > latestMs) {
-        throw new ReportRejectedError(
-          400,
-          `reading is in the future (server time ${now.toISOString()}); set the gateway's clock (NTP)`,
-          `radiators.${i}.readings.${j}.at`,
-        );
-      }
-    }),
-  );
 }
 
 /**
@@ -368,9 +435,11 @@ class ReadingColumns {
   coresActive: number[] = [];
   coresWanted: number[] = [];
 
-  push(radiatorId: string, r: Reading) {
+  push(radiatorId: string, r: ParsedReading) {
     this.radiatorId.push(radiatorId);
-    this.at.push(r.at); // as sent: PostgreSQL reads ISO 8601 with its offset
+    // In UTC: an offset PostgreSQL refuses (beyond ±15:59) is still a valid instant, and the
+    // platform keeps milliseconds, as the radiator's state and the duplicate check do.
+    this.at.push(new Date(r.atMs).toISOString());
     this.roomTempC.push(r.roomTempC);
     this.setpointC.push(r.setpointC);
     this.powerW.push(r.powerW);
@@ -385,6 +454,46 @@ class ReadingColumns {
         ${pgArray(this.roomTempC)}::real[], ${pgArray(this.setpointC)}::real[], ${pgArray(this.powerW)}::int[],
         ${pgArray(this.energyCounterWh)}::bigint[], ${pgArray(this.coresActive)}::smallint[],
         ${pgArray(this.coresWanted)}::smallint[])`;
+  }
+}
+
+/** Counter deltas held apart (see meterReading), as columns. */
+class AnomalyColumns {
+  radiatorId: string[] = [];
+  periodStart: string[] = [];
+  periodEnd: string[] = [];
+  counterBeforeWh: number[] = [];
+  counterAfterWh: number[] = [];
+  deltaWh: number[] = [];
+  maxPlausibleWh: number[] = [];
+  maxPowerW: number[] = [];
+  reason: string[] = [];
+
+  push(
+    radiatorId: string,
+    previous: { atMs: number; energyCounterWh: number },
+    reading: ParsedReading,
+    maxPowerW: number,
+    anomaly: NonNullable<ReturnType<typeof meterReading>["anomaly"]>,
+  ) {
+    this.radiatorId.push(radiatorId);
+    this.periodStart.push(new Date(previous.atMs).toISOString());
+    this.periodEnd.push(new Date(reading.atMs).toISOString());
+    this.counterBeforeWh.push(previous.energyCounterWh);
+    this.counterAfterWh.push(reading.energyCounterWh);
+    this.deltaWh.push(anomaly.counterDeltaWh);
+    this.maxPlausibleWh.push(anomaly.plausibleWh);
+    this.maxPowerW.push(maxPowerW);
+    this.reason.push(anomaly.reason);
+  }
+
+  /** The rows as a set, in meter_anomalies' column order up to reason. */
+  unnest() {
+    return sql`unnest(${pgArray(this.radiatorId)}::uuid[], ${pgArray(this.periodStart)}::timestamptz[],
+        ${pgArray(this.periodEnd)}::timestamptz[], ${pgArray(this.counterBeforeWh)}::bigint[], ${pgArray(this.counterAfterWh)}::bigint[],
+        ${pgArray(this.deltaWh)}::bigint[], ${pgArray(this.maxPlausibleWh)}::bigint[], ${pgArray(this.maxPowerW)}::int[],
+        ${pgArray(this.reason)}::meter_anomaly_reason[]) as u(radiator_id, period_start, period_end, counter_before_wh,
+        counter_after_wh, delta_wh, max_plausible_wh, max_power_w, reason)`;
   }
 }
 
@@ -423,6 +532,9 @@ class HourSums {
  * delta since the previous reading is split between the attempts that ran in between (by
  * core-seconds, into the ledger) and idle heat (into the radiator's hour). Older readings (a late
  * report) move nothing: the monotonic counter already carried their energy into the next delta.
+ * A delta more than the radiator's hardware can draw in its interval is held apart in
+ * meter_anomalies instead: no energy in the hour or the ledger, the core-seconds as usual, and
+ * the counter's baseline moves on to it so that the next delta is measured from there.
  */
 async function writeTelemetry(
   tx: Tx,
@@ -431,6 +543,7 @@ async function writeTelemetry(
   readings: Readings,
   states: Map<string, StateRow>,
   activity: Activity[],
+  radiatorsBySerial: Map<string, GatewayRadiator>,
   now: Date,
   after: {
     /** A statement to run with the writes (the report's record, when its answer is already known). */
@@ -469,6 +582,7 @@ async function writeTelemetry(
     }
   };
   const attemptTotals = new Map<number, { energyWh: number; coreSeconds: number }>();
+  const anomalies = new AnomalyColumns();
   const stateRows: Array<Omit<StateRow, "lastReadingMs"> & { lastReadingAt: string | null }> = [];
 
   for (const { radiatorId, entry } of reported) {
@@ -479,6 +593,7 @@ async function writeTelemetry(
     let previous: { atMs: number; energyCounterWh: number } | null =
       lastMs !== null && state?.energyCounterWh != null ? { atMs: lastMs, energyCounterWh: state.energyCounterWh } : null;
     const attemptsHere = activityOf.get(radiatorId) ?? [];
+    const maxPowerW = radiatorsBySerial.get(entry.serial)!.maxPowerW;
     let newest: ParsedReading | undefined;
     let hour: HourSums | undefined;
     for (const r of list) {
@@ -497,7 +612,8 @@ async function writeTelemetry(
       }
       hour.add(r);
       if (previous !== null) {
-        const metered = meterReading(previous, r, attemptsHere);
+        const metered = meterReading(previous, r, attemptsHere, maxPowerW);
+        if (metered.anomaly !== null) anomalies.push(radiatorId, previous, r, maxPowerW, metered.anomaly);
         for (const a of metered.allocations) {
           allocate(radiatorId, a.attemptId, previous.atMs, r.atMs, metered.hourStartMs, a.coreSeconds, a.energyWh);
           const total = attemptTotals.get(a.attemptId) ?? { energyWh: 0, coreSeconds: 0 };
@@ -620,6 +736,12 @@ async function writeTelemetry(
       update gateways set last_seen_at = ${nowIso}
       where id = ${gatewayId} and (last_seen_at is null or last_seen_at < ${seenBefore})
     ),
+    anomalies as (
+      insert into meter_anomalies (radiator_id, period_start, period_end, counter_before_wh, counter_after_wh, delta_wh,
+        max_plausible_wh, max_power_w, reason, detected_at)
+      select u.*, ${nowIso}::timestamptz from ${anomalies.unnest()}
+      on conflict (radiator_id, period_end) do nothing
+    ),
     also as (${after.alsoRun ?? sql`select 1`})
     select set_config('plan_cache_mode', ${after.planCacheMode}, true)`);
 }
@@ -629,7 +751,7 @@ async function writeTelemetry(
  * assignments and any the gateway may have missed; it recognises repeats by attemptId),
  * attempts of cancelled tasks to stop, and the residents' setpoints.
  */
-async function answer(tx: Tx, seq: number, loaded: Loaded, stale: Cancellation[], now: Date): Promise<ReportResponse> {
+async function answer(tx: Tx, seq: number, loaded: Loaded, stale: Cancellation[], refused: RefusedReading[], now: Date): Promise<ReportResponse> {
   const { radiators } = loaded;
   const radiatorIds = radiators.map((r) => r.id);
   // Most reports of an idle fleet have nothing to dispatch and nothing running: skip both reads.
@@ -637,7 +759,7 @@ async function answer(tx: Tx, seq: number, loaded: Loaded, stale: Cancellation[]
   const active = loaded.anyActive || assigned.length > 0 ? await activeAttemptsOnRadiators(tx, radiatorIds) : [];
   // Work offered again and again and never started is taken back rather than offered once more.
   const givenUp = await recordOffers(tx, active.filter(isOffer).map((a) => a.attemptId), now);
-  return responseFor(seq, radiators, givenUp.size > 0 ? active.filter((a) => !givenUp.has(a.attemptId)) : active, stale, now);
+  return responseFor(seq, radiators, givenUp.size > 0 ? active.filter((a) => !givenUp.has(a.attemptId)) : active, stale, refused, now);
 }
 
 /**
@@ -661,7 +783,14 @@ function staleAttempts(reported: Reported[], attempts: Map<number, AttemptRow>):
 /** An attempt the answer offers to its gateway: dispatched, not started, not being cancelled. */
 const isOffer = (a: ActiveAttempt) => a.startedAt === null && !a.cancelRequested;
 
-function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAttempt[], stale: Cancellation[], now: Date): ReportResponse {
+function responseFor(
+  seq: number,
+  radiators: GatewayRadiator[],
+  active: ActiveAttempt[],
+  stale: Cancellation[],
+  refused: RefusedReading[],
+  now: Date,
+): ReportResponse {
   const serialOf = new Map(radiators.map((r) => [r.id, r.serial]));
 
   const assignments: Assignment[] = active.filter(isOffer).map((a) => ({
@@ -683,5 +812,8 @@ function responseFor(seq: number, radiators: GatewayRadiator[], active: ActiveAt
     .filter((r) => r.targetTempC !== null)
     .map((r) => ({ radiatorSerial: r.serial, setpointC: r.targetTempC! }));
 
-  return { protocolVersion: PROTOCOL_VERSION, seq, serverTime: now.toISOString(), assignments, cancellations, setpoints };
+  const response: ReportResponse = { protocolVersion: PROTOCOL_VERSION, seq, serverTime: now.toISOString(), assignments, cancellations, setpoints };
+  // Only when there are some: the answer of v1 stays as it was for gateways with sound clocks.
+  if (refused.length > 0) response.refusedReadings = refused.slice(0, MAX_REFUSALS_LISTED);
+  return response;
 }

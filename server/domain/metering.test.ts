@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { coreSecondsInPeriod, energyDeltaWh, hourStartMs, meterReading, splitEnergyWh } from "./metering";
+import {
+  coreSecondsInPeriod,
+  earliestReadingMs,
+  energyDeltaWh,
+  hourStartMs,
+  meterReading,
+  PLAUSIBLE_POWER_MARGIN,
+  PLAUSIBLE_SLACK_WH,
+  plausibleDeltaWh,
+  readingRefusal,
+  splitEnergyWh,
+} from "./metering";
 
 describe("energyDeltaWh", () => {
   it("counts 0 for the first reading", () => {
@@ -289,21 +300,24 @@ describe("splitEnergyWh", () => {
 });
 
 describe("meterReading", () => {
+  // A digital boiler: the two-minute deltas below are within what it can draw.
+  const DB3000_W = 3000;
   const t = (iso: string) => Date.parse(iso);
   const previous = { atMs: t("2026-01-15T09:59:00Z"), energyCounterWh: 1000 };
   const reading = (atIso: string, energyCounterWh: number, coresActive = 4) => ({ atMs: t(atIso), energyCounterWh, coresActive });
 
   it("puts the whole delta in the hour of the closing reading, even when the interval began in the hour before", () => {
-    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1040), []);
+    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1040), [], DB3000_W);
     expect(metered).toEqual({
       hourStartMs: t("2026-01-15T10:00:00Z"),
       deltaWh: 40,
       allocations: [],
       idleWh: 40,
       idleCoreSeconds: 4 * 120,
+      anomaly: null,
     });
     // A reading on the hour opens that hour.
-    expect(meterReading(previous, reading("2026-01-15T10:00:00Z", 1001), []).hourStartMs).toBe(t("2026-01-15T10:00:00Z"));
+    expect(meterReading(previous, reading("2026-01-15T10:00:00Z", 1001), [], DB3000_W).hourStartMs).toBe(t("2026-01-15T10:00:00Z"));
   });
 
   it("shares the delta between the attempts that ran in the interval, by core-seconds, the rest idle", () => {
@@ -315,7 +329,7 @@ describe("meterReading", () => {
       // Ended before the interval: nothing, and left out.
       { id: 9, from: new Date("2026-01-15T09:00:00Z"), to: new Date("2026-01-15T09:30:00Z"), cores: 4 },
     ];
-    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1100), activities);
+    const metered = meterReading(previous, reading("2026-01-15T10:01:00Z", 1100), activities, DB3000_W);
     // Radiator: 4 cores × 120 s = 480 core-seconds; attempt 7: 240, attempt 8: 60, idle: 180.
     expect(metered).toEqual({
       hourStartMs: t("2026-01-15T10:00:00Z"),
@@ -326,12 +340,13 @@ describe("meterReading", () => {
       ],
       idleWh: 37,
       idleCoreSeconds: 180,
+      anomaly: null,
     });
   });
 
   it("counts a counter reset as energy since the reset, and the first-seen counter as nothing", () => {
-    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 30), []).deltaWh).toBe(30);
-    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 1000), []).deltaWh).toBe(0);
+    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 30), [], DB3000_W).deltaWh).toBe(30);
+    expect(meterReading(previous, reading("2026-01-15T10:01:00Z", 1000), [], DB3000_W).deltaWh).toBe(0);
   });
 
   it("property: over a run of readings, ledger plus idle is the meter, hour by hour", () => {
@@ -362,7 +377,8 @@ describe("meterReading", () => {
         const split = new Map<number, number>();
         for (const s of ss) {
           const next = { atMs: prev.atMs + s.gapS * 1000, energyCounterWh: prev.energyCounterWh + s.wh, coresActive: s.cores };
-          const m = meterReading(prev, next, activities);
+          // Hardware that can draw any step's energy: this property is about sharing, not plausibility.
+          const m = meterReading(prev, next, activities, 10_000_000);
           expect(m.deltaWh).toBe(s.wh);
           expect(m.hourStartMs).toBe(hourStartMs(next.atMs));
           meter.set(m.hourStartMs, (meter.get(m.hourStartMs) ?? 0) + m.deltaWh);
@@ -374,5 +390,135 @@ describe("meterReading", () => {
         expect(split).toEqual(meter);
       }),
     );
+  });
+});
+
+describe("plausibleDeltaWh", () => {
+  it("is the hardware's maximum power over the interval, times the margin, plus the rounding slack", () => {
+    expect(PLAUSIBLE_POWER_MARGIN).toBe(1.5);
+    expect(PLAUSIBLE_SLACK_WH).toBe(2);
+    // 500 W for an hour: 500 Wh, 750 with the margin.
+    expect(plausibleDeltaWh(500, 3_600_000)).toBe(750 + 2);
+    // 300 W for 10 s: 0.83 Wh, 1.25 with the margin, rounded down.
+    expect(plausibleDeltaWh(300, 10_000)).toBe(1 + 2);
+    // No time, or no power: only the slack.
+    expect(plausibleDeltaWh(500, 0)).toBe(2);
+    expect(plausibleDeltaWh(0, 3_600_000)).toBe(2);
+  });
+
+  it("refuses a negative, fractional or missing power and a negative interval", () => {
+    expect(() => plausibleDeltaWh(-1, 1000)).toThrow(RangeError);
+    expect(() => plausibleDeltaWh(1.5, 1000)).toThrow(RangeError);
+    expect(() => plausibleDeltaWh(Number.NaN, 1000)).toThrow(RangeError);
+    expect(() => plausibleDeltaWh(500, -1)).toThrow(RangeError);
+    expect(() => plausibleDeltaWh(500, Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("meterReading and the hardware's limit", () => {
+  const startMs = Date.parse("2026-01-15T10:00:00Z");
+  const previous = { atMs: startMs, energyCounterWh: 250_000 };
+  const running = [{ id: 7, from: new Date(startMs - 60_000), to: null, cores: 2 }];
+
+  it("meters a delta up to the plausible maximum, and holds apart one Wh more", () => {
+    // 500 W for 15 minutes: at most 187 Wh with the margin, 189 with the slack.
+    const limitWh = plausibleDeltaWh(500, 900_000);
+    expect(limitWh).toBe(189);
+    const at = startMs + 900_000;
+    const atLimit = meterReading(previous, { atMs: at, energyCounterWh: 250_000 + limitWh, coresActive: 4 }, running, 500);
+    expect(atLimit.anomaly).toBeNull();
+    expect(atLimit.deltaWh).toBe(limitWh);
+
+    const over = meterReading(previous, { atMs: at, energyCounterWh: 250_000 + limitWh + 1, coresActive: 4 }, running, 500);
+    expect(over).toEqual({
+      hourStartMs: startMs,
+      deltaWh: 0,
+      // The work ran: its core-seconds count; the energy is doubtful and waits.
+      allocations: [{ attemptId: 7, coreSeconds: 2 * 900, energyWh: 0 }],
+      idleWh: 0,
+      idleCoreSeconds: 2 * 900,
+      anomaly: { reason: "exceeds_hardware_power", counterDeltaWh: limitWh + 1, plausibleWh: limitWh },
+    });
+  });
+
+  it("holds apart 100,000 Wh in 10 s from a 300 W radiator, and a jump disguised as a counter reset", () => {
+    const jump = meterReading(previous, { atMs: startMs + 10_000, energyCounterWh: 350_000, coresActive: 4 }, [], 300);
+    expect(jump).toMatchObject({ deltaWh: 0, idleWh: 0, idleCoreSeconds: 40, anomaly: { counterDeltaWh: 100_000, plausibleWh: 3 } });
+    // A "reset" counts the whole new counter since the reset: the same limit applies to it.
+    const reset = meterReading(previous, { atMs: startMs + 60_000, energyCounterWh: 90_000, coresActive: 0 }, [], 500);
+    expect(reset.anomaly).toMatchObject({ counterDeltaWh: 90_000 });
+    expect(reset.deltaWh).toBe(0);
+    // A real reset, small, is metered.
+    expect(meterReading(previous, { atMs: startMs + 60_000, energyCounterWh: 5, coresActive: 0 }, [], 500).deltaWh).toBe(5);
+  });
+
+  it("property: metered energy never exceeds max power × time × margin (plus the slack), and within it the meter is taken whole", () => {
+    const steps = fc.array(
+      fc.record({
+        gapMs: fc.integer({ min: 1, max: 6 * 3_600_000 }),
+        wh: fc.oneof(fc.nat({ max: 5000 }), fc.nat({ max: 10_000_000 })),
+        reset: fc.boolean(),
+        cores: fc.nat({ max: 16 }),
+      }),
+      { minLength: 1, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20_000 }), steps, (maxPowerW, ss) => {
+        let prev = { atMs: startMs, energyCounterWh: 1000 };
+        let meteredWh = 0;
+        let elapsedMs = 0;
+        for (const s of ss) {
+          const next = { atMs: prev.atMs + s.gapMs, energyCounterWh: s.reset ? s.wh : prev.energyCounterWh + s.wh, coresActive: s.cores };
+          const m = meterReading(prev, next, running, maxPowerW);
+          const counterDeltaWh = energyDeltaWh(prev.energyCounterWh, next.energyCounterWh);
+          // Each reading: within the limit of its own interval.
+          expect(m.deltaWh).toBeLessThanOrEqual((maxPowerW * s.gapMs * PLAUSIBLE_POWER_MARGIN) / 3_600_000 + PLAUSIBLE_SLACK_WH);
+          if (m.anomaly === null) expect(m.deltaWh).toBe(counterDeltaWh);
+          else expect(m.anomaly.counterDeltaWh).toBe(counterDeltaWh);
+          // Whatever is metered is shared whole; what is held apart is shared nowhere.
+          expect(m.allocations.reduce((n, a) => n + a.energyWh, 0) + m.idleWh).toBe(m.deltaWh);
+          meteredWh += m.deltaWh;
+          elapsedMs += s.gapMs;
+          prev = next;
+        }
+        // And over the whole run.
+        expect(meteredWh).toBeLessThanOrEqual((maxPowerW * elapsedMs * PLAUSIBLE_POWER_MARGIN) / 3_600_000 + PLAUSIBLE_SLACK_WH * ss.length);
+      }),
+    );
+  });
+});
+
+describe("readingRefusal", () => {
+  const installedOn = "2023-04-22";
+  const nowMs = Date.parse("2026-01-15T10:00:00Z");
+  const window = { earliestMs: earliestReadingMs(installedOn), latestMs: nowMs + 5 * 60_000 };
+
+  it("opens the window at the start of the installation day in the earliest zone (UTC+14)", () => {
+    expect(earliestReadingMs(installedOn)).toBe(Date.parse("2023-04-21T10:00:00Z"));
+    expect(() => earliestReadingMs("22/04/2023")).toThrow(RangeError);
+  });
+
+  it("takes readings from the installation day to a few minutes ahead of the server's clock, boundaries included", () => {
+    expect(readingRefusal(window.earliestMs, window)).toBeNull();
+    expect(readingRefusal(Date.parse("2023-04-22T08:00:00+02:00"), window)).toBeNull();
+    expect(readingRefusal(nowMs, window)).toBeNull();
+    expect(readingRefusal(window.latestMs, window)).toBeNull();
+  });
+
+  it("refuses a reading before the radiator was installed, or too far ahead of the server's clock", () => {
+    expect(readingRefusal(window.earliestMs - 1, window)).toBe("before_installation");
+    expect(readingRefusal(Date.parse("1970-01-01T00:00:00Z"), window)).toBe("before_installation");
+    expect(readingRefusal(Date.parse("0001-01-01T00:00:00Z"), window)).toBe("before_installation");
+    expect(readingRefusal(window.latestMs + 1, window)).toBe("ahead_of_clock");
+    expect(readingRefusal(Date.parse("9999-12-31T23:59:59Z"), window)).toBe("ahead_of_clock");
+  });
+
+  it("refuses a time that cannot be stored: year 0, past year 9999, not a time", () => {
+    const wide = { earliestMs: -Infinity, latestMs: Infinity };
+    expect(readingRefusal(Date.parse("0000-01-01T00:00:00Z"), wide)).toBe("invalid_time");
+    expect(readingRefusal(Date.parse("0001-01-01T00:00:00+01:00"), wide)).toBe("invalid_time"); // year 0 in UTC
+    expect(readingRefusal(Date.parse("9999-12-31T23:59:59-12:00"), wide)).toBe("invalid_time"); // year 10000 in UTC
+    expect(readingRefusal(Number.NaN, wide)).toBe("invalid_time");
+    expect(readingRefusal(Date.parse("0001-01-01T00:00:00Z"), wide)).toBeNull();
   });
 });

@@ -126,13 +126,42 @@ export type MeterReading = { atMs: number; energyCounterWh: number; coresActive:
 /** An attempt's run on the radiator (`to: null` while it runs), as in coreSecondsInPeriod. */
 export type MeteredActivity = { id: number; from: Date; to: Date | null; cores: number };
 
+/**
+ * The hardware limit on a delta: a radiator cannot draw more than its model's maximum power, so
+ * over `elapsedMs` its meter can count at most maxPowerW × elapsed. Plausible is that times
+ * PLAUSIBLE_POWER_MARGIN (meters and clocks are not exact; a short overload is allowed), plus
+ * PLAUSIBLE_SLACK_WH for the whole-Wh counters (1 Wh: the counter rounds down at each end) and
+ * this floor (1 Wh). Anything above is a meter that lies: a fault, a swapped board, a forgery.
+ */
+export const PLAUSIBLE_POWER_MARGIN = 1.5;
+export const PLAUSIBLE_SLACK_WH = 2;
+
+/** The most energy a radiator of `maxPowerW` may plausibly meter in `elapsedMs` (see PLAUSIBLE_POWER_MARGIN). */
+export function plausibleDeltaWh(maxPowerW: number, elapsedMs: number): number {
+  assertWhole("maxPowerW", maxPowerW);
+  if (!(elapsedMs >= 0 && elapsedMs < Infinity)) throw new RangeError(`elapsedMs must be a non-negative number: ${elapsedMs}`);
+  // W × ms × 1.5 / 3,600,000 = W × ms × 3 / 7,200,000, in one division.
+  return Math.floor((maxPowerW * elapsedMs * 3) / 7_200_000) + PLAUSIBLE_SLACK_WH;
+}
+
+/** Why a delta was held apart instead of metered; the database enum holds the same values. */
+export const METER_ANOMALY_REASONS = ["exceeds_hardware_power"] as const;
+export type MeterAnomalyReason = (typeof METER_ANOMALY_REASONS)[number];
+
 /** Where the energy a reading closes goes: all of it to `hourStartMs`, shared between attempts and idle. */
 export type ReadingEnergy = {
   hourStartMs: number;
+  /** The energy metered: the counter delta, or 0 when the delta is held apart as an anomaly. */
   deltaWh: number;
   allocations: ReadonlyArray<EnergySplit["allocations"][number]>;
   idleWh: number;
   idleCoreSeconds: number;
+  /**
+   * Set when the counter delta is more than the hardware can draw in the interval: that delta is
+   * held apart (neither billed nor refunded until staff resolve it) and nothing of it is metered;
+   * the core-seconds of the interval still count, since the work and the cores did run.
+   */
+  anomaly: { reason: MeterAnomalyReason; counterDeltaWh: number; plausibleWh: number } | null;
 };
 
 const NO_ALLOCATIONS: ReadingEnergy["allocations"] = Object.freeze([]);
@@ -147,6 +176,9 @@ const NO_ALLOCATIONS: ReadingEnergy["allocations"] = Object.freeze([]);
  * idleEnergyWh, idleCoreSeconds) and the ledger (allocations) add up, so a radiator's ledger
  * plus its idle energy is its meter.
  *
+ * A delta above plausibleDeltaWh(maxPowerW, interval) is not metered: the reading comes back
+ * with `anomaly` set, 0 Wh everywhere, and the interval's core-seconds shared as usual.
+ *
  * Called for ~1,000 readings a report: with no attempt in the interval (most of the time) it
  * allocates nothing but its answer.
  */
@@ -154,10 +186,15 @@ export function meterReading(
   previous: { atMs: number; energyCounterWh: number },
   reading: MeterReading,
   activities: ReadonlyArray<MeteredActivity>,
+  maxPowerW: number,
 ): ReadingEnergy {
-  const deltaWh = energyDeltaWh(previous.energyCounterWh, reading.energyCounterWh);
+  const counterDeltaWh = energyDeltaWh(previous.energyCounterWh, reading.energyCounterWh);
+  const elapsedMs = reading.atMs - previous.atMs;
+  const plausibleWh = plausibleDeltaWh(maxPowerW, elapsedMs);
+  const anomaly = counterDeltaWh > plausibleWh ? { reason: "exceeds_hardware_power" as const, counterDeltaWh, plausibleWh } : null;
+  const deltaWh = anomaly === null ? counterDeltaWh : 0;
   const hour = hourStartMs(reading.atMs);
-  const radiatorCoreSeconds = Math.floor((reading.coresActive * (reading.atMs - previous.atMs)) / 1000);
+  const radiatorCoreSeconds = Math.floor((reading.coresActive * elapsedMs) / 1000);
   let shares: Array<{ attemptId: number; coreSeconds: number }> | null = null;
   if (activities.length > 0) {
     const period = { start: new Date(previous.atMs), end: new Date(reading.atMs) };
@@ -168,7 +205,45 @@ export function meterReading(
   }
   // No attempt ran: the whole delta is idle heat (what splitEnergyWh answers too), without its
   // exact integer apportionment.
-  if (shares === null) return { hourStartMs: hour, deltaWh, allocations: NO_ALLOCATIONS, idleWh: deltaWh, idleCoreSeconds: radiatorCoreSeconds };
+  if (shares === null) {
+    return { hourStartMs: hour, deltaWh, allocations: NO_ALLOCATIONS, idleWh: deltaWh, idleCoreSeconds: radiatorCoreSeconds, anomaly };
+  }
   const split = splitEnergyWh(deltaWh, shares, radiatorCoreSeconds);
-  return { hourStartMs: hour, deltaWh, allocations: split.allocations, idleWh: split.idleWh, idleCoreSeconds: split.idleCoreSeconds };
+  return { hourStartMs: hour, deltaWh, allocations: split.allocations, idleWh: split.idleWh, idleCoreSeconds: split.idleCoreSeconds, anomaly };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which readings count at all
+
+/** The instants the platform can store (PostgreSQL has no year 0; ISO 8601 times have four-digit years). */
+export const STORABLE_TIME_RANGE_MS = { min: Date.parse("0001-01-01T00:00:00Z"), max: Date.parse("9999-12-31T23:59:59.999Z") } as const;
+/** The earliest zone is UTC+14: the installation day begins there 14 hours before it does in UTC. */
+const EARLIEST_ZONE_OFFSET_MS = 14 * HOUR_MS;
+
+/** Why a reading is refused (the protocol sends these codes to the gateway). */
+export const READING_REFUSAL_REASONS = ["invalid_time", "before_installation", "ahead_of_clock"] as const;
+export type ReadingRefusalReason = (typeof READING_REFUSAL_REASONS)[number];
+
+/**
+ * The first instant a radiator installed on `installedOn` (a date, YYYY-MM-DD, in its site's
+ * zone) can have read its meter: the start of that day in the earliest zone on Earth, so the
+ * rule needs no zone and refuses nothing taken on the installation day.
+ */
+export function earliestReadingMs(installedOn: string): number {
+  const dayStartMs = Date.parse(`${installedOn}T00:00:00Z`);
+  if (Number.isNaN(dayStartMs)) throw new RangeError(`installedOn must be a date (YYYY-MM-DD): ${installedOn}`);
+  return dayStartMs - EARLIEST_ZONE_OFFSET_MS;
+}
+
+/**
+ * Whether a reading taken at `atMs` is refused, and why: a time that cannot be stored, one before
+ * the radiator could have read anything (`earliestMs`, see earliestReadingMs), or one ahead of the
+ * server's clock by more than the gateway's may drift (`latestMs`). A reading outside that window
+ * would bill, refund or freeze a meter on a date that never happened. Null: it counts.
+ */
+export function readingRefusal(atMs: number, window: { earliestMs: number; latestMs: number }): ReadingRefusalReason | null {
+  if (!(atMs >= STORABLE_TIME_RANGE_MS.min && atMs <= STORABLE_TIME_RANGE_MS.max)) return "invalid_time";
+  if (atMs < window.earliestMs) return "before_installation";
+  if (atMs > window.latestMs) return "ahead_of_clock";
+  return null;
 }

@@ -228,6 +228,47 @@ describe("energy of work driven through the report handler", () => {
   });
 });
 
+describe("a meter that jumps beyond what its hardware can draw", () => {
+  // Two hours of 5-minute readings with work running; at 07:00 radiator 0's counter jumps by
+  // 100,000 Wh (a QR-500 draws 500 W: at most 62 Wh in 5 minutes, 64 with the rounding slack).
+  const from = at("2026-01-15T06:00:00Z");
+  const to = at("2026-01-15T07:55:00Z");
+  const range = { from, to: at("2026-01-15T09:00:00Z") };
+  const JUMP_MS = at("2026-01-15T07:00:00Z").getTime();
+  const whPerStep = (i: number, atMs: number) => (i === 0 && atMs === JUMP_MS ? 100_000 : 25 + i);
+
+  beforeAll(async () => {
+    await resetEngine(db);
+    gateway.reset();
+    await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "jump", instanceCount: 9, now: from });
+    await gateway.run({ from, to, stepS: 300, cores: 4, whPerStep, runS: 40 * 60 });
+  });
+
+  it("meters none of the jump, and the reads still reconcile: ledger plus idle is the meter", async () => {
+    const steps = (to.getTime() - from.getTime()) / 300_000; // readings after the first
+    const jumped = await radiatorEnergy(db, STAFF, { kind: "radiator", radiatorId: gateway.radiators[0]!.id }, { ...range, bucket: "hour" });
+    expectReconciled(jumped!);
+    // Every step but the jump, at 25 Wh.
+    expect(jumped!.total.energyWh).toBe((steps - 1) * 25);
+    expect(jumped!.total.computeEnergyWh).toBeGreaterThan(0);
+    const other = await radiatorEnergy(db, STAFF, { kind: "radiator", radiatorId: gateway.radiators[1]!.id }, range);
+    expect(other!.total.energyWh).toBe(steps * 26);
+
+    // The customer's work is what the radiators' meters gave it, the jump excluded.
+    const dwelling = await radiatorEnergy(db, STAFF, { kind: "dwelling", dwellingId: home.dwellingId }, range);
+    expectReconciled(dwelling!);
+    const work = await workEnergy(db, { organizationId: lumen }, { kind: "organization", organizationId: lumen }, range);
+    expect(work!.total.energyWh).toBe(dwelling!.total.computeEnergyWh);
+    expect(work!.total.energyWh).toBeLessThan(dwelling!.total.energyWh);
+
+    // Held apart, for staff to look at.
+    const [anomaly] = await db.execute<{ radiator_id: string; delta_wh: number; n: number }>(
+      sql`select radiator_id, delta_wh::int, (count(*) over ())::int as n from meter_anomalies`,
+    );
+    expect(anomaly).toEqual({ radiator_id: gateway.radiators[0]!.id, delta_wh: 100_000, n: 1 });
+  });
+});
+
 describe("day buckets across daylight-saving changes (Europe/Paris)", () => {
   const WH = 10; // per radiator and 15-minute step: 40 Wh an hour
   const perHour = () => gateway.radiators.length * 4 * WH;

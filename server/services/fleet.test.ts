@@ -1,6 +1,6 @@
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildings, gatewayCredentials, gateways, radiators, radiatorStates, rooms } from "@/server/db/schema";
+import { buildings, gatewayCredentials, gateways, meterAnomalies, radiators, radiatorStates, rooms } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
 import { authenticateGateway } from "./gateway-credentials";
 import { gatewayServesRoom } from "@/server/domain/fleet";
@@ -11,6 +11,7 @@ import {
   issueCredential,
   listGateways,
   listHardwareModels,
+  listMeterAnomalies,
   listSites,
   registerGateway,
   registerRadiator,
@@ -248,6 +249,45 @@ describe("fleet: gateway credentials", () => {
     await expect(revokeCredential(db, { credentialId: unknownId, now: new Date() })).rejects.toMatchObject({
       kind: "not-found",
       what: "Credential",
+    });
+  });
+});
+
+describe("fleet: meter anomalies", () => {
+  it("lists the open anomalies of a gateway's radiators, the latest first, a page at a time", async () => {
+    const a204 = await gatewayBySerial("QBOX-PAR-A-204");
+    const a209 = await gatewayBySerial("QBOX-PAR-A-209");
+    const mine = await db.select({ id: radiators.id, serial: radiators.serial }).from(radiators).where(eq(radiators.gatewayId, a204.id)).orderBy(radiators.serial);
+    const [theirs] = await db.select({ id: radiators.id }).from(radiators).where(eq(radiators.gatewayId, a209.id));
+    const anomaly = (radiatorId: string, endIso: string, deltaWh: number) => ({
+      radiatorId,
+      periodStart: new Date(Date.parse(endIso) - 60_000),
+      periodEnd: new Date(endIso),
+      counterBeforeWh: 1000,
+      counterAfterWh: 1000 + deltaWh,
+      deltaWh,
+      maxPlausibleWh: 14,
+      maxPowerW: 500,
+      reason: "exceeds_hardware_power" as const,
+      detectedAt: new Date(endIso),
+    });
+    await rolledBack(async (tx) => {
+      await tx.insert(meterAnomalies).values([
+        anomaly(mine[0]!.id, "2026-11-21T08:00:00Z", 50_000),
+        anomaly(mine[1]!.id, "2026-11-21T09:00:00Z", 70_000),
+        { ...anomaly(mine[0]!.id, "2026-11-21T10:00:00Z", 90_000), resolvedAt: new Date("2026-11-21T11:00:00Z"), resolution: "rejected" as const },
+        anomaly(theirs!.id, "2026-11-21T09:30:00Z", 10_000),
+      ]);
+      const first = await listMeterAnomalies(tx, { gatewayId: a204.id, page: 1, pageSize: 1 });
+      expect(first.total).toBe(2); // the resolved one and the other gateway's are not listed
+      expect(first.rows).toEqual([
+        expect.objectContaining({ radiatorSerial: mine[1]!.serial, deltaWh: 70_000, maxPlausibleWh: 14, reason: "exceeds_hardware_power" }),
+      ]);
+      const second = await listMeterAnomalies(tx, { gatewayId: a204.id, page: 2, pageSize: 1 });
+      expect(second.rows.map((r) => [r.radiatorSerial, r.deltaWh, r.periodEnd])).toEqual([
+        [mine[0]!.serial, 50_000, new Date("2026-11-21T08:00:00Z")],
+      ]);
+      await expect(listMeterAnomalies(tx, { gatewayId: unknownId, page: 1, pageSize: 10 })).rejects.toMatchObject({ kind: "not-found" });
     });
   });
 });

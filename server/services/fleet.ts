@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
 import {
   buildings,
@@ -6,6 +6,7 @@ import {
   gatewayCredentials,
   gateways,
   hardwareModels,
+  meterAnomalies,
   organizations,
   radiators,
   radiatorStates,
@@ -273,3 +274,41 @@ export async function revokeCredential(db: Tx, opts: { credentialId: string; now
   return { revoked: false };
 }
 
+
+/**
+ * A page of the open meter anomalies of a gateway's radiators (deltas more than the hardware can
+ * draw, held apart from metering until resolved), the latest first, and how many are open in all.
+ */
+export async function listMeterAnomalies(db: Tx, opts: { gatewayId: string; page: number; pageSize: number }) {
+  const [gateway] = await db.select({ id: gateways.id }).from(gateways).where(eq(gateways.id, opts.gatewayId));
+  const where = and(eq(radiators.gatewayId, found(gateway, "Gateway").id), isNull(meterAnomalies.resolvedAt));
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({
+        id: meterAnomalies.id,
+        radiatorId: radiators.id,
+        radiatorSerial: radiators.serial,
+        periodStart: meterAnomalies.periodStart,
+        periodEnd: meterAnomalies.periodEnd,
+        counterBeforeWh: meterAnomalies.counterBeforeWh,
+        counterAfterWh: meterAnomalies.counterAfterWh,
+        deltaWh: meterAnomalies.deltaWh,
+        maxPlausibleWh: meterAnomalies.maxPlausibleWh,
+        maxPowerW: meterAnomalies.maxPowerW,
+        reason: meterAnomalies.reason,
+        detectedAt: meterAnomalies.detectedAt,
+      })
+      .from(meterAnomalies)
+      .innerJoin(radiators, eq(radiators.id, meterAnomalies.radiatorId))
+      .where(where)
+      .orderBy(desc(meterAnomalies.periodEnd), asc(radiators.serial))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(meterAnomalies)
+      .innerJoin(radiators, eq(radiators.id, meterAnomalies.radiatorId))
+      .where(where),
+  ]);
+  return { rows, total: count!.total };
+}

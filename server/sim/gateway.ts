@@ -45,6 +45,11 @@ export class SimGateway {
   refused = false;
   /** Reports the platform refused as a whole (4xx other than 401): their content is dropped. */
   dropped = 0;
+  /**
+   * Readings the platform refused one by one in an accepted report (a clock gone wrong): they are
+   * acknowledged like the rest, so they are logged and not sent again.
+   */
+  refusedReadings = 0;
 
   constructor(
     readonly spec: GatewaySpec,
@@ -122,8 +127,10 @@ export class SimGateway {
         const seq = this.inflight.seq;
         this.inflight = null;
         const answer = reportResponseSchema.safeParse(reply.body);
-        if (answer.success) this.apply(answer.data, nowMs, ctx);
-        else this.log(`${this.serial}: the answer to report ${seq} is not a v1 answer (${answer.error.issues[0]?.message}); ignored`);
+        if (answer.success) {
+          this.noteRefusedReadings(seq, answer.data.refusedReadings ?? []);
+          this.apply(answer.data, nowMs, ctx);
+        } else this.log(`${this.serial}: the answer to report ${seq} is not a v1 answer (${answer.error.issues[0]?.message}); ignored`);
         continue;
       }
       if (reply.status === 401) {
@@ -177,6 +184,16 @@ export class SimGateway {
     const seq = ++this.seq;
     const body: ReportBody = { protocolVersion: PROTOCOL_VERSION, seq, sentAt: new Date(nowMs).toISOString(), radiators, events };
     return { seq, body: JSON.stringify(body) };
+  }
+
+  private noteRefusedReadings(seq: number, refused: NonNullable<ReportResponse["refusedReadings"]>) {
+    if (refused.length === 0) return;
+    this.refusedReadings += refused.length;
+    const first = refused[0]!;
+    const more = refused.length > 1 ? ` and ${refused.length - 1} more` : "";
+    this.log(
+      `${this.serial}: report ${seq}: reading of ${first.radiatorSerial} at ${first.at} refused (${first.reason}: ${first.message})${more}; not sent again`,
+    );
   }
 
   /** The answer: the full list of setpoints, work to start, work to stop. */

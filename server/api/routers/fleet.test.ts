@@ -85,6 +85,10 @@ describe("fleet router", () => {
     expect(gone).toMatchObject({ code: "NOT_FOUND", message: "Gateway not found." });
     expect(formRefusal(gone)).toEqual({ error: "This no longer exists: reload the page." });
     expect(await refusalOf(api.fleet.gateway({ gatewayId: unknownId }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusalOf(api.fleet.meterAnomalies({ gatewayId: unknownId }))).toMatchObject({ code: "NOT_FOUND" });
+    const tooMany = await refusalOf(api.fleet.meterAnomalies({ gatewayId: a204.id, pageSize: 201 }));
+    expect(tooMany.code).toBe("BAD_REQUEST");
+    expect(Object.keys(fieldErrors(tooMany) ?? {})).toEqual(["pageSize"]);
     expect(await refusalOf(api.fleet.revokeCredential({ credentialId: unknownId }))).toMatchObject({
       code: "NOT_FOUND",
       message: "Credential not found.",

@@ -6,6 +6,7 @@ import {
   listBuildingOptions,
   listGateways,
   listHardwareModels,
+  listMeterAnomalies,
   listSites,
   registerGateway,
   registerRadiator,
@@ -42,6 +43,17 @@ export const fleetRouter = createTRPCRouter({
     .query(({ ctx, input }) => listGateways(ctx.db, input)),
 
   gateway: staffProcedure.input(z.object({ gatewayId: z.uuid() })).query(({ ctx, input }) => getGateway(ctx.db, input)),
+
+  /** Open meter anomalies of a gateway's radiators: energy held apart from bills and refunds until resolved. */
+  meterAnomalies: staffProcedure
+    .input(
+      z.object({
+        gatewayId: z.uuid(),
+        page: z.number().int().min(1).max(10_000).default(1),
+        pageSize: z.number().int().min(1).max(200).default(20),
+      }),
+    )
+    .query(({ ctx, input }) => listMeterAnomalies(ctx.db, input)),
 
   registerGateway: staffProcedure
     .input(

@@ -1,20 +1,24 @@
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
+  pgEnum,
   pgTable,
   primaryKey,
   real,
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { gateways, radiators } from "./fleet";
 import { instanceAttempts } from "./compute";
+import { METER_ANOMALY_REASONS } from "@/server/domain/metering";
 import { organizations, users } from "./tenancy";
 
 /** A gateway's credential, shown once when issued; only its SHA-256 is kept. */
@@ -156,5 +160,45 @@ export const energyAllocations = pgTable(
   (t) => [
     index("energy_allocations_radiator_idx").on(t.radiatorId, t.periodEnd),
     index("energy_allocations_attempt_idx").on(t.attemptId),
+  ],
+);
+
+export const meterAnomalyReason = pgEnum("meter_anomaly_reason", METER_ANOMALY_REASONS);
+export const meterAnomalyResolution = pgEnum("meter_anomaly_resolution", ["accepted", "rejected"]);
+
+/**
+ * Counter deltas held apart instead of metered (see meterReading): more energy than the radiator's
+ * hardware can draw in the time. Neither in telemetry_hourly's energy nor in the ledger, so neither
+ * billed nor refunded until staff resolve them; the radiator's counter baseline moved on all the
+ * same. Append-only but for the resolution, set once.
+ */
+export const meterAnomalies = pgTable(
+  "meter_anomalies",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    radiatorId: uuid("radiator_id")
+      .notNull()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    /** The previous accounted reading and the one that closed the delta. */
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    counterBeforeWh: bigint("counter_before_wh", { mode: "number" }).notNull(),
+    counterAfterWh: bigint("counter_after_wh", { mode: "number" }).notNull(),
+    /** What the counter claims for the period (after a reset: the whole new counter). */
+    deltaWh: bigint("delta_wh", { mode: "number" }).notNull(),
+    /** The most the hardware could plausibly have drawn in the period (plausibleDeltaWh). */
+    maxPlausibleWh: bigint("max_plausible_wh", { mode: "number" }).notNull(),
+    /** The hardware model's maximum power the limit was taken from. */
+    maxPowerW: integer("max_power_w").notNull(),
+    reason: meterAnomalyReason("reason").notNull(),
+    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedByUserId: uuid("resolved_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    resolution: meterAnomalyResolution("resolution"),
+  },
+  (t) => [
+    // One delta ends at one reading of a radiator; the staff page reads a gateway's radiators by it.
+    uniqueIndex("meter_anomalies_radiator_period_idx").on(t.radiatorId, t.periodEnd),
+    check("meter_anomalies_resolved_together", sql`(${t.resolvedAt} is null) = (${t.resolution} is null)`),
   ],
 );

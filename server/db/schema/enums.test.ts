@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { METER_ANOMALY_REASONS } from "@/server/domain/metering";
 import { ATTEMPT_STATES, INSTANCE_STATES, SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { useTestDb } from "@/server/test/db";
 
@@ -12,9 +13,10 @@ async function enumValues(name: string): Promise<string[]> {
 
 // The domain's lists are what the code switches on; the migrated database must hold the same values.
 describe("database enums", () => {
-  it("hold the domain's states and scheduling types, in the same order", async () => {
+  it("hold the domain's states, scheduling types and meter anomaly reasons, in the same order", async () => {
     expect(await enumValues("instance_state")).toEqual([...INSTANCE_STATES]);
     expect(await enumValues("attempt_state")).toEqual([...ATTEMPT_STATES]);
     expect(await enumValues("scheduling_type")).toEqual([...SCHEDULING_TYPES]);
+    expect(await enumValues("meter_anomaly_reason")).toEqual([...METER_ANOMALY_REASONS]);
   });
 });

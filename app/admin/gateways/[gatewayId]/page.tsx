@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { IssueCredential } from "@/components/admin/issue-credential";
 import { RegisterRadiatorForm } from "@/components/admin/register-radiator-form";
 import { PageTitle } from "@/components/layout/app-shell";
@@ -6,17 +7,43 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDateTime, formatOneDecimal, formatPowerW } from "@/components/format";
+import { formatDateTime, formatInteger, formatOneDecimal, formatPowerW } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { revokeCredentialAction } from "@/server/actions/fleet";
 
 export const metadata: Metadata = { title: "Gateway" };
 
-export default async function GatewayPage({ params }: { params: Promise<{ gatewayId: string }> }) {
+const ANOMALY_PAGE_SIZE = 20;
+
+const ANOMALY_REASONS: Record<string, string> = {
+  exceeds_hardware_power: "more than the hardware can draw",
+};
+
+/** How long a period lasted, in the largest unit that reads well. */
+function formatDuration(startMs: number, endMs: number) {
+  const s = Math.round((endMs - startMs) / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${formatOneDecimal(s / 3600)} h`;
+}
+
+export default async function GatewayPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ gatewayId: string }>;
+  searchParams: Promise<{ anomalyPage?: string }>;
+}) {
   const { gatewayId } = await params;
+  const anomalyPage = Math.max(1, Math.min(10_000, Number.parseInt((await searchParams).anomalyPage ?? "1", 10) || 1));
   const api = await serverApi("staff", `/admin/gateways/${gatewayId}`);
   const detail = await orNotFound(api.fleet.gateway({ gatewayId }));
-  const models = await api.fleet.hardwareModels();
+  const [models, anomalies] = await Promise.all([
+    api.fleet.hardwareModels(),
+    api.fleet.meterAnomalies({ gatewayId, page: anomalyPage, pageSize: ANOMALY_PAGE_SIZE }),
+  ]);
+  const anomalyPages = Math.max(1, Math.ceil(anomalies.total / ANOMALY_PAGE_SIZE));
+  const anomalyHref = (p: number) => `/admin/gateways/${gatewayId}?anomalyPage=${p}`;
   const { gateway, radiators, credentials, roomOptions } = detail;
   return (
     <>
@@ -121,6 +148,70 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
             ))}
           </TBody>
         </Table>
+      </Card>
+      <Card className="mt-6">
+        <CardHeader
+          title="Meter anomalies"
+          description={
+            anomalies.total === 0
+              ? "None open: every counter delta of these radiators was within what their hardware can draw."
+              : `${anomalies.total} open: counter deltas beyond what the hardware can draw, held out of bills and refunds.`
+          }
+        />
+        {anomalies.total > 0 && (
+          <>
+            <Table caption="Open meter anomalies of this gateway's radiators">
+              <THead>
+                <tr>
+                  <Th>Radiator</Th>
+                  <Th>When</Th>
+                  <Th numeric>Delta</Th>
+                  <Th numeric>Plausible at most</Th>
+                  <Th>Reason</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {anomalies.rows.map((a) => (
+                  <Tr key={a.id}>
+                    <Td className="whitespace-nowrap font-mono">{a.radiatorSerial}</Td>
+                    <Td className="whitespace-nowrap">
+                      {formatDateTime(a.periodEnd)}{" "}
+                      <span className="text-stone-600">(over {formatDuration(a.periodStart.getTime(), a.periodEnd.getTime())})</span>
+                    </Td>
+                    <Td numeric className="whitespace-nowrap">
+                      {formatInteger(a.deltaWh)} Wh
+                    </Td>
+                    <Td numeric className="whitespace-nowrap">
+                      {formatInteger(a.maxPlausibleWh)} Wh <span className="text-stone-600">({formatPowerW(a.maxPowerW)} max)</span>
+                    </Td>
+                    <Td>
+                      <Badge tone="warning">{ANOMALY_REASONS[a.reason] ?? a.reason}</Badge>
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+            {anomalyPages > 1 && (
+              <nav aria-label="Pages of meter anomalies" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
+                <span>
+                  Page {anomalyPage} of {anomalyPages}
+                </span>
+                <span className="flex gap-2">
+                  {anomalyPage > 1 && (
+                    <Link className={buttonClasses("secondary", "sm")} href={anomalyHref(anomalyPage - 1)}>
+                      Previous
+                    </Link>
+                  )}
+                  {anomalyPage < anomalyPages && (
+                    <Link className={buttonClasses("secondary", "sm")} href={anomalyHref(anomalyPage + 1)}>
+                      Next
+                    </Link>
+                  )}
+                </span>
+              </nav>
+            )}
+          </>
+        )}
       </Card>
     </>
   );
