@@ -74,12 +74,30 @@ test("a landlord opens its building but not another landlord's", async ({ page, 
   await other.close();
 });
 
-test("signing out ends the session", async ({ page }) => {
-  await signInAndLand(page, "customer@hearth.test", "/compute");
+test("signing out ends the session, even for a copy of its cookie, and only that session", async ({ page, browser }) => {
+  await signInAndLand(page, "customer2@hearth.test", "/compute");
+  const otherDevice = await browser.newPage();
+  await signInAndLand(otherDevice, "customer2@hearth.test", "/compute");
+  const kept = await page.context().cookies();
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/compute");
   await expect(page).toHaveURL(/\/signin\?next=%2Fcompute/);
+
+  // The cookie someone copied before the sign-out is refused too.
+  const thief = await browser.newContext();
+  await thief.addCookies(kept);
+  const stolen = await thief.newPage();
+  await stolen.goto("/compute");
+  await expect(stolen).toHaveURL(/\/signin\?next=%2Fcompute/);
+  await thief.close();
+
+  // The same user's other device stays signed in.
+  await otherDevice.goto("/compute");
+  await expect(otherDevice).toHaveURL(/\/compute$/);
+  await expect(otherDevice.getByRole("main")).toContainText("Carmin Risk Analytics");
+  await otherDevice.close();
 });
 
 test("pages carry security headers", async ({ request }) => {

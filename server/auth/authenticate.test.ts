@@ -10,7 +10,7 @@ import {
 } from "@/server/domain/sign-in-throttle";
 import { useTestDb } from "@/server/test/db";
 import { DEMO_PASSWORD } from "./demo-accounts";
-import { authenticate, endAllSessions, endSessions, loadSessionUser, sessionClaimOf } from "./authenticate";
+import { authenticate, endAllSessions, endSession, loadSessionUser, sessionClaimOf } from "./authenticate";
 import { verifyPassword } from "./password";
 
 const db = useTestDb();
@@ -137,7 +137,7 @@ describe("sessions", () => {
   async function signInToken(email: string) {
     const result = await authenticate(db, { email, password: DEMO_PASSWORD, ipAddress: address });
     if (!result.ok) throw new Error(`cannot sign in ${email}`);
-    return encode({ token: { sub: result.user.id, sessionVersion: result.sessionVersion }, secret, salt });
+    return encode({ token: { sub: result.user.id, sessionId: result.sessionId }, secret, salt });
   }
 
   async function userOf(token: string) {
@@ -149,35 +149,36 @@ describe("sessions", () => {
     return sessionClaimOf((await decode({ token, secret, salt }))!)!;
   }
 
-  it("refuses a token issued before its user signed out, and every other session of that user", async () => {
+  it("refuses a token once its session signed out, and keeps the user's other sessions", async () => {
     const email = "resident@hearth.test";
     const laptop = await signInToken(email);
     const phone = await signInToken(email);
     expect(await userOf(laptop)).toMatchObject({ email, role: "resident" });
     expect(await userOf(phone)).toMatchObject({ email });
 
-    await endSessions(db, await claimOf(laptop)); // what signing out runs
+    await endSession(db, await claimOf(laptop)); // what signing out runs
 
     expect(await userOf(laptop)).toBeNull();
-    expect(await userOf(phone)).toBeNull();
-    const again = await signInToken(email);
-    expect(await userOf(again)).toMatchObject({ email });
-    // The old token signing out once more changes nothing for the new session.
-    await endSessions(db, await claimOf(laptop));
-    expect(await userOf(again)).toMatchObject({ email });
+    expect(await userOf(phone)).toMatchObject({ email });
+    // Another user's token cannot end this one's session.
+    const stranger = await claimOf(await signInToken("resident2@hearth.test"));
+    await endSession(db, { userId: stranger.userId, sessionId: (await claimOf(phone)).sessionId });
+    expect(await userOf(phone)).toMatchObject({ email });
   });
 
   it("ends every session of a user for a changed password or a disabled account", async () => {
     const email = "landlord@hearth.test";
-    const token = await signInToken(email);
-    const { userId } = await claimOf(token);
-    expect(await endAllSessions(db, userId)).toBe(true);
-    expect(await userOf(token)).toBeNull();
+    const laptop = await signInToken(email);
+    const phone = await signInToken(email);
+    const { userId } = await claimOf(laptop);
+    expect(await endAllSessions(db, userId)).toBeGreaterThanOrEqual(2);
+    expect(await userOf(laptop)).toBeNull();
+    expect(await userOf(phone)).toBeNull();
     expect(await userOf(await signInToken(email))).toMatchObject({ email });
-    expect(await endAllSessions(db, "00000000-0000-4000-8000-000000000000")).toBe(false);
+    expect(await endAllSessions(db, "00000000-0000-4000-8000-000000000000")).toBe(0);
   });
 
-  it("refuses a token without a session version, as issued before sessions had one", async () => {
+  it("refuses a token without a session, as issued before sessions were recorded", async () => {
     const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, "staff@hearth.test"));
     const token = await encode({ token: { sub: user!.id }, secret, salt });
     expect(sessionClaimOf((await decode({ token, secret, salt }))!)).toBeNull();

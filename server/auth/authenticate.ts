@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
-import { organizations, signInFailures, users } from "@/server/db/schema";
+import { organizations, signInFailures, users, userSessions } from "@/server/db/schema";
 import { decideThrottle, THROTTLE_WINDOW_MS } from "@/server/domain/sign-in-throttle";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -14,7 +14,7 @@ export type SessionUser = {
 };
 
 export type AuthenticationResult =
-  | { ok: true; user: SessionUser; sessionVersion: number }
+  | { ok: true; user: SessionUser; sessionId: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterS: number };
 
@@ -85,7 +85,7 @@ export async function authenticate(
   if (!decision.allowed) return { ok: false, reason: "throttled", retryAfterS: decision.retryAfterS };
 
   const [user] = await db
-    .select({ ...sessionUserColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .select({ ...sessionUserColumns, passwordHash: users.passwordHash })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
     .where(eq(users.email, email))
@@ -96,54 +96,52 @@ export async function authenticate(
   // The owner, from this address: their failures from here (this try's record among them) are
   // forgotten; failures from other addresses still count against the account.
   await db.delete(signInFailures).where(and(eq(signInFailures.email, email), eq(signInFailures.ipAddress, ipAddress)));
-  const { id, name, role, organizationId, organizationName, sessionVersion } = user;
-  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName }, sessionVersion };
+  const [session] = await db.insert(userSessions).values({ userId: user.id, startedAt: now }).returning({ id: userSessions.id });
+  const { id, name, role, organizationId, organizationName } = user;
+  return { ok: true, user: { id, email: user.email, name, role, organizationId, organizationName }, sessionId: session!.id };
 }
 
-/** What a session token says about its user: who, and the user's session version when it began. */
-export type SessionClaim = { userId: string; sessionVersion: number };
+/** What a session token says: whose it is, and which sign-in began it. */
+export type SessionClaim = { userId: string; sessionId: string };
 
-/** A session token's claim, or null for a token without one (issued before sessions had versions). */
-export function sessionClaimOf(token: { sub?: string | null; sessionVersion?: unknown }): SessionClaim | null {
-  const { sub, sessionVersion } = token;
-  return sub && typeof sessionVersion === "number" ? { userId: sub, sessionVersion } : null;
+/** A session token's claim, or null for a token without one (issued before sessions were recorded). */
+export function sessionClaimOf(token: { sub?: string | null; sessionId?: unknown }): SessionClaim | null {
+  const { sub, sessionId } = token;
+  return sub && typeof sessionId === "string" ? { userId: sub, sessionId } : null;
 }
 
 /**
  * The user behind a session, read fresh so that a removed account or a changed role takes effect,
- * or null once the user's sessions were ended (the version moved on since the token was issued).
+ * or null once the session has ended (signed out, or all of the user's sessions ended).
  */
 export async function loadSessionUser(db: Tx, session: SessionClaim): Promise<SessionUser | null> {
   const [user] = await db
     .select(sessionUserColumns)
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)))
+    .innerJoin(userSessions, and(eq(userSessions.userId, users.id), eq(userSessions.id, session.sessionId), isNull(userSessions.endedAt)))
+    .where(eq(users.id, session.userId))
     .limit(1);
   return user ?? null;
 }
 
-/**
- * Ends every session of a user at once: what changing a password or disabling an account must
- * call (in its own transaction, if it has one). Returns false when there is no such user.
- */
-export async function endAllSessions(db: Tx, userId: string): Promise<boolean> {
-  const ended = await db
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.id, userId))
-    .returning({ id: users.id });
-  return ended.length > 0;
+/** Signing out: ends this session only; the user's other devices stay signed in. */
+export async function endSession(db: Tx, session: SessionClaim, now = new Date()): Promise<void> {
+  await db
+    .update(userSessions)
+    .set({ endedAt: now })
+    .where(and(eq(userSessions.id, session.sessionId), eq(userSessions.userId, session.userId), isNull(userSessions.endedAt)));
 }
 
 /**
- * Signing out: ends every session of the user, if the token signing out is still one of them. A
- * token whose sessions were already ended changes nothing, so an old stolen cookie cannot keep
- * signing its owner out.
+ * Ends every session of a user at once: what changing a password or disabling an account must
+ * call (in its own transaction, if it has one). Returns how many sessions it ended.
  */
-export async function endSessions(db: Tx, session: SessionClaim): Promise<void> {
-  await db
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(and(eq(users.id, session.userId), eq(users.sessionVersion, session.sessionVersion)));
+export async function endAllSessions(db: Tx, userId: string, now = new Date()): Promise<number> {
+  const ended = await db
+    .update(userSessions)
+    .set({ endedAt: now })
+    .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt)))
+    .returning({ id: userSessions.id });
+  return ended.length;
 }

@@ -2,17 +2,17 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/server/db/client";
-import { authenticate, endSessions, sessionClaimOf } from "./authenticate";
+import { authenticate, endSession, sessionClaimOf } from "./authenticate";
 import { parseTrustedProxies } from "./client-address";
 import { clientAddressOf } from "./peer-address";
 
 declare module "next-auth" {
   interface User {
-    sessionVersion?: number;
+    sessionId?: string;
   }
   interface Session {
-    /** The user's session version when this session began (see users.session_version). */
-    sessionVersion?: number;
+    /** The sign-in this session began with (see user_sessions). */
+    sessionId?: string;
   }
 }
 
@@ -52,7 +52,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const result = await authenticate(getDb(), { ...parsed.data, ipAddress });
         if (result.ok) {
           const { id, email, name } = result.user;
-          return { id, email, name, sessionVersion: result.sessionVersion };
+          return { id, email, name, sessionId: result.sessionId };
         }
         throw result.reason === "throttled" ? new TooManyAttempts() : new InvalidCredentials();
       },
@@ -60,21 +60,21 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   ],
   callbacks: {
     jwt({ token, user }) {
-      // At sign-in only: the token keeps the version it began with; server/auth/session.ts compares.
-      if (user) token.sessionVersion = user.sessionVersion;
+      // At sign-in only: the token keeps the session it began with; server/auth/session.ts checks it is open.
+      if (user) token.sessionId = user.sessionId;
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
-      session.sessionVersion = sessionClaimOf(token)?.sessionVersion;
+      session.sessionId = sessionClaimOf(token)?.sessionId;
       return session;
     },
   },
   events: {
-    // Signing out ends every session of the user, this one included, on every device.
+    // Signing out ends this session at once: its token is refused from now on, even if kept.
     async signOut(message) {
       const claim = "token" in message && message.token ? sessionClaimOf(message.token) : null;
-      if (claim) await endSessions(getDb(), claim);
+      if (claim) await endSession(getDb(), claim);
     },
   },
 });

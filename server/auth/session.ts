@@ -7,13 +7,13 @@ import { loadSessionUser, sessionClaimOf, type SessionUser } from "./authenticat
 import { HOME_PATH_BY_ROLE, type Role } from "./roles";
 
 /**
- * The signed-in user, read from the database, or null (also when the user's sessions were ended
- * since this one began, or it predates session versions). Read once per server render: a layout
+ * The signed-in user, read from the database, or null (also once this session has ended, or for
+ * a token from before sessions were recorded). Read once per server render: a layout
  * and its page both ask (React's cache; elsewhere, as in route handlers, it is simply called).
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
-  const claim = session && sessionClaimOf({ sub: session.user?.id, sessionVersion: session.sessionVersion });
+  const claim = session && sessionClaimOf({ sub: session.user?.id, sessionId: session.sessionId });
   return claim ? loadSessionUser(getDb(), claim) : null;
 });
 

@@ -3,7 +3,7 @@ import { afterAll } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { loadSessionUser } from "@/server/auth/authenticate";
 import { closeDb, createDb, type Db } from "@/server/db/client";
-import { organizations, users } from "@/server/db/schema";
+import { organizations, users, userSessions } from "@/server/db/schema";
 
 /**
  * The test database: a fresh, migrated and seeded PostgreSQL database made by `npm test`
@@ -25,12 +25,9 @@ export async function userIdByEmail(db: Db, email: string) {
 
 /** A seeded user as a session of theirs, begun now, loads them. */
 export async function sessionUserByEmail(db: Db, email: string) {
-  const [row] = await db
-    .select({ userId: users.id, sessionVersion: users.sessionVersion })
-    .from(users)
-    .where(eq(users.email, email));
-  if (!row) throw new Error(`no seeded user ${email}`);
-  return loadSessionUser(db, row);
+  const userId = await userIdByEmail(db, email);
+  const [session] = await db.insert(userSessions).values({ userId, startedAt: new Date() }).returning({ id: userSessions.id });
+  return loadSessionUser(db, { userId, sessionId: session!.id });
 }
 
 /** A tRPC caller acting as a seeded user, or as nobody. */

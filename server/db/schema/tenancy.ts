@@ -19,11 +19,6 @@ export const users = pgTable(
     name: text("name").notNull(),
     /** scrypt hash in the PHC-like form produced by server/auth/password.ts */
     passwordHash: text("password_hash").notNull(),
-    /**
-     * Carried in each session token at sign-in; a token with another value is refused. Raised to
-     * end every session of the user at once (sign-out, a changed password, a disabled account).
-     */
-    sessionVersion: integer("session_version").notNull().default(0),
     role: userRole("role").notNull(),
     /** Residents belong to their landlord's organization; their dwelling is in `residents`. */
     organizationId: uuid("organization_id")
@@ -47,4 +42,22 @@ export const signInFailures = pgTable(
     index("sign_in_failures_email_idx").on(t.email, t.failedAt),
     index("sign_in_failures_ip_idx").on(t.ipAddress, t.failedAt),
   ],
+);
+
+/**
+ * One per sign-in: its id is carried in the session token, and a token whose session has ended
+ * is refused at once. Signing out ends that session; a changed password or a disabled account
+ * ends all of the user's.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
 );
