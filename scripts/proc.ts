@@ -71,8 +71,11 @@ export type Managed = {
   child: ChildProcess;
   exited: Promise<Exit>;
   hasExited(): boolean;
-  /** Signals the child's process group and descendants, then SIGKILLs them after `graceMs`. Idempotent. */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  /**
+   * Signals the child's process group and descendants, then SIGKILLs them after `graceMs`.
+   * Resolves to whether the child had to be killed. Idempotent.
+   */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ killed: boolean }>;
   /** SIGKILLs the child's process group and descendants now, without waiting: for a process that is exiting. */
   kill(): void;
 };
@@ -115,7 +118,7 @@ export function spawnManaged(
     tryKill(-child.pid, signal);
     for (const pid of known) tryKill(pid, signal);
   };
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<{ killed: boolean }> | undefined;
   return {
     child,
     exited,
@@ -124,9 +127,11 @@ export function spawnManaged(
       stopping ??= (async () => {
         // Signal the group even when the leader has exited: workers it left behind go too.
         killGroup(signal);
-        if (!(await settlesWithin(exited, graceMs))) killGroup("SIGKILL");
+        const killed = !(await settlesWithin(exited, graceMs));
+        if (killed) killGroup("SIGKILL");
         await exited;
         killGroup("SIGKILL");
+        return { killed };
       })();
       return stopping;
     },

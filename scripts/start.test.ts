@@ -67,6 +67,14 @@ function accepts(port: number) {
   });
 }
 
+/** What npm start said while it stopped. */
+const shutdownLines = (output: string) =>
+  output
+    .slice(output.search(/\[hearth\] (Ctrl-C|SIGTERM): stopping/))
+    .split("\n")
+    .filter((line) => line.startsWith("[hearth]"))
+    .join("\n");
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(what: string, ms: number, check: () => boolean | Promise<boolean>, output: () => string) {
@@ -166,7 +174,7 @@ describe.skipIf(!BUILT || process.platform !== "linux")("npm start, stopped by a
     const t0 = Date.now();
     process.kill(-run.child.pid!, "SIGINT");
     await expectAllStopped(run);
-    console.log(`SIGINT: everything stopped in ${Date.now() - t0} ms`);
+    console.log(`SIGINT: everything stopped in ${Date.now() - t0} ms\n${shutdownLines(run.output())}`);
   }, STARTUP_MS * 2 + STOP_MS);
 
   it("SIGTERM to the process group stops them all too", async () => {
@@ -174,6 +182,6 @@ describe.skipIf(!BUILT || process.platform !== "linux")("npm start, stopped by a
     const t0 = Date.now();
     process.kill(-run.child.pid!, "SIGTERM");
     await expectAllStopped(run);
-    console.log(`SIGTERM: everything stopped in ${Date.now() - t0} ms`);
+    console.log(`SIGTERM: everything stopped in ${Date.now() - t0} ms\n${shutdownLines(run.output())}`);
   }, STARTUP_MS * 2 + STOP_MS);
 });

@@ -63,7 +63,8 @@ async function shutdown(code: number): Promise<never> {
     shuttingDown = true;
     for (const kind of STOP_ORDER) {
       const running = [...children].filter(([, k]) => k === kind).map(([child]) => child);
-      await Promise.all(running.map((child) => child.stop("SIGTERM", STOP_GRACE_MS)));
+      const results = await Promise.all(running.map((child) => child.stop("SIGTERM", STOP_GRACE_MS)));
+      if (results.some(({ killed }) => killed)) say(`the ${kind === "web" ? "web server" : kind} did not stop within ${seconds(STOP_GRACE_MS)}: killed`);
     }
     if (!postgresServer && postgresStarting) {
       const starting = postgresStarting.then((pg) => (postgresServer = pg)).catch(() => {});
