@@ -22,6 +22,8 @@ function databaseTestFiles(): string[] {
 
 const allTests = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
 const databaseTests = databaseTestFiles();
+/** `npm start` run for real: it serves the production build, so `npm test` runs it after its build step. */
+const startTests = ["scripts/start.test.ts"];
 
 export default defineConfig({
   resolve: {
@@ -34,11 +36,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "pure", include: allTests, exclude: databaseTests, sequence: { groupOrder: 0 } },
+        test: { name: "pure", include: allTests, exclude: [...databaseTests, ...startTests], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: { name: "database", include: databaseTests, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: "start", include: startTests, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -1,7 +1,7 @@
 /** Small process helpers shared by scripts/start.ts and scripts/test.ts. */
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess, StdioOptions } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,20 +23,37 @@ export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<bo
   return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Every process below `pid` (children may have moved to process groups of their own). */
-export function descendants(pid: number): number[] {
-  let table: string;
+/** Parent of every process, from /proc (fast, no child process) or else from `ps`. */
+function parentTable(): Array<[pid: number, ppid: number]> {
+  if (existsSync("/proc/self/stat")) {
+    const rows: Array<[number, number]> = [];
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        // "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        rows.push([Number(name), ppid]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return rows;
+  }
   try {
-    table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    return execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/).map(Number) as [number, number])
+      .filter(([p, pp]) => p > 0 && Number.isInteger(pp));
   } catch {
     return [];
   }
+}
+
+/** Every process below `pid` (children may have moved to process groups of their own). */
+export function descendants(pid: number): number[] {
   const childrenOf = new Map<number, number[]>();
-  for (const line of table.split("\n")) {
-    const [p, pp] = line.trim().split(/\s+/).map(Number);
-    if (!p || pp === undefined || Number.isNaN(pp)) continue;
-    childrenOf.set(pp, [...(childrenOf.get(pp) ?? []), p]);
-  }
+  for (const [p, pp] of parentTable()) childrenOf.set(pp, [...(childrenOf.get(pp) ?? []), p]);
   const found: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
@@ -54,8 +71,13 @@ export type Managed = {
   child: ChildProcess;
   exited: Promise<Exit>;
   hasExited(): boolean;
-  /** Signals the child's process group and descendants, then SIGKILLs them after `graceMs`. Idempotent. */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  /**
+   * Signals the child's process group and descendants, then SIGKILLs them after `graceMs`.
+   * Resolves to whether the child had to be killed. Idempotent.
+   */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ killed: boolean }>;
+  /** SIGKILLs the child's process group and descendants now, without waiting: for a process that is exiting. */
+  kill(): void;
 };
 
 /**
@@ -96,7 +118,7 @@ export function spawnManaged(
     tryKill(-child.pid, signal);
     for (const pid of known) tryKill(pid, signal);
   };
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<{ killed: boolean }> | undefined;
   return {
     child,
     exited,
@@ -105,12 +127,15 @@ export function spawnManaged(
       stopping ??= (async () => {
         // Signal the group even when the leader has exited: workers it left behind go too.
         killGroup(signal);
-        if (!(await settlesWithin(exited, graceMs))) killGroup("SIGKILL");
+        const killed = !(await settlesWithin(exited, graceMs));
+        if (killed) killGroup("SIGKILL");
         await exited;
         killGroup("SIGKILL");
+        return { killed };
       })();
       return stopping;
     },
+    kill: () => killGroup("SIGKILL"),
   };
 }
 

@@ -2,22 +2,30 @@
  * `npm start`: everything needed to run Hearth from a fresh clone.
  *
  *   no DATABASE_URL  → embedded PostgreSQL in .data/pg (port HEARTH_PG_PORT, default 54329),
- *                      database `hearth` created if absent
+ *                      database `hearth` created if absent (as root, in /var/lib/hearth when the
+ *                      postgres user cannot reach the checkout: see scripts/embedded-pg.ts)
+ *   HEARTH_DATA_DIR  → the folder of local data instead of .data (auth secret, embedded PostgreSQL)
  *   DATABASE_URL     → that database, as is
  *   then: migrations; the demo seed when the database is empty (unless HEARTH_DEMO=0);
  *   AUTH_SECRET from the environment or .data/auth-secret; `next build` when the sources are
- *   newer than .next/BUILD_ID; `next start` on PORT (default 3000), HEARTH_HOST (default localhost);
+ *   newer than .next/BUILD_ID (HEARTH_BUILD=0: serve the existing build as it is);
+ *   `next start` on PORT (default 3000), HEARTH_HOST (default localhost);
  *   the fleet simulator (scripts/simulate.ts) in the background with the demo, unless HEARTH_SIM=0:
  *   it fills the history first, then plays the fleet live. While it runs, it runs the engine's
  *   periodic tick on its simulated clock, so the web process does not (HEARTH_ENGINE_LOOP=0),
  *   unless HEARTH_ENGINE_LOOP is set.
  *
- * Ctrl-C / SIGTERM stop the simulator and the Next.js server, then PostgreSQL, then exit.
+ * Every child runs in a process group of its own, so a Ctrl-C in the terminal (or a signal to our
+ * process group) reaches this process only, and it stops them in order: the simulator, then the
+ * Next.js server, then PostgreSQL, each with a bounded wait before SIGKILL. A third Ctrl-C kills
+ * them all at once. Should this process be killed outright, the simulator and the web server
+ * notice that their parent is gone and stop; PostgreSQL is stopped by the next run.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../server/auth/demo-accounts";
 import { createDatabase, withDatabase } from "../server/db/admin";
 import { closeDb, createDb } from "../server/db/client";
@@ -25,12 +33,12 @@ import { migrateDb } from "../server/db/migrate";
 import { isSeeded, seedDemo } from "../server/services/seed";
 import { displayPath, startEmbeddedPostgres } from "./embedded-pg";
 import type { EmbeddedPostgres } from "./embedded-pg";
-import { bin, buildNeeded, exitCode, ROOT, seconds, spawnManaged } from "./proc";
+import { bin, buildNeeded, exitCode, ROOT, seconds, settlesWithin, spawnManaged } from "./proc";
 import type { Managed } from "./proc";
 
 process.chdir(ROOT); // migrations are read from ./drizzle; next runs here
 
-const DATA_DIR = path.join(ROOT, ".data");
+const DATA_DIR = path.resolve(process.env.HEARTH_DATA_DIR || path.join(ROOT, ".data"));
 const DATABASE_NAME = "hearth";
 const startedAt = Date.now();
 
@@ -41,32 +49,61 @@ const fail = (line: string) => console.error(`[hearth] ${line}`);
 // What we started, and how to stop it
 
 let postgresServer: EmbeddedPostgres | undefined;
-const children = new Set<Managed>();
+/** PostgreSQL while it starts: a shutdown meanwhile waits for it, then stops it. */
+let postgresStarting: Promise<EmbeddedPostgres> | undefined;
+/** Stopped in this order, each kind before the next; PostgreSQL last. */
+const STOP_ORDER = ["simulator", "web"] as const;
+const children = new Map<Managed, (typeof STOP_ORDER)[number]>();
+/** How long a child has, after SIGTERM, before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
-    await Promise.all([...children].map((child) => child.stop("SIGTERM", 10_000)));
+    for (const kind of STOP_ORDER) {
+      const running = [...children].filter(([, k]) => k === kind).map(([child]) => child);
+      const results = await Promise.all(running.map((child) => child.stop("SIGTERM", STOP_GRACE_MS)));
+      if (results.some(({ killed }) => killed)) say(`the ${kind === "web" ? "web server" : kind} did not stop within ${seconds(STOP_GRACE_MS)}: killed`);
+    }
+    if (!postgresServer && postgresStarting) {
+      const starting = postgresStarting.then((pg) => (postgresServer = pg)).catch(() => {});
+      await settlesWithin(starting, 60_000);
+    }
     if (postgresServer) {
       if (!postgresServer.hasExited()) say("stopping PostgreSQL…");
       await postgresServer.stop();
     }
+    say("stopped");
     process.exit(code);
   }
   return new Promise<never>(() => {}); // already on the way out
 }
 
+// However we exit, nothing we started runs on.
+process.on("exit", () => {
+  for (const child of children.keys()) if (!child.hasExited()) child.kill();
+  postgresServer?.abort();
+});
+
+/** Signals closer together than this are one: a Ctrl-C reaches us from the terminal and again from npm. */
+const SAME_SIGNAL_MS = 1000;
+let lastSignalAt = 0;
 let signalsSeen = 0;
 function onSignal(signal: NodeJS.Signals) {
+  const now = Date.now();
+  if (now - lastSignalAt < SAME_SIGNAL_MS) return;
+  lastSignalAt = now;
   signalsSeen += 1;
   if (signalsSeen === 1) {
     console.log(""); // after the terminal's ^C
     say(`${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping…`);
     void shutdown(0);
-  } else if (signalsSeen === 3) {
-    fail("forced exit; child processes may be left running");
-    process.exit(1);
+  } else if (signalsSeen === 2) {
+    say("still stopping; press Ctrl-C again to kill everything now");
+  } else {
+    fail("killing everything now");
+    process.exit(1); // the exit handler kills what still runs
   }
 }
 process.on("SIGINT", onSignal);
@@ -134,8 +171,9 @@ async function waitUntilServing(url: string, server: Managed) {
 function startSimulator(env: NodeJS.ProcessEnv) {
   let restarts = 0;
   const launch = () => {
-    const sim = spawnManaged(bin("tsx"), [path.join("scripts", "simulate.ts")], { env });
-    children.add(sim);
+    // node itself, not the tsx wrapper: the simulator then sees this process as its parent.
+    const sim = spawnManaged(process.execPath, ["--import", "tsx", path.join("scripts", "simulate.ts")], { env });
+    children.set(sim, "simulator");
     void sim.exited.then((exit) => {
       children.delete(sim);
       if (shuttingDown) return;
@@ -171,12 +209,12 @@ async function main() {
     const pgDir = path.join(DATA_DIR, "pg");
     postgresServer = await phase(
       "embedded PostgreSQL",
-      () => startEmbeddedPostgres({ dataDir: pgDir, log: (line) => say(`  ${line}`) }),
-      (pg) => `ready on 127.0.0.1:${pg.port}, data in ${displayPath(pgDir)}`,
+      () => (postgresStarting = startEmbeddedPostgres({ dataDir: pgDir, log: (line) => say(`  ${line}`) })),
+      (pg) => `ready on 127.0.0.1:${pg.port}, data in ${displayPath(pg.dataDir)}`,
     );
     const server = postgresServer;
     void server.exited.then(() => {
-      // A terminal Ctrl-C reaches PostgreSQL too; give our own handler a moment to claim it.
+      // Killed from outside (the shutdown stops it last): a moment for a signal of ours to arrive.
       setTimeout(() => {
         if (!shuttingDown) fatal(new Error("PostgreSQL exited unexpectedly"));
       }, 300);
@@ -235,15 +273,23 @@ async function main() {
   };
 
   // 3. The fleet simulator, in the background: history fills while the app builds and starts.
+  if (shuttingDown) return; // nothing more to start
   if (simulate) startSimulator(env);
 
   // 4. Production build when the sources changed
-  const why = buildNeeded();
-  if (why) {
+  const skipBuild = process.env.HEARTH_BUILD === "0";
+  const why = skipBuild ? null : buildNeeded();
+  if (skipBuild) {
+    if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+      fail("HEARTH_BUILD=0, but there is no production build in .next: run npm start without it once.");
+      return void shutdown(1);
+    }
+    say("build: not checked (HEARTH_BUILD=0); serving the existing build");
+  } else if (why) {
     const t0 = Date.now();
     say(`build: ${why}; running next build…`);
     const build = spawnManaged(bin("next"), ["build"], { env });
-    children.add(build);
+    children.set(build, "web");
     const exit = await build.exited;
     children.delete(build);
     if (shuttingDown) return;
@@ -257,10 +303,14 @@ async function main() {
   }
 
   // 5. The server
+  if (shuttingDown) return;
   const t0 = Date.now();
   say(`starting next on ${host}:${port}…`);
-  const server = spawnManaged(bin("next"), ["start", "-p", port, "-H", host], { env });
-  children.add(server);
+  // With a watch on this process preloaded: the server runs in a group of its own (see above).
+  const parentWatch = pathToFileURL(path.join(ROOT, "scripts", "parent-watch.mjs")).href;
+  const nextCli = realpathSync(bin("next"));
+  const server = spawnManaged(process.execPath, ["--import", parentWatch, nextCli, "start", "-p", port, "-H", host], { env });
+  children.set(server, "web");
   void server.exited.then((exit) => {
     setTimeout(() => {
       if (shuttingDown) return;

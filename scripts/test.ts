@@ -1,10 +1,11 @@
 /**
- * `npm test`: unit/integration tests (vitest) and end-to-end tests (next build + playwright),
- * each against a fresh, migrated and seeded database.
+ * `npm test`: unit/integration tests (vitest) and end-to-end tests (next build, then `npm start`
+ * started and stopped for real (scripts/start.test.ts), then playwright), the vitest and playwright
+ * tests each against a fresh, migrated and seeded database.
  *
  *   npm test              both
- *   npm test -- --unit    vitest only
- *   npm test -- --e2e     next build + playwright only
+ *   npm test -- --unit    vitest only, without scripts/start.test.ts (it needs the build)
+ *   npm test -- --e2e     next build + the start test + playwright only
  *
  * Databases: DATABASE_URL names the server (its database part is ignored): fresh databases
  * hearth_test_<time>_<random> are created there and dropped at the end. Without DATABASE_URL an
@@ -141,6 +142,7 @@ async function freshDatabase(server: string): Promise<string> {
 
 // Machine-readable reports of both runners, summed into one closing line.
 const VITEST_REPORT = path.join(ROOT, ".data", "reports", "vitest.json");
+const VITEST_START_REPORT = path.join(ROOT, ".data", "reports", "vitest-start.json");
 const PLAYWRIGHT_REPORT = path.join(ROOT, ".data", "reports", "playwright.json");
 
 function readJson(file: string): Record<string, unknown> | null {
@@ -152,11 +154,13 @@ function readJson(file: string): Record<string, unknown> | null {
 }
 
 function countTests() {
-  const vitest = readJson(VITEST_REPORT) as { numPassedTests?: number; numFailedTests?: number } | null;
+  type VitestReport = { numPassedTests?: number; numFailedTests?: number } | null;
+  const vitest = [VITEST_REPORT, VITEST_START_REPORT].map((file) => readJson(file) as VitestReport);
   const playwright = readJson(PLAYWRIGHT_REPORT) as { stats?: { expected?: number; unexpected?: number; flaky?: number } } | null;
+  const sum = (key: "numPassedTests" | "numFailedTests") => vitest.reduce((total, report) => total + (report?.[key] ?? 0), 0);
   return {
-    passed: (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0),
-    failed: (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0),
+    passed: sum("numPassedTests") + (playwright?.stats?.expected ?? 0),
+    failed: sum("numFailedTests") + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0),
   };
 }
 
@@ -224,7 +228,8 @@ async function main() {
 
   // 3. vitest
   if (unitUrl) {
-    await runStep("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`], {
+    const reports = ["--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`];
+    await runStep("unit", bin("vitest"), ["run", "--project", "pure", "--project", "database", ...reports], {
       ...baseEnv,
       DATABASE_URL: unitUrl,
     });
@@ -238,6 +243,12 @@ async function main() {
     const built = await runStep("build", bin("next"), ["build"], e2eEnv);
     if (interrupted) return;
     if (built) {
+      // `npm start` on the fresh build, with its own embedded PostgreSQL, stopped by signals.
+      const reports = ["--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_START_REPORT}`];
+      await runStep("start", bin("vitest"), ["run", "--project", "start", ...reports], baseEnv);
+      if (interrupted) return;
+    }
+    if (built) {
       const simulator = spawnManaged(bin("tsx"), [path.join("scripts", "simulate.ts"), "--speed", "60", "--history-days", "0"], {
         env: e2eEnv,
       });
@@ -246,6 +257,7 @@ async function main() {
       children.delete(simulator);
       await simulator.stop();
     } else {
+      steps.push({ name: "start", status: "skipped", ms: 0, note: "build failed" });
       steps.push({ name: "e2e", status: "skipped", ms: 0, note: "build failed" });
     }
   }
