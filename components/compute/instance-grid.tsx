@@ -54,6 +54,13 @@ export function InstanceGrid({ taskId, active, canCancel }: { taskId: string; ac
     refetchOnReconnect: live,
     retry: false,
   });
+  // When the task ends (or is cancelled) the poll stops: one last read shows where it ended.
+  const { refetch } = grid;
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (wasActive.current && !active) void refetch();
+    wasActive.current = active;
+  }, [active, refetch]);
   if (!grid.data?.changed) {
     return grid.error ? (
       <p role="alert" className="text-sm text-red-700">
