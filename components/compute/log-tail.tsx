@@ -10,8 +10,9 @@ import { useWorkbench } from "./task-workbench";
 import type { LogPage } from "./types";
 
 const POLL_MS = 2000;
-/** Chunks kept on the page; older ones drop off the top. */
+/** Chunks kept on the page, and characters of them (four pages of the server's at most); older ones drop off the top. */
 const MAX_CHUNKS = 5000;
+const MAX_CHARS = 1_000_000;
 
 type LogPages = { pages: LogPage[]; pageParams: Array<string | null> };
 
@@ -23,12 +24,18 @@ type LogPages = { pages: LogPage[]; pageParams: Array<string | null> };
 function trimmed(log: LogPages): { log: LogPages; dropped: number } {
   const last = log.pages.length - 1;
   const keep = log.pages.flatMap((page, i) => (i === last || page.chunks.length > 0 ? [i] : []));
+  const charsOf = (page: LogPage) => page.chunks.reduce((sum, c) => sum + c.content.length, 0);
   let total = keep.reduce((sum, i) => sum + log.pages[i]!.chunks.length, 0);
+  let chars = keep.reduce((sum, i) => sum + charsOf(log.pages[i]!), 0);
   let dropped = 0;
-  while (keep.length > 1 && total - log.pages[keep[0]!]!.chunks.length >= MAX_CHUNKS) {
-    const oldest = log.pages[keep.shift()!]!.chunks.length;
-    total -= oldest;
-    dropped += oldest;
+  while (
+    keep.length > 1 &&
+    (total - log.pages[keep[0]!]!.chunks.length >= MAX_CHUNKS || chars - charsOf(log.pages[keep[0]!]!) >= MAX_CHARS)
+  ) {
+    const oldest = log.pages[keep.shift()!]!;
+    total -= oldest.chunks.length;
+    chars -= charsOf(oldest);
+    dropped += oldest.chunks.length;
   }
   if (keep.length === log.pages.length) return { log, dropped: 0 };
   return { log: { pages: keep.map((i) => log.pages[i]!), pageParams: keep.map((i) => log.pageParams[i]!) }, dropped };
@@ -36,9 +43,10 @@ function trimmed(log: LogPages): { log: LogPages; dropped: number } {
 
 /**
  * A task's log, one stream at a time, for all instances or one, read from `compute.logs` as an
- * infinite query: each page continues from the previous page's cursor. While the task is active
- * and "follow" is on it reads a next page every 2 s and keeps the newest line in view; after the
- * task ended it reads the whole log once. A full page means more is waiting: the next is read at once.
+ * infinite query: the first page is the end of the log (at most 256 KiB), each next one continues
+ * from the previous page's cursor, and "Show earlier output" reads back a page at a time. While
+ * the task is active and "follow" is on it reads a next page every 2 s and keeps the newest line
+ * in view. A page that says more is waiting is followed by the next at once.
  */
 export function LogTail({ taskId, active }: { taskId: string; active: boolean }) {
   const trpc = useTRPC();
@@ -62,6 +70,8 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
         { taskId, stream, instanceNumber: logInstance ?? undefined },
         {
           getNextPageParam: (page) => page.cursor,
+          // Only a read from the end, or back, knows of earlier output.
+          getPreviousPageParam: (page) => page.earlier ?? undefined,
           // A tail only grows: what was read is never read again (a refetch would read every page
           // again), so new pages come from fetchNextPage below, never from a refetch.
           staleTime: Infinity,
@@ -75,7 +85,7 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
     [trpc, taskId, stream, logInstance],
   );
   const log = useInfiniteQuery(options);
-  const { data, error, isFetching, fetchNextPage, refetch } = log;
+  const { data, error, isFetching, fetchNextPage, fetchPreviousPage, hasPreviousPage, isFetchingPreviousPage, refetch } = log;
   const lastPage = data?.pages.at(-1);
   const hasData = data !== undefined;
 
@@ -208,10 +218,20 @@ export function LogTail({ taskId, active }: { taskId: string; active: boolean })
             : active
               ? "Paused: tick Follow to resume."
               : lastPage && !lastPage.more
-                ? "The task has ended: this is its whole log."
+                ? hasPreviousPage
+                  ? "The task has ended: this is the end of its log."
+                  : "The task has ended: this is its whole log."
                 : ""}
         {droppedInAll > 0 ? ` The oldest ${droppedInAll} chunks are not shown.` : ""}
+        {hasPreviousPage && droppedInAll === 0 ? " Earlier output is not shown." : ""}
       </p>
+      {hasPreviousPage && (
+        <div>
+          <Button variant="secondary" size="sm" disabled={isFetchingPreviousPage} onClick={() => void fetchPreviousPage()}>
+            {isFetchingPreviousPage ? "Reading earlier output…" : "Show earlier output"}
+          </Button>
+        </div>
+      )}
     </div>
   );
 }

@@ -11,8 +11,9 @@ export const getQueryClient = cache(makeQueryClient);
 
 /**
  * Query options for server components, with the same keys as `useTRPC()` in the browser:
- * `await getQueryClient().prefetchQuery(trpc.compute.instanceGrid.queryOptions({ taskId }))`
- * renders a client component's first state on the server, then it polls on its own.
+ * `await getQueryClient().prefetchQuery(trpc.compute.instances.queryOptions({ taskId, page: 1 }))`
+ * renders a client component's first state on the server, then it polls on its own. Not for data
+ * of unbounded size on a page that refreshes itself: each refresh would send it again.
  */
 export const trpc = createTRPCOptionsProxy({ ctx: createRequestContext, router: appRouter, queryClient: getQueryClient });
 

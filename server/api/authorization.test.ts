@@ -129,7 +129,7 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "compute.taskCounts": () => expect.toSatisfy((counts: Record<string, number>) => Object.values(counts).some((n) => n > 0), "some task"),
   "compute.task": (f) => ({ id: f.taskOfCustomer, name: "AUTHZ fixture" }),
   "compute.instances": () => ({ total: 2 }),
-  "compute.instanceGrid": () => ({ numbers: [0, 1] }),
+  "compute.instanceGrid": () => ({ changed: true, total: 2, numbers: "0-1" }),
   // The fixture task never ran: no logs, no outputs, nothing to consolidate, no failures to rerun.
   "compute.logs": () => ({ chunks: [], more: false }),
   "compute.outputs": () => [],

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { addLog, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { formatLogCursor, LOG_START, parseLogCursor, readFreshLogs, readLogs, readLogTail } from "./task-logs";
+import { sql } from "drizzle-orm";
+import { formatLogCursor, LOG_START, MAX_LOG_PAGE_BYTES, parseLogCursor, readFreshLogs, readLogs, readLogTail, type LogCursor, type LogPage } from "./task-logs";
 import { createTask } from "./tasks";
 
 const db = useTestDb();
@@ -45,6 +46,7 @@ describe("readLogs", () => {
       chunks: [],
       cursor: all!.cursor,
       more: false,
+      earlier: null,
     });
     await addLog(db, one, "stdout", 2, "one: c\n");
     const next = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: all!.cursor });
@@ -54,10 +56,11 @@ describe("readLogs", () => {
     expect(stderr!.chunks.map((c) => c.content)).toEqual(["one: warning\n"]);
     const two = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", instanceNumber: 2 });
     expect(two!.chunks.map((c) => c.content)).toEqual(["two: a\n"]);
-    const limited = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", limit: 2 });
+    const limited = await readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", after: LOG_START, limit: 2 });
     expect(limited!.chunks).toHaveLength(2);
-    expect(limited!.more).toBe(true); // a full page: the reader asks again at once
+    expect(limited!.more).toBe(true); // more was there: the reader asks again at once
     expect(all!.more).toBe(false);
+    expect(all!.earlier).toBeNull(); // the whole log fitted the first read
   });
 
   it("never steps over a chunk whose report commits after a later-numbered one", async () => {
@@ -89,6 +92,70 @@ describe("readLogs", () => {
       await a`rollback`.catch(() => {});
       a.release();
     }
+  });
+});
+
+describe("readLogs of a long log", () => {
+  it("answers pages of at most MAX_LOG_PAGE_BYTES that join into the whole text, and first the end of the log", async () => {
+    const { task, one, two } = await runningTask();
+    const read = (more: { after?: LogCursor; before?: LogCursor }) => readLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout", ...more });
+    // About 7 MB in chunks of up to 64 KiB, some of them two bytes a character.
+    for (let i = 0; i < 120; i++) {
+      const line = i % 3 ? `two ${i}: ${"x".repeat(50_000 + ((i * 7919) % 10_000))}\n` : `one ${i}: ${"é".repeat(30_000 + ((i * 7919) % 2_000))}\n`;
+      await addLog(db, i % 3 ? two : one, "stdout", 10 + i, line);
+    }
+    const whole = (await db.execute<{ text: string }>(sql`
+      select string_agg(content, '' order by xact_id, id) as text from instance_logs where stream = 'stdout'`))[0]!.text;
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(5_000_000);
+    const bytes = (page: LogPage) => Buffer.byteLength(page.chunks.map((c) => c.content).join(""));
+
+    // Forward from the start: every page within the bound, together the whole log.
+    let forward = "";
+    let cursor = LOG_START;
+    for (let reads = 0; ; reads++) {
+      expect(reads).toBeLessThan(100);
+      const page = (await read({ after: cursor }))!;
+      expect(bytes(page)).toBeLessThanOrEqual(MAX_LOG_PAGE_BYTES);
+      expect(page.chunks.length).toBeGreaterThan(0);
+      forward += page.chunks.map((c) => c.content).join("");
+      cursor = page.cursor;
+      if (!page.more) break;
+    }
+    expect(forward).toBe(whole);
+
+    // A first read is the end of the log, within the bound; reading back from it joins into the whole too.
+    const first = (await read({}))!;
+    expect(bytes(first)).toBeLessThanOrEqual(MAX_LOG_PAGE_BYTES);
+    expect(bytes(first)).toBeGreaterThan(MAX_LOG_PAGE_BYTES - 64 * 1024);
+    expect(whole.endsWith(first.chunks.map((c) => c.content).join(""))).toBe(true);
+    expect(first.earlier).not.toBeNull();
+    expect(first.more).toBe(false);
+    let backward = first.chunks.map((c) => c.content).join("");
+    let earlier = first.earlier;
+    for (let reads = 0; earlier; reads++) {
+      expect(reads).toBeLessThan(100);
+      const page = (await read({ before: earlier }))!;
+      expect(bytes(page)).toBeLessThanOrEqual(MAX_LOG_PAGE_BYTES);
+      backward = page.chunks.map((c) => c.content).join("") + backward;
+      earlier = page.earlier;
+    }
+    expect(backward).toBe(whole);
+
+    // Following on from the first read: only what arrives after it.
+    await addLog(db, one, "stdout", 500, "one: the end\n");
+    expect((await read({ after: first.cursor }))!.chunks.map((c) => c.content)).toEqual(["one: the end\n"]);
+    // Another organization reads nothing, backward either.
+    expect(await readLogs(db, { organizationId: carmin, taskId: task.id, stream: "stdout", before: first.earlier! })).toBeNull();
+  });
+
+  it("bounds the Qarnot fresh read by bytes too", async () => {
+    const { task, one } = await runningTask();
+    for (let i = 0; i < 10; i++) await addLog(db, one, "stdout", 10 + i, `${"y".repeat(60_000)}\n`);
+    const first = (await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" }))!;
+    expect(Buffer.byteLength(first.text)).toBeLessThanOrEqual(MAX_LOG_PAGE_BYTES);
+    const rest = (await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" }))!;
+    const last = (await readFreshLogs(db, { organizationId: lumen, taskId: task.id, stream: "stdout" }))!;
+    expect(first.text + rest.text + last.text).toBe(`one: a\ntwo: a\none: b\n${`${"y".repeat(60_000)}\n`.repeat(10)}`);
   });
 });
 

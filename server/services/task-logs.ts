@@ -33,6 +33,18 @@ export function parseLogCursor(text: string | null | undefined): LogCursor {
 
 export const DEFAULT_LOG_CHUNKS = 1000;
 export const MAX_LOG_CHUNKS = 5000;
+/**
+ * At most this many bytes (UTF-8) of log text per read, however long the log: a chunk is at most
+ * 64 KiB (the device protocol's limit), so a page always holds at least one whole chunk.
+ */
+export const MAX_LOG_PAGE_BYTES = 256 * 1024;
+
+/**
+ * A page of a log: its chunks in commit order; `cursor`, where to read on after them; `more`,
+ * whether chunks after them were already there; `earlier`, for a read from the end or backward,
+ * where to read on backward when older chunks exist (null when none do, and for a read forward).
+ */
+export type LogPage = { chunks: LogChunk[]; cursor: LogCursor; more: boolean; earlier: LogCursor | null };
 
 async function ownsTask(db: Tx, organizationId: string, taskId: string) {
   if (!isUuid(taskId)) return false;
@@ -40,39 +52,82 @@ async function ownsTask(db: Tx, organizationId: string, taskId: string) {
   return Boolean(task);
 }
 
-/** Chunks after `after`, in commit order, the cursor after the last of them, and whether the page was full (more may wait). */
-async function chunksAfter(
+/**
+ * Up to `limit` chunks next to `from` in commit order, forward (after it) or backward (before it,
+ * newest first; from the end when `from` is null), cut before the one whose text would pass
+ * `maxBytes` (the first is always kept); returned in commit order, with whether any were left over.
+ */
+async function chunksFrom(
   db: Tx,
-  opts: { taskId: string; stream: LogStream; instanceNumber?: number; after: LogCursor; limit: number },
-): Promise<{ chunks: LogChunk[]; cursor: LogCursor; more: boolean }> {
-  const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; content: string; created_at: string }>(sql`
-    select l.id, l.xact_id::text, i.instance_number, l.content, l.created_at
-    from instance_logs l join instances i on i.id = l.instance_id
-    where i.task_id = ${opts.taskId} and l.stream = ${opts.stream}
-      and (l.xact_id, l.id) > (${opts.after.xactId}::xid8, ${opts.after.logId}::bigint)
-      and l.xact_id < pg_snapshot_xmin(pg_current_snapshot())
-      ${opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`}
-    order by l.xact_id, l.id
-    limit ${opts.limit}`);
-  const last = rows[rows.length - 1];
+  opts: { taskId: string; stream: LogStream; instanceNumber?: number; from: LogCursor | null; forward: boolean; limit: number; maxBytes: number },
+): Promise<{ chunks: LogChunk[]; cursors: LogCursor[]; leftOver: boolean }> {
+  const from =
+    opts.from === null ? sql`` : sql`and (l.xact_id, l.id) ${opts.forward ? sql`>` : sql`<`} (${opts.from.xactId}::xid8, ${opts.from.logId}::bigint)`;
+  const order = opts.forward ? sql`xact_id, id` : sql`xact_id desc, id desc`;
+  // One row past the limit says whether more are waiting.
+  const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; content: string; created_at: string; fetched: number }>(sql`
+    select id, xact_id::text, instance_number, content, created_at, fetched from (
+      select c.*, count(*) over ()::int as fetched, row_number() over (order by ${order}) as n,
+        sum(octet_length(c.content)) over (order by ${order} rows unbounded preceding) as upto_bytes
+      from (
+        select l.id, l.xact_id, i.instance_number, l.content, l.created_at
+        from instance_logs l join instances i on i.id = l.instance_id
+        where i.task_id = ${opts.taskId} and l.stream = ${opts.stream} ${from}
+          and l.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+          ${opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`}
+        order by ${opts.forward ? sql`l.xact_id, l.id` : sql`l.xact_id desc, l.id desc`}
+        limit ${opts.limit + 1}
+      ) c
+    ) w
+    where n <= ${opts.limit} and (n = 1 or upto_bytes <= ${opts.maxBytes})
+    order by w.xact_id, w.id`);
   return {
     chunks: rows.map((r) => ({ id: Number(r.id), instanceNumber: r.instance_number, content: r.content, createdAt: new Date(r.created_at) })),
-    cursor: last ? { xactId: last.xact_id, logId: Number(last.id) } : opts.after,
-    more: rows.length === opts.limit,
+    cursors: rows.map((r) => ({ xactId: r.xact_id, logId: Number(r.id) })),
+    leftOver: rows.length > 0 ? rows[0]!.fetched > rows.length : false,
   };
 }
 
+/** Chunks after `after`, in commit order, at most `limit` of them and MAX_LOG_PAGE_BYTES of text, and the cursor after the last. */
+async function chunksAfter(
+  db: Tx,
+  opts: { taskId: string; stream: LogStream; instanceNumber?: number; after: LogCursor; limit: number },
+): Promise<LogPage> {
+  const { chunks, cursors, leftOver } = await chunksFrom(db, { ...opts, from: opts.after, forward: true, maxBytes: MAX_LOG_PAGE_BYTES });
+  return { chunks, cursor: cursors.at(-1) ?? opts.after, more: leftOver, earlier: null };
+}
+
 /**
- * Log chunks of a task (or of one instance) after the cursor `after`; `cursor` is where to
- * continue from (unchanged when nothing new arrived). Null for no such task.
+ * A page of a task's log (or of one instance's), at most MAX_LOG_PAGE_BYTES of text: after the
+ * cursor `after` when given (`cursor` is where to continue from, unchanged when nothing new
+ * arrived); otherwise the end of the log, or what comes just before `before`, with `earlier` to
+ * page back from. Null for no such task.
  */
 export async function readLogs(
   db: Tx,
-  opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; after?: LogCursor; limit?: number },
-): Promise<{ chunks: LogChunk[]; cursor: LogCursor; more: boolean } | null> {
+  opts: {
+    organizationId: string;
+    taskId: string;
+    stream: LogStream;
+    instanceNumber?: number;
+    after?: LogCursor;
+    before?: LogCursor;
+    limit?: number;
+  },
+): Promise<LogPage | null> {
   if (!(await ownsTask(db, opts.organizationId, opts.taskId))) return null;
   const limit = Math.min(MAX_LOG_CHUNKS, Math.max(1, Math.floor(opts.limit ?? DEFAULT_LOG_CHUNKS)));
-  return chunksAfter(db, { ...opts, after: opts.after ?? LOG_START, limit });
+  if (opts.after) return chunksAfter(db, { ...opts, after: opts.after, limit });
+  const { chunks, cursors, leftOver } = await chunksFrom(db, {
+    ...opts,
+    from: opts.before ?? null,
+    forward: false,
+    limit,
+    maxBytes: MAX_LOG_PAGE_BYTES,
+  });
+  // From the end, reading on forward starts after the newest chunk read (or at the start of an empty log).
+  const cursor = cursors.at(-1) ?? opts.before ?? LOG_START;
+  return { chunks, cursor, more: false, earlier: leftOver ? cursors[0]! : null };
 }
 
 /**
@@ -109,7 +164,7 @@ export async function readLogTail(
 /**
  * Qarnot's "fresh" output: the text that arrived since the previous fresh read of the same task,
  * stream and scope (the whole task, or one instance), which moves the task's stored cursor on.
- * At most MAX_LOG_CHUNKS chunks per read; the rest comes with the next one. Null for no such task.
+ * At most MAX_LOG_CHUNKS chunks and MAX_LOG_PAGE_BYTES of text per read; the rest comes with the next one. Null for no such task.
  */
 export async function readFreshLogs(
   db: Tx,

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { pgArray } from "@/server/db/sql-params";
 import { formatInstanceRanges } from "@/server/domain/instance-ranges";
+import { encodeInstanceGrid, instanceGridVersion, type EncodedInstanceGrid } from "@/server/domain/instance-grid";
 import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import type { Tx } from "@/server/db/client";
 import { SILENT_AFTER_S } from "./scheduler";
@@ -523,11 +524,17 @@ async function firstInstances(db: Tx, organizationId: string, taskIds: string[],
   return byTask;
 }
 
-/** Every instance's state, as parallel arrays ordered by number: compact enough for 100,000 cells. */
+/**
+ * Every instance's state in number order, run-length encoded (a few bytes for 100,000 instances
+ * in a few states), with a version: a reader that sends the version it holds as `since` gets
+ * `changed: false` and nothing else while no instance changed state. Null for no such task.
+ */
+export type InstanceGridRead = { version: string } & ({ changed: true; total: number } & EncodedInstanceGrid | { changed: false });
+
 export async function instanceGrid(
   db: Tx,
-  opts: { organizationId: string; taskId: string },
-): Promise<{ numbers: number[]; states: InstanceState[] } | null> {
+  opts: { organizationId: string; taskId: string; since?: string },
+): Promise<InstanceGridRead | null> {
   if (!isUuid(opts.taskId)) return null;
   const [row] = await db.execute<{ numbers: number[] | null; states: InstanceState[] | null }>(sql`
     select array_agg(i.instance_number order by i.instance_number) as numbers,
@@ -536,7 +543,11 @@ export async function instanceGrid(
     where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}
     group by t.id`);
   if (!row) return null;
-  return { numbers: (row.numbers ?? []).map(Number), states: row.states ?? [] };
+  const numbers = (row.numbers ?? []).map(Number);
+  const grid = encodeInstanceGrid(numbers, row.states ?? []);
+  const version = instanceGridVersion(grid);
+  if (opts.since === version) return { version, changed: false };
+  return { version, changed: true, total: numbers.length, ...grid };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { customerQuotas } from "@/server/db/schema";
-import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
+import { addLog, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
+import { createTask } from "@/server/services/tasks";
 import { callerAs, organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { INPUT_LIMITS, parseInput, taskCreateSchema } from "@/server/rest/input";
 import { fieldErrorsOf } from "../trpc";
@@ -89,7 +90,7 @@ describe("compute router", () => {
     expect(await api.compute.cancelTask({ taskId: id })).toEqual({ cancelled: true });
     expect(await api.compute.cancelTask({ taskId: id })).toEqual({ cancelled: false });
     expect(await api.compute.rerunFailed({ taskId: id })).toBe(0);
-    expect((await api.compute.instanceGrid({ taskId: id })).states).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
+    expect(await api.compute.instanceGrid({ taskId: id })).toMatchObject({ changed: true, total: 4, numbers: "0-3", runs: "G4" });
     const one = await api.compute.instances({ taskId: id, instanceNumber: 2, page: 1, pageSize: 1 });
     expect(one.instances.map((i) => i.instanceNumber)).toEqual([2]);
     expect((await api.compute.instances({ taskId: id, instanceNumber: 9, page: 1, pageSize: 1 })).instances).toEqual([]);
@@ -121,5 +122,51 @@ describe("compute router", () => {
     expect(await refusal(other.compute.revokeApiKey({ id }))).toMatchObject({ code: "NOT_FOUND" });
     expect(await api.compute.revokeApiKey({ id })).toEqual({ revoked: true });
     expect((await api.compute.apiKeys()).find((k) => k.id === id)!.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it("keeps what a task's page reads small at 100,000 instances, and the grid's refreshes to a version when nothing changed", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const organizationId = await organizationIdByName(db, "Lumen Animation Studio");
+    const big = await createTask(db, { organizationId, profileName: "monte-carlo", name: "big", instanceCount: 100_000 });
+    // What the page's server components read (the instance table a page of 25) and the grid's first read.
+    const reads = await Promise.all([
+      api.compute.task({ taskId: big.id }),
+      api.compute.instances({ taskId: big.id, page: 1, pageSize: 25 }),
+      api.compute.outputs({ taskId: big.id }),
+      api.compute.result({ taskId: big.id }),
+      api.compute.instanceGrid({ taskId: big.id }),
+    ]);
+    const bytes = reads.map((r) => Buffer.byteLength(JSON.stringify(r)));
+    expect(reads[4]).toMatchObject({ changed: true, total: 100_000, numbers: "0-99999" });
+    expect(bytes[4]).toBeLessThan(1024);
+    expect(bytes.reduce((a, b) => a + b)).toBeLessThan(20 * 1024);
+    const again = await api.compute.instanceGrid({ taskId: big.id, since: reads[4].version });
+    expect(again).toEqual({ version: reads[4].version, changed: false });
+    const other = await callerAs(db, "customer2@hearth.test");
+    expect(await refusal(other.compute.instanceGrid({ taskId: big.id, since: reads[4].version }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("reads a long log from its end, back with the `earlier` cursor, and on with `cursor`", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const organizationId = await organizationIdByName(db, "Lumen Animation Studio");
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 1), 1, new Date());
+    const { id } = await createTask(db, { organizationId, profileName: "monte-carlo", name: "chatty", instanceCount: 1 });
+    const [attempt] = await startAll(db, id, new Date());
+    const line = (i: number) => `${String(i).padStart(4, "0")} ${"z".repeat(50_000)}\n`;
+    for (let i = 0; i < 40; i++) await addLog(db, attempt!, "stdout", i, line(i)); // 2 MB
+    const first = await api.compute.logs({ taskId: id });
+    const text = (page: { chunks: Array<{ content: string }> }) => page.chunks.map((c) => c.content).join("");
+    expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(300 * 1024);
+    expect(text(first).endsWith(line(39))).toBe(true);
+    expect(first.earlier).not.toBeNull();
+    let whole = text(first);
+    for (let earlier = first.earlier; earlier; ) {
+      const page = await api.compute.logs({ taskId: id, cursor: earlier, direction: "backward" });
+      whole = text(page) + whole;
+      earlier = page.earlier;
+    }
+    expect(whole).toBe(Array.from({ length: 40 }, (_, i) => line(i)).join(""));
+    await addLog(db, attempt!, "stdout", 40, "done\n");
+    expect(text(await api.compute.logs({ taskId: id, cursor: first.cursor }))).toBe("done\n");
   });
 });

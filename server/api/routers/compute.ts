@@ -144,10 +144,16 @@ export const computeRouter = createTRPCRouter({
       found(await listInstances(ctx.db, { organizationId: ctx.organizationId, ...input }), "Task"),
     ),
 
+  /** The grid's states, run-length encoded; with `since`, the version the reader holds, only whether it changed when it did not. */
   instanceGrid: customerProcedure
-    .input(z.object(taskRef))
-    .query(async ({ ctx, input }) => found(await instanceGrid(ctx.db, { organizationId: ctx.organizationId, taskId: input.taskId }), "Task")),
+    .input(z.object({ ...taskRef, since: z.string().max(40).optional() }))
+    .query(async ({ ctx, input }) => found(await instanceGrid(ctx.db, { organizationId: ctx.organizationId, ...input }), "Task")),
 
+  /**
+   * A page of a log, at most MAX_LOG_PAGE_BYTES of text. Without a cursor, the end of the log;
+   * `cursor` then reads on forward (direction "forward", as infinite queries send it), `earlier`
+   * (when older output exists) reads back with direction "backward".
+   */
   logs: customerProcedure
     .input(
       z.object({
@@ -156,14 +162,14 @@ export const computeRouter = createTRPCRouter({
         instanceNumber: INSTANCE_NUMBER.optional(),
         /** The cursor a previous read returned; named `cursor` so that clients can page it as an infinite query. */
         cursor: z.string().regex(LOG_CURSOR_PATTERN, "a log cursor, as a previous read returned it").nullish(),
+        direction: z.enum(["forward", "backward"]).default("forward"),
       }),
     )
     .query(async ({ ctx, input }) => {
-      const page = found(
-        await readLogs(ctx.db, { organizationId: ctx.organizationId, ...input, after: parseLogCursor(input.cursor) }),
-        "Task",
-      );
-      return { chunks: page.chunks, cursor: formatLogCursor(page.cursor), more: page.more };
+      const { cursor, direction, ...scope } = input;
+      const from = cursor ? (direction === "backward" ? { before: parseLogCursor(cursor) } : { after: parseLogCursor(cursor) }) : {};
+      const page = found(await readLogs(ctx.db, { organizationId: ctx.organizationId, ...scope, ...from }), "Task");
+      return { chunks: page.chunks, cursor: formatLogCursor(page.cursor), more: page.more, earlier: page.earlier && formatLogCursor(page.earlier) };
     }),
 
   outputs: customerProcedure

@@ -11,7 +11,6 @@ import { TaskStatus } from "@/components/compute/task-status";
 import { TaskWorkbench } from "@/components/compute/task-workbench";
 import { INSTANCE_STATES, type InstanceState, type TaskDetail } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
-import { getQueryClient, HydrateClient, trpc } from "@/components/trpc/server";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { FilterSelect } from "@/components/ui/filters";
@@ -41,8 +40,8 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
     api.compute.instances({ taskId, page: instancePage, pageSize: INSTANCES_PAGE_SIZE, state: instanceState }),
     api.compute.outputs({ taskId }),
     api.compute.result({ taskId }),
-    // The grid's first state, rendered here; it then reads on by itself.
-    getQueryClient().prefetchQuery(trpc.compute.instanceGrid.queryOptions({ taskId })),
+    // Not the instance grid: it reads its states through its own poll, so that neither the first
+    // load nor each refresh of this page carries them (100,000 instances would weigh megabytes).
   ]);
   const active = isActiveTaskState(task.state);
   const href = (changes: Partial<Record<keyof Search, string | number | undefined>>, anchor: string) => {
@@ -71,25 +70,23 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
         <QueueStanding task={task} active={active} />
       </div>
 
-      <HydrateClient>
-        <TaskWorkbench>
-          <Card className="mt-6">
-            <CardHeader
-              title="Instances"
-              description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
-            />
-            <CardContent>
-              <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} />
-            </CardContent>
-          </Card>
-          <Card className="mt-6 scroll-mt-4" id="logs">
-            <CardHeader title="Log" description={active ? "Live while the task runs; kept after it ends." : "Kept after the task ended."} />
-            <CardContent>
-              <LogTail taskId={task.id} active={active} />
-            </CardContent>
-          </Card>
-        </TaskWorkbench>
-      </HydrateClient>
+      <TaskWorkbench>
+        <Card className="mt-6">
+          <CardHeader
+            title="Instances"
+            description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
+          />
+          <CardContent>
+            <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} />
+          </CardContent>
+        </Card>
+        <Card className="mt-6 scroll-mt-4" id="logs">
+          <CardHeader title="Log" description={active ? "Live while the task runs; kept after it ends." : "Kept after the task ended."} />
+          <CardContent>
+            <LogTail taskId={task.id} active={active} />
+          </CardContent>
+        </Card>
+      </TaskWorkbench>
 
       <TaskResults task={task} result={result} outputs={outputs} page={outputPage} pageHref={(p) => href({ opage: p }, "outputs")} />
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { decodeInstanceGrid, encodeInstanceGrid, instanceGridVersion } from "./instance-grid";
+import { INSTANCE_STATES, type InstanceState } from "./task-state";
+
+describe("instance grid encoding", () => {
+  it("encodes runs of states compactly and decodes them back", () => {
+    const numbers = [10, 11, 12, 13, 14, 20];
+    const states: InstanceState[] = ["queued", "running", "queued", "queued", "queued", "succeeded"];
+    const encoded = encodeInstanceGrid(numbers, states);
+    expect(encoded).toEqual({ numbers: "10-14,20", runs: "BDB3E" });
+    const decoded = decodeInstanceGrid(encoded);
+    expect(decoded.numbers).toEqual(numbers);
+    expect([...decoded.codes].map((c) => INSTANCE_STATES[c])).toEqual(states);
+    expect(decodeInstanceGrid({ numbers: "", runs: "" })).toEqual({ numbers: [], codes: new Uint8Array(0) });
+  });
+
+  it("costs a few bytes for 100,000 instances in few states, and one character each at worst", () => {
+    const numbers = Array.from({ length: 100_000 }, (_, i) => i);
+    const blocks = numbers.map((n): InstanceState => (n < 30_000 ? "succeeded" : n < 30_500 ? "running" : "queued"));
+    const few = encodeInstanceGrid(numbers, blocks);
+    expect(few).toEqual({ numbers: "0-99999", runs: `E${(30_000).toString(36)}D${(500).toString(36)}B${(69_500).toString(36)}` });
+    expect([...decodeInstanceGrid(few).codes].map((c) => INSTANCE_STATES[c])).toEqual(blocks);
+
+    const alternating = numbers.map((n): InstanceState => (n % 2 ? "running" : "failed"));
+    const worst = encodeInstanceGrid(numbers, alternating);
+    expect(worst.runs).toHaveLength(100_000);
+    expect([...decodeInstanceGrid(worst).codes].map((c) => INSTANCE_STATES[c])).toEqual(alternating);
+  });
+
+  it("versions change with any state", () => {
+    const a = encodeInstanceGrid([1, 2, 3], ["queued", "queued", "running"]);
+    const b = encodeInstanceGrid([1, 2, 3], ["queued", "running", "running"]);
+    expect(instanceGridVersion(a)).toBe(instanceGridVersion({ ...a }));
+    expect(instanceGridVersion(a)).not.toBe(instanceGridVersion(b));
+  });
+});
