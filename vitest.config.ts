@@ -20,7 +20,8 @@ function databaseTestFiles(): string[] {
   );
 }
 
-const allTests = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
+// Beside the files at the top level (proxy.ts), pure tests too.
+const allTests = [...TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`), "*.test.ts"];
 const databaseTests = databaseTestFiles();
 
 export default defineConfig({
