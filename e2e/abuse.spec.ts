@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInAndLand } from "./helpers";
 
 /**
  * Requests no page sends, answered as refusals (4xx) by the built app rather than as faults: a
@@ -35,4 +36,18 @@ test("a path that is not valid percent-encoding is answered 400, not 500", async
   expect(await api.json()).toMatchObject({ field: "path" });
   const page = await request.get("/compute/tasks/%E0%A4%A", { maxRedirects: 0 });
   expect(page.status()).toBe(400);
+});
+
+test("a portal list whose filter holds a NUL shows the list unfiltered, not an error", async ({ page }) => {
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  const tasks = await page.goto("/compute/tasks?q=a%00&tag=%01");
+  expect(tasks?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1, name: "Tasks" })).toBeVisible();
+});
+
+test("the staff's gateway search holding a NUL shows every gateway, not an error", async ({ page }) => {
+  await signInAndLand(page, "staff@hearth.test", "/admin");
+  const gateways = await page.goto("/admin/gateways?q=%00");
+  expect(gateways?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1, name: "Gateways" })).toBeVisible();
 });
