@@ -20,7 +20,8 @@ function databaseTestFiles(): string[] {
   );
 }
 
-const allTests = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
+// Beside the files at the top level (proxy.ts), pure tests too.
+const allTests = [...TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`), "*.test.ts"];
 const databaseTests = databaseTestFiles();
 /** `npm start` run for real: it serves the production build, so `npm test` runs it after its build step. */
 const startTests = ["scripts/start.test.ts"];

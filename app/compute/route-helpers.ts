@@ -12,8 +12,5 @@ export async function customerSession() {
 export const notFoundResponse = () =>
   new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 
-/** `attachment; filename="…"; filename*=UTF-8''…`: safe for any name. */
-export function attachment(name: string) {
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+/** `attachment; filename="…"`: safe for any name. */
+export { attachmentDisposition as attachment } from "@/server/domain/downloads";

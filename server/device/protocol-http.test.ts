@@ -350,6 +350,8 @@ describe("malformed reports", () => {
     ["radiators.0.readings.2.coresActive", (b: Loose) => (b.radiators[0]!.readings[2]!.coresActive = 513)],
     ["radiators.0.readings", (b: Loose) => (b.radiators[0]!.readings = Array(101).fill(b.radiators[0]!.readings[0]))],
     ["radiators.1.serial", (b: Loose) => b.radiators.push({ ...b.radiators[0]! })],
+    ["radiators.0.serial", (b: Loose) => (b.radiators[0]!.serial = "QRAD\u0000")],
+    ["radiators.0.serial", (b: Loose) => (b.radiators[0]!.serial = "QRAD\n1")],
     ["events.0.progressPct", (b: Loose) => b.events.push({ type: "progress", attemptId: 1, at: b.sentAt, progressPct: 101 })],
     ["events.0.stream", (b: Loose) => b.events.push({ type: "log", attemptId: 1, at: b.sentAt, stream: "stdin", chunkSeq: 0, content: "" })],
     [

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STORABLE_TIME_RANGE_MS } from "@/server/domain/metering";
+import { hasNul, noControlCharacters } from "@/server/domain/text";
 
 /**
  * The gateway protocol, version 1: the messages a gateway (Q.box) and the platform exchange.
@@ -61,7 +62,7 @@ export const readingSchema = z.object({
 });
 
 export const radiatorReportSchema = z.object({
-  serial: z.string().min(1).max(64),
+  serial: noControlCharacters(z.string().min(1).max(64), "must not hold control characters"),
   /** Whether the radiator can run container workloads; omitted: unchanged. */
   containerRuntime: z.boolean().optional(),
   readings: z.array(readingSchema).max(LIMITS.maxReadingsPerRadiator),
@@ -103,7 +104,7 @@ export const logEventSchema = z.object({
       error: `must be at most ${LIMITS.maxLogChunkBytes} bytes (UTF-8); split it into more chunks`,
     })
     // PostgreSQL text cannot hold NUL; the gateway must escape or drop it.
-    .refine((s) => !s.includes("\u0000"), { error: "must not contain NUL characters" }),
+    .refine((s) => !hasNul(s), { error: "must not contain NUL characters" }),
 });
 
 export const outputEventSchema = z.object({

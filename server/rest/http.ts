@@ -1,8 +1,9 @@
 import type { Db } from "@/server/db/client";
 import { authenticateApiKey } from "@/server/services/api-keys";
-import { errorReply, RestError } from "./errors";
+import { hasControlCharacters } from "@/server/domain/text";
+import { badRequest, errorReply, RestError } from "./errors";
 import { json } from "./responses";
-import { INPUT_LIMITS } from "./input";
+import { INPUT_LIMITS, NO_CONTROL_CHARACTERS } from "./input";
 import { RATE_LIMIT, TokenBucketLimiter } from "./rate-limit";
 import type { ApiAuth, RestContext } from "./context";
 import { ROUTES, type Route } from "./routes";
@@ -78,7 +79,7 @@ export async function handleRestRequest(request: Request, db: Db, opts: RestOpti
     try {
       segments = url.pathname.slice(BASE_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
     } catch {
-      throw new RestError(400, "The path is not valid URL encoding.");
+      throw new RestError(400, "path: is not valid URL encoding (a % must start a UTF-8 sequence such as %C3%A9).", "path");
     }
     const found = findRoute(request.method, segments);
     if (!found) {
@@ -109,6 +110,8 @@ export async function handleRestRequest(request: Request, db: Db, opts: RestOpti
       }
     }
 
+    checkPlainText(found.params, url.searchParams);
+
     const ctx: RestContext = {
       request,
       db,
@@ -123,6 +126,20 @@ export async function handleRestRequest(request: Request, db: Db, opts: RestOpti
     return response;
   } catch (err) {
     return errorResponse(err);
+  }
+}
+
+/**
+ * Path parameters and query parameters are names and references: a control character (a NUL
+ * PostgreSQL cannot even take) is refused, naming the parameter.
+ */
+function checkPlainText(params: Record<string, string>, query: URLSearchParams) {
+  for (const [name, value] of Object.entries(params)) {
+    if (hasControlCharacters(value)) throw badRequest(name, NO_CONTROL_CHARACTERS);
+  }
+  for (const [name, value] of query) {
+    if (hasControlCharacters(name)) throw badRequest("query", `parameter names ${NO_CONTROL_CHARACTERS}`);
+    if (hasControlCharacters(value)) throw badRequest(name, NO_CONTROL_CHARACTERS);
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { constantsChars, TASK_LIMITS } from "@/server/domain/task-limits";
+import { hasControlCharacters, noControlCharacters, noNul } from "@/server/domain/text";
 import { isUuid } from "@/server/services/tasks";
 import { RestError } from "./errors";
 
@@ -18,6 +19,8 @@ export const INPUT_LIMITS = {
   ...TASK_LIMITS,
   maxBodyBytes: 1024 * 1024,
   maxBulkTasks: 100,
+  /** A paginate filter's nesting ({"operator": "And", "filters": [...]}): deeper is refused before it is walked. */
+  maxFilterDepth: 8,
 } as const;
 
 /**
@@ -50,11 +53,17 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-const name = z
-  .string({ error: "must be a string" })
-  .trim()
-  .min(1, { error: "must not be empty" })
-  .max(INPUT_LIMITS.maxNameChars, { error: `must be at most ${INPUT_LIMITS.maxNameChars} characters` });
+/** Names, tags, path segments, query parameters and filter values hold no control characters (NUL included). */
+export const NO_CONTROL_CHARACTERS = "must not hold control characters (such as NUL, tab or line breaks)";
+const plain = <S extends z.ZodType<string>>(schema: S) => noControlCharacters(schema, NO_CONTROL_CHARACTERS);
+
+const name = plain(
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(INPUT_LIMITS.maxNameChars, { error: `must be at most ${INPUT_LIMITS.maxNameChars} characters` }),
+);
 
 /** Letters, digits, "-", "_" and "."; not shaped like a uuid, so a path segment means one thing. */
 const shortname = z
@@ -109,11 +118,13 @@ const isFalse = (v: unknown) => v === false;
 
 const tags = z
   .array(
-    z
-      .string({ error: "must be a string" })
-      .trim()
-      .min(1, { error: "must not be empty" })
-      .max(INPUT_LIMITS.maxTagChars, { error: `must be at most ${INPUT_LIMITS.maxTagChars} characters` }),
+    plain(
+      z
+        .string({ error: "must be a string" })
+        .trim()
+        .min(1, { error: "must not be empty" })
+        .max(INPUT_LIMITS.maxTagChars, { error: `must be at most ${INPUT_LIMITS.maxTagChars} characters` }),
+    ),
     { error: "must be a list of strings" },
   )
   .max(INPUT_LIMITS.maxTags, { error: `at most ${INPUT_LIMITS.maxTags} tags` })
@@ -125,17 +136,24 @@ const constants = z
   .array(
     z.object(
       {
-        key: z
-          .string({ error: "must be a string" })
-          .trim()
-          .min(1, { error: "must not be empty" })
-          .max(INPUT_LIMITS.maxConstantKeyChars, { error: `must be at most ${INPUT_LIMITS.maxConstantKeyChars} characters` })
-          .regex(/^[^\u0000-\u001f\u007f]+$/, { error: "must not hold control characters" }),
+        key: plain(
+          z
+            .string({ error: "must be a string" })
+            .trim()
+            .min(1, { error: "must not be empty" })
+            .max(INPUT_LIMITS.maxConstantKeyChars, { error: `must be at most ${INPUT_LIMITS.maxConstantKeyChars} characters` }),
+        ),
         value: z
           .union([z.string(), z.number(), z.boolean()], { error: "must be a string" })
           .nullish()
           .transform((v) => (v === null || v === undefined ? "" : String(v)))
-          .pipe(z.string().max(INPUT_LIMITS.maxConstantValueChars, { error: `must be at most ${INPUT_LIMITS.maxConstantValueChars} characters` })),
+          // A value may hold tabs and line breaks (a script, a list); PostgreSQL cannot store NUL.
+          .pipe(
+            noNul(
+              z.string().max(INPUT_LIMITS.maxConstantValueChars, { error: `must be at most ${INPUT_LIMITS.maxConstantValueChars} characters` }),
+              "must not hold NUL characters",
+            ),
+          ),
       },
       { error: 'must be an object {"key": …, "value": …}' },
     ).register(requestBodies, { id: "ConstantInput", description: "A constant; numbers and booleans are taken as their text." }),
@@ -221,10 +239,12 @@ export const taskCreateSchema = z
     {
       name,
       shortname: shortname.nullish().meta({ description: "Unique in the account; letters, digits, '.', '_', '-'; not shaped like a uuid." }),
-      profile: z
-        .string({ error: "must be a profile name (see GET /profiles)" })
-        .min(1, { error: "must be a profile name (see GET /profiles)" })
-        .max(INPUT_LIMITS.maxProfileNameChars)
+      profile: plain(
+        z
+          .string({ error: "must be a profile name (see GET /profiles)" })
+          .min(1, { error: "must be a profile name (see GET /profiles)" })
+          .max(INPUT_LIMITS.maxProfileNameChars),
+      )
         .nullish()
         .meta({ description: "Required: a profile name (see GET /profiles)." }),
       poolUuid: unsupported("Pools", () => false),
@@ -236,9 +256,11 @@ export const taskCreateSchema = z
         .max(INPUT_LIMITS.maxInstancesPerTask, { error: `must be at most ${INPUT_LIMITS.maxInstancesPerTask}` })
         .nullish()
         .meta({ description: "Instances 0..n-1 (at least 1); or give advancedRanges." }),
-      advancedRanges: z
-        .string({ error: 'must be a string like "1-100,200"' })
-        .max(INPUT_LIMITS.maxRangeSpecChars, { error: `must be at most ${INPUT_LIMITS.maxRangeSpecChars} characters` })
+      advancedRanges: plain(
+        z
+          .string({ error: 'must be a string like "1-100,200"' })
+          .max(INPUT_LIMITS.maxRangeSpecChars, { error: `must be at most ${INPUT_LIMITS.maxRangeSpecChars} characters` }),
+      )
         .nullish()
         .meta({ description: 'Instance numbers, e.g. "1-250,300"; or give instanceCount.' }),
       constants,
@@ -344,16 +366,20 @@ export type ApiFilter = { operator: string; field?: string; value?: unknown; fil
 const apiFilter: z.ZodType<ApiFilter> = z
   .lazy(() =>
     z.looseObject({
-      operator: z.string({ error: "must be a string" }),
-      field: z.string({ error: "must be a string" }).optional(),
-      value: z.unknown().optional(),
+      operator: plain(z.string({ error: "must be a string" })),
+      field: plain(z.string({ error: "must be a string" })).optional(),
+      value: z
+        .unknown()
+        .refine((v) => typeof v !== "string" || !hasControlCharacters(v), { error: NO_CONTROL_CHARACTERS })
+        .optional(),
       filters: z.array(apiFilter).max(50).optional(),
     }),
   )
   .register(requestBodies, {
     id: "PaginateFilter",
     description:
-      'Tasks: {"operator": "Equal", "field": "Tags"|"State"|"Profile"|"JobUuid", "value": …}, or {"operator": "And", "filters": [those]}.',
+      'Tasks: {"operator": "Equal", "field": "Tags"|"State"|"Profile"|"JobUuid", "value": …}, or {"operator": "And", "filters": [those]}; ' +
+      `nested at most ${INPUT_LIMITS.maxFilterDepth} levels.`,
   });
 
 export const paginateSchema = z
@@ -378,3 +404,27 @@ export const paginateSchema = z
   .register(requestBodies, { id: "PaginateRequest" })
   .nullish()
   .transform((v) => v ?? {});
+
+/** How deep `filters` nest in a filter tree, counted without recursion and stopping past `limit`. */
+function filterDepthExceeds(filter: unknown, limit: number): boolean {
+  let level: unknown[] = [filter];
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    const next: unknown[] = [];
+    for (const node of level) {
+      const children = typeof node === "object" && node !== null ? (node as { filters?: unknown }).filters : undefined;
+      if (Array.isArray(children)) next.push(...children);
+    }
+    level = next;
+  }
+  return false;
+}
+
+/** A paginate request's body; a filter nested past INPUT_LIMITS.maxFilterDepth is refused before zod walks it. */
+export function parsePaginate(body: unknown): z.output<typeof paginateSchema> {
+  const filter = typeof body === "object" && body !== null ? (body as { filter?: unknown }).filter : undefined;
+  if (filterDepthExceeds(filter, INPUT_LIMITS.maxFilterDepth)) {
+    throw new RestError(400, `filter: must not nest more than ${INPUT_LIMITS.maxFilterDepth} levels`, "filter");
+  }
+  return parseInput(paginateSchema, body);
+}

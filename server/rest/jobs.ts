@@ -1,6 +1,6 @@
 import { createJob, deleteEmptyJob, deleteTask, getJob, isUuid, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
-import { INPUT_LIMITS, jobCreateSchema, paginateSchema, parseInput } from "./input";
+import { INPUT_LIMITS, jobCreateSchema, parseInput, parsePaginate } from "./input";
 import { resolveJobRef } from "./lookup";
 import { decodeToken, pageReply } from "./paginate";
 import { json, noContent } from "./responses";
@@ -51,7 +51,7 @@ export async function getJobs(ctx: RestContext): Promise<Response> {
 
 /** POST /jobs/paginate. Jobs carry no tags in Hearth, so only a null filter is accepted. */
 export async function paginateJobs(ctx: RestContext): Promise<Response> {
-  const req = parseInput(paginateSchema, await ctx.body());
+  const req = parsePaginate(await ctx.body());
   if (req.filter) throw badRequest("filter", "jobs cannot be filtered (Hearth's jobs have no tags); send null");
   const cursor = decodeToken(req.token, req.maximumResults, INPUT_LIMITS.maxPageSize);
   const got = await listJobs(ctx.db, { organizationId: ctx.auth.organizationId, ...cursor });

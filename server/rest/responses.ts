@@ -1,3 +1,5 @@
+import { outputDownloadHeaders } from "@/server/domain/downloads";
+
 /** Responses of the REST API: JSON (or text for logs), never cached, with the API's security headers. */
 
 export const HEADERS = {
@@ -22,14 +24,8 @@ export function noContent(): Response {
   return new Response(null, { status: 204, headers: HEADERS });
 }
 
-export function binary(body: Buffer, contentType: string, fileName: string): Response {
-  return new Response(new Uint8Array(body), {
-    status: 200,
-    headers: {
-      ...HEADERS,
-      "Content-Type": contentType,
-      "Content-Disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-    },
-  });
+/** An output file: as the portal serves it (outputDownloadHeaders: inert types only, as an attachment). */
+export function outputFile(file: { content: Buffer; contentType: string; name: string }): Response {
+  return new Response(new Uint8Array(file.content), { status: 200, headers: { ...HEADERS, ...outputDownloadHeaders(file) } });
 }
 

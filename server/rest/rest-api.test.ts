@@ -400,6 +400,75 @@ describe("submitting tasks", () => {
   });
 });
 
+describe("hostile input", () => {
+  const nul = "a\u0000";
+  const noTasks = async () => {
+    const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from tasks`);
+    expect(row!.n).toBe(0);
+  };
+
+  it("refuses control characters in text fields with 400 naming the field, and creates nothing", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ name: nul }, "name"],
+      [{ name: "two\nlines" }, "name"],
+      [{ tags: ["ok", nul] }, "tags[1]"],
+      [{ constants: [{ key: nul, value: "1" }] }, "constants[0].key"],
+      [{ constants: [{ key: "paths", value: "1\u0000" }] }, "constants[0].value"],
+      [{ profile: "monte-carlo\u0000" }, "profile"],
+      [{ instanceCount: undefined, advancedRanges: "1-2\u0000" }, "advancedRanges"],
+      [{ shortname: nul }, "shortname"],
+    ];
+    for (const [more, field] of cases) {
+      const res = await lumen.post("/tasks", taskBody(more));
+      expect({ more, status: res.status, field: res.body.field }).toEqual({ more, status: 400, field });
+    }
+    const bulk = await lumen.post("/tasks", [taskBody({ name: nul })]);
+    expect(bulk.body).toEqual([expect.objectContaining({ statusCode: 400, message: expect.stringMatching(/^name: /) })]);
+    expect((await lumen.post("/jobs", { name: nul })).body).toMatchObject({ field: "name" });
+    await noTasks();
+    // A constant's value may hold line breaks and tabs.
+    const uuid = await submit(lumen, { profile: "docker-batch", constants: [{ key: "image", value: "alpine" }, { key: "command", value: "echo a\techo b\n" }] });
+    expect((await lumen.put(`/tasks/${uuid}`, { name: nul })).body).toMatchObject({ field: "name" });
+    expect((await lumen.put(`/tasks/${uuid}`, { tags: [nul] })).body).toMatchObject({ field: "tags[0]" });
+    expect((await lumen.get(`/tasks/${uuid}`)).body.name).toBe("price options");
+  });
+
+  it("refuses control characters in a path segment, a query parameter or a filter value, naming it", async () => {
+    expect(await lumen.get("/tasks/%00")).toMatchObject({ status: 400, body: { field: "uuid" } });
+    expect(await lumen.get("/tasks/a%0Ab/stdout")).toMatchObject({ status: 400, body: { field: "uuid" } });
+    expect(await lumen.delete("/jobs/%00")).toMatchObject({ status: 400, body: { field: "uuid" } });
+    expect(await lumen.get("/profiles/%00")).toMatchObject({ status: 400, body: { field: "name" } });
+    expect(await lumen.get("/tasks?tag=a%00")).toMatchObject({ status: 400, body: { field: "tag" } });
+    expect(await lumen.get("/tasks?tag%00=a")).toMatchObject({ status: 400, body: { field: "query" } });
+    for (const path of ["/tasks/paginate", "/tasks/summaries/paginate"]) {
+      const leaf = await lumen.post(path, { filter: { operator: "Equal", field: "Tags", value: nul } });
+      expect(leaf).toMatchObject({ status: 400, body: { field: "filter.value" } });
+      const nested = await lumen.post(path, {
+        filter: { operator: "And", filters: [{ operator: "Equal", field: "State", value: "Submitted" }, { operator: "Equal", field: "Profile", value: nul }] },
+      });
+      expect(nested).toMatchObject({ status: 400, body: { field: "filter.filters[1].value" } });
+      expect(await lumen.post(path, { filter: { operator: "Equal\u0000", field: "Tags", value: "x" } })).toMatchObject({
+        status: 400,
+        body: { field: "filter.operator" },
+      });
+    }
+  });
+
+  it("refuses a filter nested past the limit with 400, before it is walked", async () => {
+    let deep: Record<string, unknown> = { operator: "Equal", field: "Tags", value: "x" };
+    for (let i = 0; i < 1000; i++) deep = { operator: "And", filters: [deep] };
+    for (const path of ["/tasks/paginate", "/tasks/summaries/paginate", "/jobs/paginate"]) {
+      const res = await lumen.post(path, { filter: deep });
+      expect(res).toMatchObject({ status: 400, body: { field: "filter", message: expect.stringContaining(`${INPUT_LIMITS.maxFilterDepth} levels`) } });
+    }
+  });
+
+  it("answers a path that is not valid percent-encoding with 400", async () => {
+    expect(await lumen.get("/tasks/%E0%A4%A")).toMatchObject({ status: 400, body: { field: "path" } });
+    expect(await anonymous.get("/tasks/%E0%A4%A")).toMatchObject({ status: 400 });
+  });
+});
+
 describe("another customer's task", () => {
   it("is answered exactly like a task that does not exist, on every route", async () => {
     const theirs = await submit(carmin, { shortname: "carmin-task" });
@@ -519,8 +588,42 @@ describe("running tasks", () => {
     const file = await lumen.get(`/tasks/${uuid}/outputs/${list.body[0].id}`);
     expect(file).toMatchObject({ status: 200, text: "result 0" });
     expect(file.headers.get("content-disposition")).toBe('attachment; filename="result.txt"');
+    expect(file.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(file.headers.get("x-content-type-options")).toBe("nosniff");
     expect((await lumen.get(`/tasks/${uuid}/outputs/999999`)).status).toBe(404);
     expect((await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts`)).status).toBe(501);
+  });
+
+  it("serves an output a browser would run or render (HTML, SVG, script) as bytes to download, never as itself", async () => {
+    const uuid = await submit(lumen, { instanceCount: 3 });
+    await fleet.wantHeat(clock);
+    const assignments = await fleet.dispatch(clock);
+    tick(5);
+    const hostile = [
+      ["page.html", "text/html"],
+      ["image.svg", "image/svg+xml"],
+      ["app.js", "application/javascript"],
+    ] as const;
+    await fleet.report(
+      clock,
+      assignments.flatMap((a, k) => [
+        fleet.started(a.attemptId, clock),
+        { ...fleet.output(a.attemptId, clock, hostile[k]![0], "<script>alert(document.cookie)</script>"), contentType: hostile[k]![1] },
+        fleet.exit(a.attemptId, clock, "succeeded"),
+      ]),
+    );
+    const list = (await lumen.get(`/tasks/${uuid}/outputs`)).body as Array<{ id: number; name: string }>;
+    expect(list.map((o) => o.name).sort()).toEqual(["app.js", "image.svg", "page.html"]);
+    for (const o of list) {
+      const file = await lumen.get(`/tasks/${uuid}/outputs/${o.id}`);
+      expect({ name: o.name, status: file.status, type: file.headers.get("content-type") }).toEqual({
+        name: o.name,
+        status: 200,
+        type: "application/octet-stream",
+      });
+      expect(file.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(file.headers.get("content-disposition")).toBe(`attachment; filename="${o.name}"`);
+    }
   });
 });
 

@@ -4,10 +4,10 @@ import { getOutput, listOutputs } from "@/server/services/task-outputs";
 import { getTask, taskSummaryViews, taskViews, type TaskFilter, type TaskSelection } from "@/server/services/task-queries";
 import { cancelTask, createTasks, customerProfiles, deleteTask, getJobs, isUuid, updateTask, type JobView, type NewTask } from "@/server/services/tasks";
 import { badRequest, errorReply, RestError, taskNotFound } from "./errors";
-import { INPUT_LIMITS, paginateSchema, parseInput, taskCreateSchema, taskUpdateSchema, type TaskCreateInput } from "./input";
+import { INPUT_LIMITS, parseInput, parsePaginate, taskCreateSchema, taskUpdateSchema, type TaskCreateInput } from "./input";
 import { hasInstance, resolveTaskRef } from "./lookup";
 import { decodeToken, pageReply, taskFilterOf } from "./paginate";
-import { binary, json, noContent, text } from "./responses";
+import { json, noContent, outputFile, text } from "./responses";
 import { MAX_LISTED, MAX_LOG_TEXT_CHARS, type RestContext } from "./context";
 import { isoDate, taskJson, taskSummaryJson } from "./views";
 
@@ -178,7 +178,7 @@ export async function summariesOf(ctx: RestContext, filter: TaskFilter) {
 /** POST /tasks/paginate (whole tasks) and POST /tasks/summaries/paginate (summaries). */
 export function paginateTasks(summaries: boolean) {
   return async (ctx: RestContext): Promise<Response> => {
-    const req = parseInput(paginateSchema, await ctx.body());
+    const req = parsePaginate(await ctx.body());
     const filter = taskFilterOf(req.filter);
     // Whole tasks carry up to MAX_INSTANCES_SHOWN instances each: smaller pages.
     const maxPageSize = summaries ? INPUT_LIMITS.maxPageSize : 50;
@@ -304,7 +304,7 @@ export async function getOutputFile(ctx: RestContext): Promise<Response> {
     ? await getOutput(ctx.db, { organizationId: ctx.auth.organizationId, taskId, outputId })
     : null;
   if (!file) throw new RestError(404, `No output ${JSON.stringify(raw)} in this task.`);
-  return binary(file.content, file.contentType, file.name);
+  return outputFile(file);
 }
 
 /** GET /carbon/v1/tasks/{uuid}/carbon-facts: the path the SDK's carbon_facts() calls; not served yet. */

@@ -10,6 +10,7 @@ import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { hasControlCharacters } from "@/server/domain/text";
 
 export const metadata: Metadata = { title: "Gateways" };
 
@@ -17,7 +18,8 @@ const PAGE_SIZE = 50;
 
 export default async function GatewaysPage({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
   const params = await searchParams;
-  const search = typeof params.q === "string" ? params.q.slice(0, 100) : "";
+  // A search the form could not have written (control characters) is no search, not a refused page.
+  const search = typeof params.q === "string" && !hasControlCharacters(params.q) ? params.q.slice(0, 100) : "";
   const page = Math.max(1, Math.min(10_000, Number.parseInt(params.page ?? "1", 10) || 1));
   const api = await serverApi("staff", "/admin/gateways");
   const [{ rows, total }, buildings] = await Promise.all([

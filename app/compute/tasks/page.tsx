@@ -14,6 +14,7 @@ import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime, formatInteger } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { hasControlCharacters } from "@/server/domain/text";
 
 export const metadata: Metadata = { title: "Tasks" };
 
@@ -22,7 +23,8 @@ const JOBS_PAGE_SIZE = 10;
 
 type Params = { state?: string; tag?: string; profile?: string; from?: string; to?: string; q?: string; page?: string; jobs?: string };
 
-const one = (v: unknown, max = 100) => (typeof v === "string" ? v.trim().slice(0, max) : "");
+// A filter the form could not have written (control characters) is no filter, not a refused page.
+const one = (v: unknown, max = 100) => (typeof v === "string" && !hasControlCharacters(v) ? v.trim().slice(0, max) : "");
 const pageOf = (v: unknown) => Math.max(1, Math.min(100_000, Number.parseInt(one(v), 10) || 1));
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Params> }) {

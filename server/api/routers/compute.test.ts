@@ -83,6 +83,38 @@ describe("compute router", () => {
     });
   });
 
+  it("refuses control characters in text inputs with BAD_REQUEST on the field, and writes nothing", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const nul = "a\u0000";
+    const refusedOn = async (call: Promise<unknown>) => {
+      const r = await refusal(call);
+      expect(r.code).toBe("BAD_REQUEST");
+      return Object.keys(r.fieldErrors ?? {});
+    };
+    // Searches and filters reach SQL: refused before they do.
+    expect(await refusal(api.compute.tasks({ search: nul }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { search: "Must not hold control characters (such as NUL, tab or line breaks)." },
+    });
+    expect(await refusedOn(api.compute.tasks({ tag: nul }))).toEqual(["tag"]);
+    expect(await refusedOn(api.compute.tasks({ profile: "monte\u0001carlo" }))).toEqual(["profile"]);
+    // What a task, a job or a key stores.
+    expect(await refusedOn(api.compute.submitTask({ ...task, name: nul }))).toEqual(["name"]);
+    expect(await refusedOn(api.compute.submitTask({ ...task, name: "two\nlines" }))).toEqual(["name"]);
+    expect(await refusedOn(api.compute.submitTask({ ...task, tags: ["ok", nul] }))).toEqual(["tags.1"]);
+    expect(await refusedOn(api.compute.submitTask({ ...task, constants: { [nul]: "1" } }))).toEqual(["constants.a\u0000"]);
+    expect(await refusedOn(api.compute.submitTask({ ...task, constants: { paths: "1\u0000" } }))).toEqual(["constants.paths"]);
+    expect(await refusedOn(api.compute.submitTask({ ...task, instanceCount: undefined, instanceRanges: "1-2\u0000" }))).toEqual(["instanceRanges"]);
+    expect(await refusedOn(api.compute.createJob({ name: nul }))).toEqual(["name"]);
+    expect(await refusedOn(api.compute.createApiKey({ name: nul }))).toEqual(["name"]);
+    expect((await api.compute.tasks({})).total).toBe(0);
+    expect((await api.compute.jobs({})).total).toBe(0);
+    expect((await api.compute.apiKeys()).some((k) => k.name.includes("\u0000"))).toBe(false);
+    // A constant's value may hold tabs and line breaks (a script, a list).
+    await api.compute.submitTask({ ...task, profile: "docker-batch", constants: { image: "alpine", command: "echo a\techo b\n" } });
+    expect((await api.compute.tasks({})).total).toBe(1);
+  });
+
   it("cancels a task, its instances, and reruns failed ones", async () => {
     const api = await callerAs(db, "customer@hearth.test");
     const { id } = await api.compute.submitTask(task);

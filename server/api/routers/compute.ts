@@ -16,10 +16,12 @@ import {
   rerunFailedInstances,
 } from "@/server/services/tasks";
 import { found, NotFoundError } from "@/server/services/errors";
+import { noControlCharacters, noNul } from "@/server/domain/text";
 import { createTRPCRouter, customerProcedure } from "../trpc";
 
 const atMost = (n: number, what = "characters") => `At most ${n.toLocaleString("en-US")} ${what}.`;
 
+// Every text input refuses control characters (a NUL cannot even reach PostgreSQL); a constant's value only NUL.
 const SHORTNAME = z
   .string()
   .trim()
@@ -27,16 +29,18 @@ const SHORTNAME = z
   .max(LIMITS.maxShortnameChars, atMost(LIMITS.maxShortnameChars))
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Use letters, digits, dots, dashes and underscores.");
 
-const NAME = (missing: string) => z.string().trim().min(1, missing).max(LIMITS.maxNameChars, atMost(LIMITS.maxNameChars));
-const TAG = z.string().trim().min(1, "A tag cannot be empty.").max(LIMITS.maxTagChars, atMost(LIMITS.maxTagChars));
-const PROFILE = z.string().trim().min(1, "Choose a profile.").max(LIMITS.maxProfileNameChars, atMost(LIMITS.maxProfileNameChars));
+const NAME = (missing: string) => noControlCharacters(z.string().trim().min(1, missing).max(LIMITS.maxNameChars, atMost(LIMITS.maxNameChars)));
+const TAG = noControlCharacters(z.string().trim().min(1, "A tag cannot be empty.").max(LIMITS.maxTagChars, atMost(LIMITS.maxTagChars)));
+const PROFILE = noControlCharacters(
+  z.string().trim().min(1, "Choose a profile.").max(LIMITS.maxProfileNameChars, atMost(LIMITS.maxProfileNameChars)),
+);
 const INSTANCE_NUMBER = z.number().int().min(0).max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
 const WALL_TIME_S = z.number().int().min(1).max(LIMITS.maxWallTimeS, `At most ${LIMITS.maxWallTimeS / 86_400} days.`);
 
 const CONSTANTS = z
   .record(
-    z.string().trim().min(1).max(LIMITS.maxConstantKeyChars, atMost(LIMITS.maxConstantKeyChars)),
-    z.string().max(LIMITS.maxConstantValueChars, atMost(LIMITS.maxConstantValueChars)),
+    noControlCharacters(z.string().trim().min(1).max(LIMITS.maxConstantKeyChars, atMost(LIMITS.maxConstantKeyChars))),
+    noNul(z.string().max(LIMITS.maxConstantValueChars, atMost(LIMITS.maxConstantValueChars))),
   )
   .refine((c) => Object.keys(c).length <= LIMITS.maxConstants, atMost(LIMITS.maxConstants, "constants"))
   .refine((c) => constantsChars(Object.entries(c)) <= LIMITS.maxConstantsTotalChars, atMost(LIMITS.maxConstantsTotalChars, "characters of constants in all"));
@@ -60,7 +64,7 @@ export const computeRouter = createTRPCRouter({
           profile: PROFILE,
           name: NAME("Name the task."),
           shortname: SHORTNAME.optional(),
-          instanceRanges: z.string().trim().max(LIMITS.maxRangeSpecChars, atMost(LIMITS.maxRangeSpecChars)).optional(),
+          instanceRanges: noControlCharacters(z.string().trim().max(LIMITS.maxRangeSpecChars, atMost(LIMITS.maxRangeSpecChars))).optional(),
           instanceCount: z
             .number()
             .int()
@@ -112,7 +116,7 @@ export const computeRouter = createTRPCRouter({
         profile: PROFILE.optional(),
         createdFrom: z.coerce.date().optional(),
         createdTo: z.coerce.date().optional(),
-        search: z.string().trim().max(LIMITS.maxSearchChars, atMost(LIMITS.maxSearchChars)).optional(),
+        search: noControlCharacters(z.string().trim().max(LIMITS.maxSearchChars, atMost(LIMITS.maxSearchChars))).optional(),
         jobId: z.uuid("Not a job id.").optional(),
       }),
     )
@@ -232,7 +236,7 @@ export const computeRouter = createTRPCRouter({
 
   /** The key is in this answer only; the platform keeps its hash. */
   createApiKey: customerProcedure
-    .input(z.object({ name: z.string().trim().min(1, "Name the key.").max(100, "At most 100 characters.") }))
+    .input(z.object({ name: noControlCharacters(z.string().trim().min(1, "Name the key.").max(100, "At most 100 characters.")) }))
     .mutation(({ ctx, input }) =>
       createApiKey(ctx.db, { organizationId: ctx.organizationId, userId: ctx.user.id, name: input.name }),
     ),

@@ -44,6 +44,24 @@ describe("fleet router", () => {
     expect(fieldErrors(refused)).toEqual({ serial: "Use letters, digits, dots, dashes and underscores." });
   });
 
+  it("refuses control characters in searches and stored text, next to the field, and registers nothing", async () => {
+    const api = await callerAs(db, "staff@hearth.test");
+    const a204 = await gatewayBySerial("QBOX-PAR-A-204");
+    const search = await refusalOf(api.fleet.gateways({ search: "a\u0000" }));
+    expect(search.code).toBe("BAD_REQUEST");
+    expect(Object.keys(fieldErrors(search) ?? {})).toEqual(["search"]);
+    const gateway = { buildingId: a204.buildingId, serial: "GW-FLEETTEST-NUL", firmwareVersion: "2.5.0" };
+    for (const [field, input] of [
+      ["firmwareVersion", { ...gateway, firmwareVersion: "2.5\u0000" }],
+      ["dwellingLabel", { ...gateway, dwellingLabel: "A\u0000" }],
+    ] as const) {
+      const refused = await refusalOf(api.fleet.registerGateway(input));
+      expect(refused.code).toBe("BAD_REQUEST");
+      expect(Object.keys(fieldErrors(refused) ?? {})).toEqual([field]);
+    }
+    expect(await db.select().from(gateways).where(eq(gateways.serial, "GW-FLEETTEST-NUL"))).toEqual([]);
+  });
+
   it("answers the service's refusals with their code, and the admin forms show them next to their fields", async () => {
     const api = await callerAs(db, "staff@hearth.test");
     const a204 = await gatewayBySerial("QBOX-PAR-A-204");

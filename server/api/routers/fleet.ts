@@ -12,6 +12,7 @@ import {
   registerRadiator,
   revokeCredential,
 } from "@/server/services/fleet";
+import { noControlCharacters } from "@/server/domain/text";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 const serialSchema = z
@@ -35,7 +36,7 @@ export const fleetRouter = createTRPCRouter({
   gateways: staffProcedure
     .input(
       z.object({
-        search: z.string().trim().max(100).default(""),
+        search: noControlCharacters(z.string().trim().max(100)).default(""),
         page: z.number().int().min(1).max(10_000).default(1),
         pageSize: z.number().int().min(1).max(200).default(50),
       }),
@@ -59,9 +60,9 @@ export const fleetRouter = createTRPCRouter({
     .input(
       z.object({
         buildingId: z.uuid(),
-        dwellingLabel: z.string().trim().max(32).optional(),
+        dwellingLabel: noControlCharacters(z.string().trim().max(32)).optional(),
         serial: serialSchema,
-        firmwareVersion: z.string().trim().min(1).max(32),
+        firmwareVersion: noControlCharacters(z.string().trim().min(1).max(32)),
       }),
     )
     .mutation(({ ctx, input }) => registerGateway(ctx.db, input)),

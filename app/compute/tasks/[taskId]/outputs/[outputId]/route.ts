@@ -1,6 +1,7 @@
 import { getOutput } from "@/server/services/task-outputs";
 import { isUuid } from "@/server/services/tasks";
-import { attachment, customerSession, notFoundResponse } from "../../../../route-helpers";
+import { outputDownloadHeaders } from "@/server/domain/downloads";
+import { customerSession, notFoundResponse } from "../../../../route-helpers";
 
 /** Downloads one output file of a task of the signed-in customer's organization; 404 for anything else. */
 export async function GET(_request: Request, { params }: { params: Promise<{ taskId: string; outputId: string }> }) {
@@ -11,11 +12,10 @@ export async function GET(_request: Request, { params }: { params: Promise<{ tas
   if (!output) return notFoundResponse();
   return new Response(new Uint8Array(output.content), {
     headers: {
-      "Content-Type": output.contentType || "application/octet-stream",
+      // Served as the REST API serves it: inert types only, as an attachment.
+      ...outputDownloadHeaders(output),
       "Content-Length": String(output.content.length),
-      "Content-Disposition": attachment(output.name),
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

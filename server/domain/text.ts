@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/**
+ * Text that reaches storage and other people's screens: PostgreSQL cannot store NUL in text, and
+ * control characters in a name, tag or search are never meant (they hide text, break logs and
+ * lines). Client-safe: the forms and every edge's zod schemas share these checks.
+ */
+
+// C0 controls (U+0000–U+001F, tab, newline and carriage return included) and DEL.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export const CONTROL_CHARACTERS_MESSAGE = "Must not hold control characters (such as NUL, tab or line breaks).";
+export const NUL_MESSAGE = "Must not hold NUL characters.";
+
+export function hasControlCharacters(s: string): boolean {
+  return CONTROL_CHARACTER.test(s);
+}
+
+/** For text that may hold tabs and line breaks (a constant's value, a log): only NUL is refused. */
+export function hasNul(s: string): boolean {
+  return s.includes("\u0000");
+}
+
+/** A name, tag, search or filter value: refused with a control character. */
+export function noControlCharacters<S extends z.ZodType<string>>(schema: S, message: string = CONTROL_CHARACTERS_MESSAGE): S {
+  return schema.refine((s) => !hasControlCharacters(s), { error: message }) as S;
+}
+
+/** Free text (a constant's value): refused with a NUL. */
+export function noNul<S extends z.ZodType<string>>(schema: S, message: string = NUL_MESSAGE): S {
+  return schema.refine((s) => !hasNul(s), { error: message }) as S;
+}
