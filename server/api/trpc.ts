@@ -5,7 +5,7 @@ import { ZodError, ZodRealError } from "zod";
 import type { Db } from "@/server/db/client";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
-import { InvalidInputError, ServiceError } from "@/server/services/errors";
+import { InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
 import { dwellingOfResident } from "@/server/services/home";
 
 /** A message per input field ("radiators.0.serial") from a zod error. */
@@ -68,6 +68,7 @@ export function trpcErrorOf(error: ServiceError): TRPCError {
 const procedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof ServiceError) throw trpcErrorOf(result.error.cause);
+  if (!result.ok && isStatementTimeout(result.error)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: READ_TIMEOUT_MESSAGE });
   return result;
 });
 
