@@ -60,6 +60,44 @@ describe("batch size", () => {
   });
 });
 
+describe("one organization's queries", () => {
+  it("run a few at a time, the rest waiting their turn, and leave connections to other customers", async () => {
+    const pool = createDb(process.env.DATABASE_URL!, { maxConnections: 10 });
+    const carmin = await sessionUserByEmail(db, "customer2@hearth.test");
+    const waitingOnLock = async (tx: Pick<typeof db, "execute">) => {
+      const [row] = await tx.execute<{ n: number }>(sql`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row!.n;
+    };
+    try {
+      const { lumenCalls, blockedLumen, carminAnswered } = await db.transaction(async (tx) => {
+        // compute.task reads profiles, and waits here until this transaction ends: what runs at once shows as waiting on the lock.
+        await tx.execute(sql`lock table profiles in access exclusive mode`);
+        const lumenCalls = handleTrpcRequest(taskBatch(TRPC_MAX_BATCH_CALLS), async () => ({ db: pool, user }));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const blockedLumen = await waitingOnLock(tx);
+        // Another customer's query (its task counts do not read profiles) still finds a connection meanwhile.
+        const carminCall = handleTrpcRequest(
+          new Request("http://hearth.test/api/trpc/compute.taskCounts?batch=1&input=%7B%7D"),
+          async () => ({ db: pool, user: carmin }),
+        );
+        const carminAnswered = await Promise.race([
+          carminCall.then((response) => response.status),
+          new Promise((resolve) => setTimeout(() => resolve("still waiting"), 3000)),
+        ]);
+        return { lumenCalls, blockedLumen, carminAnswered };
+      });
+      // compute.task reads twice side by side: 3 calls at a time hold at most 6 connections.
+      expect(blockedLumen).toBeGreaterThan(0);
+      expect(blockedLumen).toBeLessThanOrEqual(6);
+      expect(carminAnswered).toBe(200);
+      expect((await lumenCalls).status).toBe(200);
+    } finally {
+      await closeDb(pool);
+    }
+  });
+});
+
 describe("reads that take too long", () => {
   it("are cancelled and answered 503 'try again', without the database's words", async () => {
     const answer = await db.transaction(async (tx) => {
