@@ -48,9 +48,10 @@ function checkConstants(profileName: string, constants: Record<string, string>) 
  * now. The organization's submissions take turns here, so that two cannot both squeeze in.
  */
 async function lockQuota(tx: Tx, organizationId: string): Promise<{ max: number; active: number }> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${organizationId}`}, 0))`);
-  const [quota] = await tx.execute<{ max: number }>(sql`
-    select max_active_instances as max from customer_quotas where organization_id = ${organizationId}`);
+  // The lock is taken before the active instances are counted (the next statement).
+  const [quota] = await tx.execute<{ max: number | null }>(sql`
+    select pg_advisory_xact_lock(hashtextextended(${`quota:${organizationId}`}, 0)) is null as locked,
+      (select max_active_instances from customer_quotas where organization_id = ${organizationId}) as max`);
   // Only tasks that have not ended can hold active instances.
   const [active] = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from tasks t join instances i on i.task_id = t.id
