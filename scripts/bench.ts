@@ -23,6 +23,14 @@
  *             (10,000 radiators at 60× real time). Baseline: a bare loop of only the thermal step
  *             of the same rooms, with constant inputs. Measured first, before the database work.
  *
+ *   fairness  how much one customer's heavy reads slow another's: the other customer's `GET
+ *             /api/v1/tasks` p95 while the first, with 400,000 queued instances (40,000 with
+ *             --quick), sends 50 `compute.task` calls at a time (in tRPC batches as the portal's
+ *             client makes them), loads a 100,000-instance task's instanceGrid and task, and polls
+ *             a large log; against the same p95 with no load, measured just before. value = ratio
+ *             = unloaded p95 / loaded p95 (1 is perfect). Goal: loaded p95 under 100 ms and within
+ *             3× of unloaded. Requests go through the web's own handlers, in this process.
+ *
  * Each figure is measured 3 times, alternating with its baseline, from the same starting state;
  * the medians are reported, and every run is checked for correctness.
  *
@@ -30,7 +38,9 @@
  * without DATABASE_URL, on an embedded PostgreSQL in .data/pg-bench (port 54331). It is dropped
  * at the end, also on failure and Ctrl-C.
  */
+import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -40,6 +50,8 @@ import { migrateDb } from "../server/db/migrate";
 import * as schema from "../server/db/schema";
 import { assignWork, SILENT_AFTER_S } from "../server/services/scheduler";
 import { createTask } from "../server/services/tasks";
+import type { SessionUser } from "../server/auth/authenticate";
+import { TRPC_MAX_BATCH_CALLS } from "../server/domain/api-limits";
 import { startEmbeddedPostgres } from "./embedded-pg";
 import type { EmbeddedPostgres } from "./embedded-pg";
 import { ROOT, seconds } from "./proc";
@@ -56,7 +68,7 @@ const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(fig
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-const FIGURES = ["simulate", "dispatch", "ingest"] as const;
+const FIGURES = ["simulate", "dispatch", "ingest", "fairness"] as const;
 type Figure = (typeof FIGURES)[number];
 const USAGE = `Use: npm run bench [-- [--quick] [--only ${FIGURES.join(",")}]]`;
 
@@ -872,6 +884,178 @@ async function benchIngest(pdb: Db, sql: postgres.Sql, fleet: Fleet) {
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
+// 4. fairness
+
+const FAIRNESS = {
+  /** The heavy customer's queue: tasks of 100,000 instances (10,000 with --quick). */
+  bigTasks: 4,
+  bigTaskInstances: quick ? 10_000 : 100_000,
+  /** compute.task calls per round, as a page that shows 50 tasks would make them. */
+  taskCalls: 50,
+  logChunks: quick ? 500 : 2_000,
+  logChunkChars: 1_000,
+  /** The other customer's requests: sequential, for this long with each load. */
+  windowMs: quick ? 8_000 : 20_000,
+  goalMs: 100,
+  goalFactor: 3,
+};
+
+type Handler = (request: Request) => Promise<Response>;
+
+/**
+ * The web's own request handlers, loaded only now and on the bench database: the REST route
+ * exactly as Next mounts it, and the tRPC handler with the heavy customer signed in.
+ */
+async function loadWebHandlers(url: string, user: SessionUser): Promise<{ rest: Handler; trpc: Handler }> {
+  process.env.DATABASE_URL = url;
+  const restRoute = await import("../app/api/v1/[[...path]]/route");
+  const { handleTrpcRequest } = await import("../server/api/http");
+  const { getDb, getReadDb } = await import("../server/db/client");
+  // As app/api/trpc/[trpc]/route.ts does, the session aside: queries (GET) on the read pool.
+  const trpc: Handler = (req) => handleTrpcRequest(req, async () => ({ db: req.method === "GET" ? getReadDb() : getDb(), user }));
+  return { rest: restRoute.GET, trpc };
+}
+
+async function setupFairness(db: Db, sql: postgres.Sql) {
+  const t0 = Date.now();
+  const [heavy, other] = await sql<{ id: string }[]>`
+    insert into organizations (name, kind) values ('Heavy Customer', 'customer'), ('Other Customer', 'customer') returning id`;
+  // The operator granted the heavy customer a quota its queue fits in.
+  await sql`insert into customer_quotas (organization_id, max_active_instances) values (${heavy!.id}, 10000000)`;
+  const { createApiKey } = await import("../server/services/api-keys");
+  const heavyKey = await createApiKey(db, { organizationId: heavy!.id, userId: null, name: "bench heavy" });
+  const otherKey = await createApiKey(db, { organizationId: other!.id, userId: null, name: "bench other" });
+  const bigTaskIds: string[] = [];
+  for (let t = 0; t < FAIRNESS.bigTasks; t++) {
+    const task = await createTask(db, { organizationId: heavy!.id, profileName: "monte-carlo", name: `big ${t + 1}`, instanceCount: FAIRNESS.bigTaskInstances });
+    bigTaskIds.push(task.id);
+  }
+  const smallTaskIds: string[] = [];
+  for (let t = 0; t < FAIRNESS.taskCalls; t++) {
+    const task = await createTask(db, { organizationId: heavy!.id, profileName: "monte-carlo", name: `small ${t + 1}`, instanceCount: 10 });
+    smallTaskIds.push(task.id);
+  }
+  for (let t = 0; t < 20; t++) {
+    await createTask(db, { organizationId: other!.id, profileName: "monte-carlo", name: `other ${t + 1}`, instanceCount: 5 });
+  }
+  // A task whose one instance ran on a radiator and wrote a large log.
+  const logTask = await createTask(db, { organizationId: heavy!.id, profileName: "monte-carlo", name: "chatty", instanceCount: 1 });
+  const [landlord] = await sql<{ id: string }[]>`insert into organizations (name, kind) values ('Fair Landlord', 'landlord') returning id`;
+  const [hardware] = await sql<{ id: string }[]>`
+    insert into hardware_models (name, max_power_w, cores, ram_gb) values ('fair-qrad', 1000, 16, 32) returning id`;
+  const [site] = await sql<{ id: string }[]>`
+    insert into sites (organization_id, name, city, climate_zone, kind) values (${landlord!.id}, 'Fair site', 'Paris', 'H1a', 'housing') returning id`;
+  const [building] = await sql<{ id: string }[]>`
+    insert into buildings (site_id, name, address) values (${site!.id}, 'Fair building', '1 rue Juste, Paris') returning id`;
+  const [dwelling] = await sql<{ id: string }[]>`
+    insert into dwellings (building_id, label, floor) values (${building!.id}, 'D-001', 0) returning id`;
+  const [room] = await sql<{ id: string }[]>`
+    insert into rooms (building_id, dwelling_id, name, area_m2, target_temp_c) values (${building!.id}, ${dwelling!.id}, 'Room', 12, 20) returning id`;
+  const [gateway] = await sql<{ id: string }[]>`
+    insert into gateways (serial, building_id, firmware_version) values ('FAIR-GW-1', ${building!.id}, '1.0.0') returning id`;
+  const [radiator] = await sql<{ id: string }[]>`
+    insert into radiators (serial, gateway_id, room_id, hardware_model_id, installed_on)
+    values ('FAIR-RAD-1', ${gateway!.id}, ${room!.id}, ${hardware!.id}, date '2025-10-01') returning id`;
+  const [attempt] = await sql<{ id: number; instance_id: number }[]>`
+    insert into instance_attempts (instance_id, radiator_id, attempt_number, cores_assigned, state, dispatched_at, started_at)
+    select i.id, ${radiator!.id}, 1, 1, 'running', now(), now() from instances i where i.task_id = ${logTask.id}
+    returning id, instance_id`;
+  await sql`update instances set state = 'running', attempt_count = 1 where id = ${attempt!.instance_id}`;
+  await sql`
+    insert into instance_logs (instance_id, attempt_id, stream, chunk_seq, content)
+    select ${attempt!.instance_id}, ${attempt!.id}, 'stdout', n, repeat('x', ${FAIRNESS.logChunkChars - 1}::int) || chr(10)
+    from generate_series(1, ${FAIRNESS.logChunks}::int) n`;
+  await sql`vacuum analyze`;
+  const queued = FAIRNESS.bigTasks * FAIRNESS.bigTaskInstances + FAIRNESS.taskCalls * 10;
+  say(`fairness: heavy customer with ${queued} queued instances, a log of ${FAIRNESS.logChunks} chunks; set up in ${seconds(Date.now() - t0)}`);
+  const user: SessionUser = { id: randomUUID(), email: "heavy@bench.test", name: "Heavy", role: "customer", organizationId: heavy!.id, organizationName: "Heavy Customer" };
+  return { user, heavyKey: heavyKey.key, otherKey: otherKey.key, bigTaskIds, smallTaskIds, logTaskId: logTask.id, queued };
+}
+
+/** A batched tRPC GET of `procedure` once per input, as httpBatchLink sends queries. */
+function trpcBatch(procedure: string, inputs: unknown[]): Request {
+  const input = Object.fromEntries(inputs.map((json, k) => [String(k), { json }]));
+  const path = inputs.map(() => procedure).join(",");
+  return new Request(`http://bench.local/api/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`);
+}
+
+async function benchFairness(url: string, db: Db, sql: postgres.Sql) {
+  const setup = await setupFairness(db, sql);
+  const web = await loadWebHandlers(url, setup.user);
+  const rest = (key: string, path: string) => web.rest(new Request(`http://bench.local/api/v1${path}`, { headers: { Authorization: key } }));
+  const statuses = new Map<string, number>();
+  const count = (what: string, status: number) => statuses.set(`${what} ${status}`, (statuses.get(`${what} ${status}`) ?? 0) + 1);
+
+  /** The other customer lists its tasks, one request after the other, for the window. */
+  const sample = async () => {
+    const ms: number[] = [];
+    const until = performance.now() + FAIRNESS.windowMs;
+    while (performance.now() < until || ms.length < 5) {
+      const started = performance.now();
+      const res = await rest(setup.otherKey, "/tasks");
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`the other customer's GET /tasks answered ${res.status}`);
+      ms.push(performance.now() - started);
+      await sleep(20);
+    }
+    return ms;
+  };
+
+  await sample(); // warm up the handlers and the caches
+  const unloaded = await sample();
+
+  let stop = false;
+  const loop = async (what: string, work: () => Promise<Response[]>) => {
+    while (!stop) {
+      for (const res of await work()) {
+        await res.arrayBuffer();
+        count(what, res.status);
+      }
+    }
+  };
+  // As the portal's client sends them: at most `batch` calls per HTTP request, the requests at once.
+  const batch = TRPC_MAX_BATCH_CALLS;
+  const chunks: string[][] = [];
+  for (let k = 0; k < setup.smallTaskIds.length; k += batch) chunks.push(setup.smallTaskIds.slice(k, k + batch));
+  const load = [
+    loop("compute.task batch", () => Promise.all(chunks.map((ids) => web.trpc(trpcBatch("compute.task", ids.map((taskId) => ({ taskId }))))))),
+    loop("instanceGrid+task", async () => [
+      await web.trpc(trpcBatch("compute.instanceGrid", [{ taskId: setup.bigTaskIds[0] }])),
+      await web.trpc(trpcBatch("compute.task", [{ taskId: setup.bigTaskIds[1] }])),
+    ]),
+    loop("stdout", async () => [await rest(setup.heavyKey, `/tasks/${setup.logTaskId}/stdout`)]),
+  ];
+  await sleep(500);
+  const loaded = await sample();
+  stop = true;
+  await Promise.all(load);
+
+  const unloadedP95 = percentile(unloaded, 0.95);
+  const loadedP95 = percentile(loaded, 0.95);
+  const ratio = unloadedP95 / loadedP95;
+  say(`  the other customer's GET /api/v1/tasks: p95 ${unloadedP95.toFixed(1)} ms alone (${unloaded.length} requests), ${loadedP95.toFixed(1)} ms under load (${loaded.length} requests)`);
+  say(`  the heavy customer's answers: ${[...statuses].map(([k, n]) => `${k} ×${n}`).join(", ")}`);
+  if (loadedP95 > FAIRNESS.goalMs || loadedP95 > FAIRNESS.goalFactor * unloadedP95) {
+    say(`  NOTE: below the goal (loaded p95 under ${FAIRNESS.goalMs} ms and within ${FAIRNESS.goalFactor}× of unloaded)`);
+  }
+  emit({
+    name: "fairness",
+    value: round(ratio, 3),
+    unit: "unloaded p95 / loaded p95",
+    baseline: 1,
+    ratio: round(ratio, 3),
+    loaded_p95_ms: round(loadedP95, 1),
+    unloaded_p95_ms: round(unloadedP95, 1),
+    loaded_max_ms: round(Math.max(...loaded), 1),
+    loaded_requests: loaded.length,
+    unloaded_requests: unloaded.length,
+    heavy_queued: setup.queued,
+    heavy_answers: Object.fromEntries(statuses),
+    goal: `loaded p95 < ${FAIRNESS.goalMs} ms and ≤ ${FAIRNESS.goalFactor}× unloaded`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. simulate
 
 /** The simulator's goal: 10,000 radiators at 60× real time. */
@@ -976,7 +1160,7 @@ async function main() {
   say(`${quick ? "quick" : "full"} run`);
   // Pure CPU, no database: measured first, away from the database's background work.
   if (only.has("simulate")) await benchSimulate();
-  if (interrupted || (!only.has("dispatch") && !only.has("ingest"))) return;
+  if (interrupted || (!only.has("dispatch") && !only.has("ingest") && !only.has("fairness"))) return;
   await openServer();
   if (interrupted) return;
   const url = await freshDatabase(serverUrl!);
@@ -989,6 +1173,12 @@ async function main() {
   if (only.has("dispatch")) await benchDispatch(db, pdb, sql, fleet);
   if (interrupted) return;
   if (only.has("ingest")) await benchIngest(pdb, sql, fleet);
+  if (interrupted) return;
+  if (only.has("fairness")) {
+    // Its own queue: the dispatch figure's work is gone, the fleet stays online and wanting heat.
+    await sql`truncate tasks, instances, instance_attempts, instance_logs cascade`;
+    await benchFairness(url, db, sql);
+  }
 }
 
 let finishing = false;

@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
+import { TRPC_MAX_BATCH_CALLS } from "@/server/domain/api-limits";
 import { TRPCProvider } from "@/components/trpc/client";
 import { makeQueryClient } from "@/components/trpc/query-client";
 
@@ -31,7 +32,7 @@ export function TRPCReactProvider({ user, children }: { user: string; children: 
   // Not in state: a render that suspends before any boundary would lose it (the browser keeps one anyway).
   const queryClient = getQueryClient(user);
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: TRPC_MAX_BATCH_CALLS })] }),
   );
   return (
     <QueryClientProvider client={queryClient}>

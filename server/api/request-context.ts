@@ -1,15 +1,18 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
-import { getDb } from "@/server/db/client";
+import { getDb, type Db } from "@/server/db/client";
 import { getSessionUser, requireRole } from "@/server/auth/session";
 import type { Role } from "@/server/auth/roles";
 import { createCaller } from "./root";
 import type { Context } from "./trpc";
 
-/** The tRPC context of an HTTP request or a server render: the database and the signed-in user. */
-export async function createRequestContext(): Promise<Context> {
-  return { db: getDb(), user: await getSessionUser() };
+/**
+ * The tRPC context of an HTTP request or a server render: the database (the read pool, whose
+ * statements time out, for queries over HTTP) and the signed-in user.
+ */
+export async function createRequestContext(db: Db = getDb()): Promise<Context> {
+  return { db, user: await getSessionUser() };
 }
 
 /**

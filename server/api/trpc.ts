@@ -5,8 +5,9 @@ import { ZodError, ZodRealError } from "zod";
 import type { Db } from "@/server/db/client";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
-import { InvalidInputError, ServiceError } from "@/server/services/errors";
+import { InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
 import { dwellingOfResident } from "@/server/services/home";
+import { TenantGate } from "./tenant-gate";
 
 /** A message per input field ("radiators.0.serial") from a zod error. */
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
@@ -64,10 +65,21 @@ export function trpcErrorOf(error: ServiceError): TRPCError {
   return new TRPCError({ code: TRPC_CODES[error.kind], message: error.message, cause });
 }
 
-/** Every procedure answers services' refusals through this one mapping. */
-const procedure = t.procedure.use(async ({ next }) => {
-  const result = await next();
+/**
+ * Queries of one organization that run at once in this process. A query holds up to two database
+ * connections (reads that run side by side); three at a time leave most of the pool to others.
+ */
+export const ORGANIZATION_CONCURRENT_QUERIES = 3;
+const queryGate = new TenantGate(ORGANIZATION_CONCURRENT_QUERIES);
+
+/**
+ * Every procedure answers services' refusals through this one mapping; an organization's queries
+ * take turns beyond ORGANIZATION_CONCURRENT_QUERIES, so that one customer's batch cannot take every connection.
+ */
+const procedure = t.procedure.use(async ({ ctx, type, next }) => {
+  const result = ctx.user && type === "query" ? await queryGate.run(ctx.user.organizationId, () => next()) : await next();
   if (!result.ok && result.error.cause instanceof ServiceError) throw trpcErrorOf(result.error.cause);
+  if (!result.ok && isStatementTimeout(result.error)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: READ_TIMEOUT_MESSAGE });
   return result;
 });
 

@@ -27,6 +27,16 @@ export const TASK_LIMITS = {
   maxSearchChars: 100,
 } as const;
 
+/**
+ * Every account's quota unless the operator set another (a customer_quotas row): instances not
+ * yet ended (waiting, queued, dispatched, running) at once, and instances submitted in one request
+ * (one REST POST, bulk or not, or one portal submission).
+ */
+export const DEFAULT_QUOTA = {
+  maxActiveInstances: 200_000,
+  maxInstancesPerRequest: 100_000,
+} as const;
+
 /** What instance ranges may name, for parseInstanceRanges. */
 export const INSTANCE_RANGE_LIMITS = {
   maxInstances: TASK_LIMITS.maxInstancesPerTask,

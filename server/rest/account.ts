@@ -2,6 +2,7 @@ import { MONTE_CARLO_CONSTANTS } from "@/server/profiles/monte-carlo";
 import { RENDER_CONSTANTS } from "@/server/profiles/render";
 import { RestError } from "./errors";
 import { customerProfiles } from "@/server/services/tasks";
+import { DEFAULT_QUOTA } from "@/server/domain/task-limits";
 import { accountFigures } from "./lookup";
 import { json } from "./responses";
 import type { RestContext } from "./context";
@@ -52,6 +53,7 @@ export async function getInfo(ctx: RestContext): Promise<Response> {
     hearth: {
       jobCount: f.jobCount,
       maxActiveInstances: max,
+      maxInstancesPerRequest: DEFAULT_QUOTA.maxInstancesPerRequest,
       activeInstances: running.instances,
       activeByScheduling: f.active,
     },

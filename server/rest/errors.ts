@@ -1,4 +1,4 @@
-import { InvalidInputError, ServiceError } from "@/server/services/errors";
+import { InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
 
 /**
  * Errors of the REST API, answered as Qarnot answers them: a JSON body `{"message": …}` and the
@@ -59,6 +59,7 @@ export function errorReply(err: unknown): { status: number; message: string; fie
     return { status: 400, message: `${field}: ${err.message}`, field };
   }
   if (err instanceof ServiceError) return { status: REST_STATUS[err.kind], message: err.message };
+  if (isStatementTimeout(err)) return { status: 503, message: READ_TIMEOUT_MESSAGE, headers: { "Retry-After": "5" } };
   console.error("REST API:", err);
   return { status: 500, message: "Internal error; try again later." };
 }

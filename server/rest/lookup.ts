@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { DEFAULT_QUOTA } from "@/server/domain/task-limits";
 import { isUuid } from "@/server/services/tasks";
 
 /**
@@ -35,7 +36,8 @@ export type AccountFigures = {
   taskCount: number;
   runningTaskCount: number;
   jobCount: number;
-  maxActiveInstances: number | null;
+  /** The account's own quota, or the default every account has. */
+  maxActiveInstances: number;
   /** Active (waiting, queued, dispatched, running) instances and their cores, by scheduling type. */
   active: Record<"Flex" | "OnDemand" | "Reserved", { instances: number; cores: number }>;
 };
@@ -78,7 +80,7 @@ export async function accountFigures(db: Db, auth: { organizationId: string; use
     taskCount: head?.task_count ?? 0,
     runningTaskCount: head?.running_task_count ?? 0,
     jobCount: head?.job_count ?? 0,
-    maxActiveInstances: head?.max_active_instances ?? null,
+    maxActiveInstances: head?.max_active_instances ?? DEFAULT_QUOTA.maxActiveInstances,
     active,
   };
 }

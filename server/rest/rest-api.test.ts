@@ -222,11 +222,13 @@ describe("account", () => {
       runningTaskCount: 1,
       runningInstanceCount: 3,
       runningCoreCount: 3,
-      maxInstances: null,
+      // No quota row: the default every account has.
+      maxInstances: 200_000,
       maxBucket: 0,
       projects: [],
+      hearth: { maxActiveInstances: 200_000, maxInstancesPerRequest: 100_000 },
     });
-    expect(info.computingQuotas.user.flex).toEqual({ maxCores: null, runningCoresCount: 3, maxInstances: null, runningInstancesCount: 3 });
+    expect(info.computingQuotas.user.flex).toEqual({ maxCores: null, runningCoresCount: 3, maxInstances: 200_000, runningInstancesCount: 3 });
     await db.insert(customerQuotas).values({ organizationId: lumenOrg, maxActiveInstances: 40 });
     info = (await lumen.get("/info")).body;
     expect(info.maxInstances).toBe(40);

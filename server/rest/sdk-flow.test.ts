@@ -586,7 +586,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   it("reads user info and profiles as the SDK parses them", async () => {
     const conn = await Connection.open(server.baseUrl, key);
     const info = await conn.userInfo();
-    expect(info).toMatchObject({ email: "customer@hearth.test", taskCount: 0, runningInstanceCount: 0, maxFlexInstances: null, reserved: [], projects: [] });
+    expect(info).toMatchObject({ email: "customer@hearth.test", taskCount: 0, runningInstanceCount: 0, maxFlexInstances: 200_000, reserved: [], projects: [] });
     const profiles = await conn.profiles();
     const mc = profiles.find((p) => p.name === "monte-carlo")!;
     expect(mc.constants).toContainEqual(["paths", "100000"]);

@@ -60,3 +60,14 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pg = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint_name?: string };
   return pg.code === "23505" && (constraint === undefined || pg.constraint_name === constraint);
 }
+
+/** What a read cancelled by the statement timeout answers: a refusal for now, never the fault's text. */
+export const READ_TIMEOUT_MESSAGE = "This read took too long and was stopped so that others are served; try again in a moment.";
+
+/** PostgreSQL cancelled the statement (its statement timeout); drivers and drizzle wrap the error in `cause`. */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: string }).code === "57014") return true;
+  }
+  return false;
+}

@@ -376,6 +376,50 @@ describe("queueStanding", () => {
   });
 });
 
+describe("queueStanding on a mixed queue", () => {
+  it("counts higher classes whole, our older work and each other customer's fair share", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 4), 3, now);
+    // In queue order: OnDemand work of both customers, then Flex work of both, interleaved in time.
+    await submit(carmin, { name: "od-carmin", instanceCount: 4, schedulingType: "OnDemand", now: minutes(0) });
+    await createTask(db, { organizationId: lumen, profileName: "render", name: "od-lumen", instanceRanges: "0-1", schedulingType: "OnDemand", now: minutes(1) });
+    const first = await submit(lumen, { name: "flex-1", instanceCount: 3, now: minutes(2) });
+    await createTask(db, { organizationId: carmin, profileName: "render", name: "flex-carmin", instanceRanges: "0-5", now: minutes(3) });
+    const second = await submit(lumen, { name: "flex-2", instanceCount: 2, now: minutes(4) });
+    const third = await submit(lumen, { name: "flex-3", instanceCount: 5, now: minutes(5) });
+    const late = await submit(carmin, { name: "flex-late", instanceCount: 1, now: minutes(6) });
+
+    const standing = (organizationId: string, taskId: string) => queueStanding(db, { organizationId, taskId, now });
+    // Both customers' OnDemand work (4 + 2), then 1 of Carmin's render instances for none of ours before it.
+    // The ETA counts the core-seconds of the very instances served first (render: 600 each).
+    expect(await standing(lumen, first.id)).toEqual({ waitingInstances: 3, position: 7, etaSeconds: 220, reason: "OnDemand work is ahead" });
+    // Our 3 older instances, so up to 4 of Carmin's six.
+    expect(await standing(lumen, second.id)).toEqual({ waitingInstances: 2, position: 6 + 3 + 4, etaSeconds: 390, reason: "OnDemand work is ahead" });
+    expect(await standing(lumen, third.id)).toEqual({ waitingInstances: 5, position: 6 + 5 + 6, etaSeconds: 540, reason: "OnDemand work is ahead" });
+    // Carmin's late task: its 6 older render instances, then 7 of Lumen's 10.
+    expect(await standing(carmin, late.id)).toEqual({ waitingInstances: 1, position: 6 + 6 + 7, etaSeconds: 520, reason: "OnDemand work is ahead" });
+  });
+
+  it("reads only as far into another customer's queue as fair share serves them first", async () => {
+    await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 2), 4, now);
+    for (let k = 0; k < 20; k++) await submit(lumen, { name: `batch ${k}`, instanceCount: 1_000, now: minutes(0) });
+    const small = await submit(carmin, { name: "small", instanceCount: 3, now: minutes(1) });
+    await db.execute(sql`analyze instances`);
+    const read = await db.transaction(async (tx) => {
+      // Rows of the instances table this connection has read (by any scan) and not yet reported: the difference is ours.
+      const rowsRead = async () => {
+        const [row] = await tx.execute<{ n: number }>(sql`
+          select (seq_tup_read + coalesce(idx_tup_fetch, 0))::int as n from pg_stat_xact_user_tables where relname = 'instances'`);
+        return row!.n;
+      };
+      const before = await rowsRead();
+      const standing = await queueStanding(tx, { organizationId: carmin, taskId: small.id, now });
+      return { standing, rows: (await rowsRead()) - before };
+    });
+    expect(read.standing).toMatchObject({ waitingInstances: 3, position: 1, reason: "Other customers' work shares the heat (fair share)" });
+    expect(read.rows).toBeLessThan(200);
+  });
+});
+
 describe("at scale", () => {
   it("lists tasks quickly with 100,000 instances in the account", async () => {
     const big = await submit(lumen, { name: "big", instanceCount: 100_000 });

@@ -612,19 +612,42 @@ export async function queueStanding(
   if (task.head_class === null) {
     return { waitingInstances, position: null, etaSeconds: null, reason: waitReason(task, heat, null) };
   }
-  // Queued work of the classes served first or alike, per task, with how much of it is older than our head.
-  const groups = await db.execute<AheadGroup>(sql`
-    select g.priority_class, g.organization_id, sum(g.n)::int as n, sum(g.n_before)::int as n_before,
-      (sum(g.n * p.expected_core_seconds_per_instance) / sum(g.n))::float8 as expected_core_seconds
+  // Read in the dispatcher's order, and only as far as it matters: our own older work, then from
+  // each other customer of our class as many instances as fair share serves before our head; the
+  // work of classes served first is counted whole (the queue index keeps each group contiguous).
+  const [own] = await db.execute<{ n: number; core_seconds: number }>(sql`
+    select coalesce(sum(x.n), 0)::int as n, coalesce(sum(x.n * p.expected_core_seconds_per_instance), 0)::float8 as core_seconds
     from (
-      select i.task_id, i.priority_class, i.organization_id, count(*) as n,
-        count(*) filter (where (i.queued_at, i.id) < (${task.head_queued_at}::timestamptz, ${task.head_id}::bigint)) as n_before
-      from instances i
-      where i.state = 'queued' and i.priority_class <= ${task.head_class} and i.task_id <> ${opts.taskId}
-      group by i.task_id, i.priority_class, i.organization_id
-    ) g join tasks t on t.id = g.task_id join profiles p on p.id = t.profile_id
-    group by g.priority_class, g.organization_id`);
-  const ahead = standingAhead(groups, task.head_class, opts.organizationId);
+      select i.task_id, count(*) as n from instances i
+      where i.state = 'queued' and i.priority_class = ${task.head_class} and i.organization_id = ${opts.organizationId}
+        and (i.queued_at, i.id) < (${task.head_queued_at}::timestamptz, ${task.head_id}::bigint) and i.task_id <> ${opts.taskId}
+      group by i.task_id
+    ) x join tasks t on t.id = x.task_id join profiles p on p.id = t.profile_id`);
+  const ownEarlier = own!.n;
+  // Each (class, customer) with queued work, by a skip scan of the queue index, then its share.
+  const groups = await db.execute<{ priority_class: number; organization_id: string; n: number; core_seconds: number }>(sql`
+    with recursive g as (
+      (select priority_class, organization_id from instances where state = 'queued' and priority_class <= ${task.head_class}
+        order by priority_class, organization_id limit 1)
+      union all
+      select n.priority_class, n.organization_id from g, lateral (
+        select priority_class, organization_id from instances
+        where state = 'queued' and priority_class <= ${task.head_class}
+          and (priority_class, organization_id) > (g.priority_class, g.organization_id)
+        order by priority_class, organization_id limit 1) n
+    )
+    select g.priority_class, g.organization_id, s.n, s.core_seconds
+    from g, lateral (
+      select count(*)::int as n, coalesce(sum(p.expected_core_seconds_per_instance), 0)::float8 as core_seconds
+      from (
+        select i.task_id from instances i
+        where i.state = 'queued' and i.priority_class = g.priority_class and i.organization_id = g.organization_id
+        order by i.queued_at, i.id
+        limit case when g.priority_class < ${task.head_class} then null else ${ownEarlier + 1}::int end
+      ) x join tasks t on t.id = x.task_id join profiles p on p.id = t.profile_id
+    ) s
+    where not (g.priority_class = ${task.head_class} and g.organization_id = ${opts.organizationId})`);
+  const ahead = standingAhead(groups, task.head_class, { n: ownEarlier, coreSeconds: own!.core_seconds });
   const ownCoreSeconds = waitingInstances * task.expected_core_seconds;
   return {
     waitingInstances,
@@ -635,28 +658,30 @@ export async function queueStanding(
   };
 }
 
-type AheadGroup = { priority_class: number; organization_id: string; n: number; n_before: number; expected_core_seconds: number };
-
-/** Instances and core-seconds served before the task's head, from the queue grouped by class and customer. */
-function standingAhead(groups: AheadGroup[], headClass: number, organizationId: string) {
-  const own = groups.find((g) => g.priority_class === headClass && g.organization_id === organizationId);
-  const ownEarlier = own?.n_before ?? 0;
+/**
+ * Instances and core-seconds served before the task's head: our own older work of its class,
+ * every group of a class served first, and what each other customer of its class gets first
+ * (fair share: about one instance per one of ours, ties to the older; the groups' counts are
+ * already bounded by that).
+ */
+function standingAhead(
+  groups: Array<{ priority_class: number; organization_id: string; n: number; core_seconds: number }>,
+  headClass: number,
+  own: { n: number; coreSeconds: number },
+) {
+  const ownEarlier = own.n;
   const higherClass = new Map<number, number>();
   let instances = ownEarlier;
-  let coreSeconds = ownEarlier * (own?.expected_core_seconds ?? 0);
+  let coreSeconds = own.coreSeconds;
   let otherCustomers = 0;
   for (const g of groups) {
     if (g.priority_class < headClass) {
       higherClass.set(g.priority_class, (higherClass.get(g.priority_class) ?? 0) + g.n);
-      instances += g.n;
-      coreSeconds += g.n * g.expected_core_seconds;
-    } else if (g.organization_id !== organizationId) {
-      // Fair share: each other customer gets about one instance per one of ours, ties to the older.
-      const served = Math.min(g.n, ownEarlier + 1);
-      otherCustomers += served;
-      instances += served;
-      coreSeconds += served * g.expected_core_seconds;
+    } else {
+      otherCustomers += g.n;
     }
+    instances += g.n;
+    coreSeconds += g.core_seconds;
   }
   return { instances, coreSeconds, higherClass, ownEarlier, otherCustomers };
 }

@@ -96,11 +96,34 @@ describe("createTask", () => {
     const error = await refusal(mc(lumen, { instanceCount: 3 }));
     expect(error).toBeInstanceOf(QuotaExceededError);
     expect((error as Error).message).toContain("11");
-    // Another account has no quota row: no limit.
+    // Another account has no quota row: the default quota, far above.
     await expect(mc(carmin, { instanceCount: 50 })).resolves.toBeDefined();
     // Cancelled work frees the quota.
     await cancelInstances(db, { organizationId: lumen, taskId: first.id, instanceNumbers: [0, 1, 2], now });
     await expect(mc(lumen, { instanceCount: 5 })).resolves.toBeDefined();
+  });
+});
+
+describe("the default quota", () => {
+  it("limits an account without a quota row: instances per request, and active instances", async () => {
+    const base = { organizationId: lumen, profileName: "monte-carlo", name: "mc", constants: { paths: "1000" }, now };
+    expect(await createTasks(db, [{ ...base, instanceCount: 100_000 }])).toEqual([{ task: expect.anything() }]);
+    // One request: the task that passes 100,000 instances is refused, those before it stand.
+    const [kept, over] = await createTasks(db, [
+      { ...base, name: "kept", instanceCount: 60_000 },
+      { ...base, name: "over", instanceCount: 50_000 },
+    ]);
+    expect(kept).toHaveProperty("task");
+    expect((over as { error: Error }).error).toBeInstanceOf(QuotaExceededError);
+    expect((over as { error: Error }).error.message).toContain("at most 100,000 instances");
+    // 160,000 active: 40,001 more would pass the default 200,000.
+    const error = await refusal(mc(lumen, { instanceCount: 40_001 }));
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect((error as Error).message).toContain("above your quota of 200,000");
+    await expect(mc(lumen, { instanceCount: 40_000 })).resolves.toBeDefined();
+    // A quota row of the operator's replaces the default.
+    await db.insert(customerQuotas).values({ organizationId: lumen, maxActiveInstances: 300_000 });
+    await expect(mc(lumen, { instanceCount: 1 })).resolves.toBeDefined();
   });
 });
 

@@ -4,7 +4,7 @@ import type { Db, Tx } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, profiles, taskDependencies, tasks } from "@/server/db/schema";
-import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
+import { DEFAULT_QUOTA, INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import { PRIORITY_CLASS } from "@/server/domain/task-state";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
@@ -44,27 +44,29 @@ function checkConstants(profileName: string, constants: Record<string, string>) 
 }
 
 /**
- * The organization's quota of active instances and how many it has now (null: no quota, no
- * limit). The quota row is locked so that two submissions cannot both squeeze in.
+ * The organization's quota of active instances (its own, or the default) and how many it has
+ * now. The organization's submissions take turns here, so that two cannot both squeeze in.
  */
-async function lockQuota(tx: Tx, organizationId: string): Promise<{ max: number; active: number } | null> {
-  const [quota] = await tx.execute<{ max: number }>(sql`
-    select max_active_instances as max from customer_quotas where organization_id = ${organizationId} for update`);
-  if (!quota) return null;
+async function lockQuota(tx: Tx, organizationId: string): Promise<{ max: number; active: number }> {
+  // The lock is taken before the active instances are counted (the next statement).
+  const [quota] = await tx.execute<{ max: number | null }>(sql`
+    select pg_advisory_xact_lock(hashtextextended(${`quota:${organizationId}`}, 0)) is null as locked,
+      (select max_active_instances from customer_quotas where organization_id = ${organizationId}) as max`);
   // Only tasks that have not ended can hold active instances.
   const [active] = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from tasks t join instances i on i.task_id = t.id
     where t.organization_id = ${organizationId} and t.ended_at is null
       and i.state in ('waiting', 'queued', 'dispatched', 'running')`);
-  return { max: quota.max, active: active!.n };
+  return { max: quota?.max ?? DEFAULT_QUOTA.maxActiveInstances, active: active!.n };
 }
 
+const formatCount = (x: number) => x.toLocaleString("en-US");
+
 /** Refuses `adding` more active instances when they would exceed the quota. */
-function judgeQuota(quota: { max: number; active: number } | null, adding: number) {
-  if (!quota) return;
+function judgeQuota(quota: { max: number; active: number }, adding: number) {
   const total = quota.active + adding;
   if (total > quota.max) {
-    const n = (x: number) => x.toLocaleString("en-US");
+    const n = formatCount;
     throw new QuotaExceededError(
       `This would bring your active instances to ${n(total)}, above your quota of ${n(quota.max)} ` +
         `(${n(quota.active)} active now). Wait for running work to end, or ask us for a higher quota.`,
@@ -72,7 +74,18 @@ function judgeQuota(quota: { max: number; active: number } | null, adding: numbe
   }
 }
 
-/** Refuses `adding` more active instances when they would exceed the organization's quota (no quota row: no limit). */
+/** Refuses a task that would bring one request's instances over the limit; the tasks before it stand. */
+function judgeRequest(requested: number, adding: number) {
+  const total = requested + adding;
+  if (total > DEFAULT_QUOTA.maxInstancesPerRequest) {
+    throw new QuotaExceededError(
+      `A request may submit at most ${formatCount(DEFAULT_QUOTA.maxInstancesPerRequest)} instances; this task would bring ` +
+        `this one to ${formatCount(total)}. Submit the rest in another request.`,
+    );
+  }
+}
+
+/** Refuses `adding` more active instances when they would exceed the organization's quota (its own, or the default). */
 async function checkQuota(tx: Tx, organizationId: string, adding: number) {
   judgeQuota(await lockQuota(tx, organizationId), adding);
 }
@@ -231,7 +244,8 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
           if (!state) throw new InvalidInputError("No such job in this account.", "jobId");
           if (state !== "Active") throw new InvalidInputError("This job has been terminated: it takes no more tasks.", "jobId");
         }
-        judgeQuota(quota && { max: quota.max, active: quota.active + adding }, p.numbers.length);
+        judgeRequest(adding, p.numbers.length);
+        judgeQuota({ max: quota.max, active: quota.active + adding }, p.numbers.length);
         if (input.shortname && takenNames.has(input.shortname)) {
           throw new InvalidInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
         }

@@ -1,8 +1,8 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "@/server/api/root";
+import { handleTrpcRequest } from "@/server/api/http";
 import { createRequestContext } from "@/server/api/request-context";
+import { getDb, getReadDb } from "@/server/db/client";
 
-const handler = (req: Request) =>
-  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: createRequestContext });
+// Queries come as GET (httpBatchLink): they read through the pool whose statements time out.
+const handler = (req: Request) => handleTrpcRequest(req, () => createRequestContext(req.method === "GET" ? getReadDb() : getDb()));
 
 export { handler as GET, handler as POST };
