@@ -147,3 +147,15 @@ describe.skipIf(!isRoot)("embedded PostgreSQL, run as root from a private folder
     expect(postgresRunningIn(clone)).toEqual([]);
   }, 60_000);
 });
+
+describe("displayPath", () => {
+  it("shortens only paths inside the home folder", async () => {
+    const os = await import("node:os");
+    const { displayPath } = await import("./embedded-pg");
+    const home = os.homedir();
+    expect(displayPath(path.join(home, "hearth-data", "pg"))).toBe(path.join("~", "hearth-data", "pg"));
+    // A folder whose name merely starts like the home folder is not inside it.
+    expect(displayPath(`/var/lib/hearth${home}-trybox-data/pg`)).toBe(`/var/lib/hearth${home}-trybox-data/pg`);
+    expect(displayPath(`${home}-other/pg`)).toBe(`${home}-other/pg`);
+  });
+});

@@ -499,5 +499,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
 /** For messages: where the data lives, relative to the working directory when inside it. */
 export function displayPath(p: string) {
   const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith("..") ? rel : p.replace(os.homedir(), "~");
+  if (rel && !rel.startsWith("..")) return rel;
+  // Only a path inside the home folder is shortened: /var/lib/hearth/root-… is not under /root.
+  const home = os.homedir();
+  return p === home || p.startsWith(`${home}${path.sep}`) ? `~${p.slice(home.length)}` : p;
 }
