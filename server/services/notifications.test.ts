@@ -94,6 +94,17 @@ describe("listNotifications and markNotificationsRead", () => {
     expect(await markNotificationsRead(db, { organizationId: lumen, now: later })).toBe(1);
     expect((await listNotifications(db, { organizationId: lumen, limit: 10 })).unread).toBe(0);
   });
+
+  it("orders by when the task ended, not by when the notice was written", async () => {
+    const [a, b, c] = [await mc(lumen, "a"), await mc(lumen, "b"), await mc(lumen, "c")];
+    // Written in the order a, b, c; they ended at 10:32, 10:29 and 10:30.
+    await cancelTask(db, { organizationId: lumen, taskId: a.id, now: new Date("2026-01-15T10:32:00Z") });
+    await cancelTask(db, { organizationId: lumen, taskId: b.id, now: new Date("2026-01-15T10:29:00Z") });
+    await cancelTask(db, { organizationId: lumen, taskId: c.id, now: new Date("2026-01-15T10:30:00Z") });
+    const listed = await listNotifications(db, { organizationId: lumen, limit: 10 });
+    expect(listed.items.map((n) => n.taskId)).toEqual([a.id, c.id, b.id]);
+    expect(listed.items.map((n) => n.createdAt.toISOString().slice(11, 16))).toEqual(["10:32", "10:30", "10:29"]);
+  });
 });
 
 describe("sendPendingEmail", () => {

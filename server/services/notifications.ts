@@ -100,7 +100,10 @@ export type NotificationView = {
   readAt: Date | null;
 };
 
-/** The newest notifications of an organization, and how many are unread. */
+/**
+ * The newest notifications of an organization, and how many are unread. Newest by when the task
+ * ended (created_at), not by insertion order: tasks settle in batches, not in the order they ended.
+ */
 export async function listNotifications(
   db: Tx,
   opts: { organizationId: string; limit: number; unreadOnly?: boolean },
@@ -110,7 +113,7 @@ export async function listNotifications(
     db.execute<{ id: string; task_id: string | null; kind: NotificationKind; title: string; body: string; created_at: string; read_at: string | null }>(sql`
       select id, task_id, kind, title, body, created_at, read_at from notifications
       where organization_id = ${opts.organizationId} ${opts.unreadOnly ? sql`and read_at is null` : sql``}
-      order by id desc limit ${limit}`),
+      order by created_at desc, id desc limit ${limit}`),
     db.execute<{ n: number }>(sql`
       select count(*)::int as n from notifications where organization_id = ${opts.organizationId} and read_at is null`),
   ]);
