@@ -1,4 +1,5 @@
 import { formatInteger, formatOneDecimal } from "@/components/format";
+import { INSTANCE_STATE_WORDS } from "@/server/domain/instance-vocabulary";
 import type { InstanceState, TaskState } from "./types";
 
 /** A duration in seconds as people read it: "42 s", "12 min 05 s", "3 h 05 min", "2 d 4 h". */
@@ -40,48 +41,27 @@ export function formatBytes(bytes: number): string {
 const price = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 4, maximumFractionDigits: 4 });
 export const formatPrice = (n: number) => price.format(n);
 
-/** Task states as the queue shows them (Qarnot's names stay in the filter values and the API). */
-export const TASK_STATE_LABELS: Record<TaskState, string> = {
-  Submitted: "Queued",
-  PartiallyDispatched: "Partly dispatched",
-  FullyDispatched: "Dispatched",
-  PartiallyExecuting: "Partly running",
-  FullyExecuting: "Running",
-  PendingCancel: "Cancelling",
-  Success: "Succeeded",
-  Failure: "Failed",
-  Cancelled: "Cancelled",
-};
-
-export const TASK_STATE_TONES: Record<TaskState, "neutral" | "success" | "warning" | "danger" | "info"> = {
-  Submitted: "neutral",
-  PartiallyDispatched: "info",
-  FullyDispatched: "info",
-  PartiallyExecuting: "info",
-  FullyExecuting: "info",
-  PendingCancel: "warning",
-  Success: "success",
-  Failure: "danger",
-  Cancelled: "neutral",
-};
+/** Task states in plain words (Qarnot's names stay in the filter values and the API). */
+export { TASK_STATE_WORDS as TASK_STATE_LABELS, TASK_STATE_TONES } from "@/server/domain/instance-vocabulary";
 
 export const isActiveTaskState = (state: TaskState) => state !== "Success" && state !== "Failure" && state !== "Cancelled";
 
 /**
  * Cell colours of the instance grid: distinct in hue and lightness, failed ones striped so that
  * they stand apart from succeeded ones without colour; explained by a legend and a text alternative.
+ * Labels are the shared vocabulary (server/domain/instance-vocabulary.ts).
  * `text` is the colour of a number written on the cell (4.5:1 against it).
  */
 export const INSTANCE_STATE_STYLES: Record<InstanceState, { label: string; cell: string; text: string }> = {
-  waiting: { label: "Waiting for dependencies", cell: "bg-stone-300", text: "text-stone-900" },
-  queued: { label: "Queued", cell: "bg-sky-300", text: "text-stone-900" },
-  dispatched: { label: "Dispatched", cell: "bg-indigo-400", text: "text-stone-950" },
-  running: { label: "Running", cell: "bg-blue-700", text: "text-white" },
-  succeeded: { label: "Succeeded", cell: "bg-green-700", text: "text-white" },
+  waiting: { label: INSTANCE_STATE_WORDS.waiting, cell: "bg-stone-300", text: "text-stone-900" },
+  queued: { label: INSTANCE_STATE_WORDS.queued, cell: "bg-sky-300", text: "text-stone-900" },
+  dispatched: { label: INSTANCE_STATE_WORDS.dispatched, cell: "bg-indigo-400", text: "text-stone-950" },
+  running: { label: INSTANCE_STATE_WORDS.running, cell: "bg-blue-700", text: "text-white" },
+  succeeded: { label: INSTANCE_STATE_WORDS.succeeded, cell: "bg-green-700", text: "text-white" },
   failed: {
-    label: "Failed",
+    label: INSTANCE_STATE_WORDS.failed,
     cell: "bg-red-700 bg-[repeating-linear-gradient(135deg,transparent_0_2px,rgb(254_202_202/0.9)_2px_3px)]",
     text: "text-white",
   },
-  cancelled: { label: "Cancelled", cell: "bg-stone-600", text: "text-white" },
+  cancelled: { label: INSTANCE_STATE_WORDS.cancelled, cell: "bg-stone-600", text: "text-white" },
 };

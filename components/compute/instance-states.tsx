@@ -4,6 +4,7 @@ import { memo } from "react";
 import { formatInteger } from "@/components/format";
 import { cn } from "@/components/ui/cn";
 import { formatInstanceRanges } from "@/server/domain/instance-ranges";
+import { INSTANCE_STATE_HINTS } from "@/server/domain/instance-vocabulary";
 import { INSTANCE_STATE_STYLES } from "./format";
 import { INSTANCE_STATES, type InstanceState } from "./types";
 
@@ -12,7 +13,7 @@ export function InstanceLegend({ byState }: { byState: Map<InstanceState, number
   return (
     <ul aria-label="Legend: instances by state" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
       {INSTANCE_STATES.map((s) => (
-        <li key={s} className="flex items-center gap-1.5">
+        <li key={s} className="flex items-center gap-1.5" title={`${INSTANCE_STATE_STYLES[s].label}: ${INSTANCE_STATE_HINTS[s]}`}>
           <span aria-hidden className={cn("inline-block size-3.5 rounded-[2px]", INSTANCE_STATE_STYLES[s].cell)} />
           {INSTANCE_STATE_STYLES[s].label}
           <span className="tabular-nums text-stone-700">{formatInteger(byState.get(s)?.length ?? 0)}</span>

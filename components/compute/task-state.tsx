@@ -1,16 +1,17 @@
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { formatInteger } from "@/components/format";
-import { TASK_STATE_LABELS, TASK_STATE_TONES } from "./format";
-import type { InstanceStateCounts, TaskState } from "./types";
+import { instanceCountParts, progressBarParts } from "@/server/domain/instance-vocabulary";
+import { INSTANCE_STATE_STYLES, TASK_STATE_LABELS, TASK_STATE_TONES } from "./format";
+import type { InstanceState, InstanceStateCounts, TaskState } from "./types";
 
 export function TaskStateBadge({ state }: { state: TaskState }) {
   return <Badge tone={TASK_STATE_TONES[state]}>{TASK_STATE_LABELS[state]}</Badge>;
 }
 
 /**
- * A task's progress: one bar whose segments are the succeeded, failed and cancelled instances and
- * the progress of the running ones, with the overall percentage as its value.
+ * A task's progress: one bar whose parts are the succeeded, failed and cancelled instances, in the
+ * grid's colours, and the progress of those dispatched or running; its value is the work done
+ * (a task cancelled before anything ran is 0 %, its bar all cancelled).
  */
 export function TaskProgress({
   progressPct,
@@ -23,13 +24,13 @@ export function TaskProgress({
   label: string;
   className?: string;
 }) {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
-  const pct = Math.max(0, Math.min(100, progressPct));
-  const succeeded = (100 * counts.succeeded) / total;
-  const failed = (100 * counts.failed) / total;
-  const cancelled = (100 * counts.cancelled) / total;
-  const running = Math.max(0, pct - succeeded - failed - cancelled);
-  const rounded = Math.floor(pct);
+  const bar = progressBarParts(counts, progressPct);
+  const parts = [
+    { key: "succeeded", pct: bar.succeededPct, cell: INSTANCE_STATE_STYLES.succeeded.cell },
+    { key: "failed", pct: bar.failedPct, cell: INSTANCE_STATE_STYLES.failed.cell },
+    { key: "cancelled", pct: bar.cancelledPct, cell: INSTANCE_STATE_STYLES.cancelled.cell },
+    { key: "active", pct: bar.activePct, cell: INSTANCE_STATE_STYLES.running.cell },
+  ];
   return (
     <div className={cn("flex items-center gap-2", className)}>
       <div
@@ -37,33 +38,37 @@ export function TaskProgress({
         aria-label={label}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={rounded}
-        aria-valuetext={`${rounded} %`}
+        aria-valuenow={bar.donePct}
+        aria-valuetext={bar.text}
+        title={bar.text}
         className="flex h-2.5 w-full min-w-16 overflow-hidden rounded-full bg-stone-200"
       >
-        <span className="h-full bg-green-600" style={{ width: `${succeeded}%` }} />
-        <span className="h-full bg-red-700" style={{ width: `${failed}%` }} />
-        <span className="h-full bg-stone-500" style={{ width: `${cancelled}%` }} />
-        <span className="h-full bg-blue-700" style={{ width: `${running}%` }} />
+        {parts.map((p) => (p.pct > 0 ? <span key={p.key} data-part={p.key} className={cn("h-full", p.cell)} style={{ width: `${p.pct}%` }} /> : null))}
       </div>
-      <span className="w-10 shrink-0 text-right text-xs tabular-nums text-stone-700" aria-hidden>
-        {rounded} %
+      <span className="w-16 shrink-0 text-right text-xs tabular-nums text-stone-700" aria-hidden>
+        {bar.donePct} % done
       </span>
     </div>
   );
 }
 
-/** "118 done · 2 failed · 3 running" with the zeros left out (except done). */
+const COUNT_COLOURS: Partial<Record<InstanceState, string>> = {
+  succeeded: "text-green-800",
+  failed: "text-red-800",
+  running: "text-blue-800",
+  dispatched: "text-indigo-800",
+};
+
+/** "118 succeeded · 2 failed · 4 dispatched · 3 running", in the legend's words (see instanceCountParts). */
 export function InstanceCounts({ counts, className }: { counts: InstanceStateCounts; className?: string }) {
-  const active = counts.dispatched + counts.running;
-  const waiting = counts.queued + counts.waiting;
   return (
     <span className={cn("text-xs text-stone-700", className)}>
-      <span className="text-green-800">{formatInteger(counts.succeeded)} done</span>
-      {counts.failed > 0 && <span className="text-red-800"> · {formatInteger(counts.failed)} failed</span>}
-      {active > 0 && <span className="text-blue-800"> · {formatInteger(active)} running</span>}
-      {waiting > 0 && <span> · {formatInteger(waiting)} waiting</span>}
-      {counts.cancelled > 0 && <span> · {formatInteger(counts.cancelled)} cancelled</span>}
+      {instanceCountParts(counts).map((p, i) => (
+        <span key={p.state} className={COUNT_COLOURS[p.state]}>
+          {i > 0 && " · "}
+          {p.text}
+        </span>
+      ))}
     </span>
   );
 }
