@@ -6,9 +6,10 @@ import { formatDateTime } from "@/components/format";
 import { useTRPC } from "@/components/trpc/client";
 import { readErrorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
-import { formatCoreSeconds, formatDuration, formatEnergyWh, INSTANCE_STATE_STYLES } from "./format";
+import { energyShareWh, formatEnergyShareWh } from "@/server/domain/energy-share";
+import { formatCoreSeconds, formatDuration, INSTANCE_STATE_STYLES } from "./format";
 import { useWorkbench } from "./task-workbench";
-import type { InstanceState } from "./types";
+import type { InstanceState, TaskMeter } from "./types";
 
 /** One instance of the grid: its attempts, times and energy, a link to its log, and marking it for cancelling. */
 export function InstanceDetails({
@@ -19,8 +20,10 @@ export function InstanceDetails({
   marked,
   onToggleMark,
   onClose,
+  taskMeter,
 }: {
   taskId: string;
+  taskMeter: TaskMeter;
   instanceNumber: number;
   /** Its state as the grid shows it. */
   state: InstanceState;
@@ -98,7 +101,10 @@ export function InstanceDetails({
           <dt className="text-stone-600">CPU time</dt>
           <dd className="tabular-nums">{formatCoreSeconds(instance.coreSeconds)}</dd>
           <dt className="text-stone-600">Energy</dt>
-          <dd className="tabular-nums">{formatEnergyWh(instance.energyWh)}</dd>
+          <dd className="tabular-nums">
+            {formatEnergyShareWh(energyShareWh(instance.coreSeconds, taskMeter))}
+            <span className="block text-xs text-stone-600">share of the task&rsquo;s by CPU time</span>
+          </dd>
           <dt className="text-stone-600">Exit code</dt>
           <dd className="tabular-nums">{instance.exitCode ?? "—"}</dd>
         </dl>

@@ -16,7 +16,7 @@ import { InstanceDetails } from "./instance-details";
 import { InstanceLegend, InstanceTextAlternative } from "./instance-states";
 import { GoToInstance } from "./go-to-instance";
 import { INSTANCE_STATE_STYLES } from "./format";
-import { INSTANCE_STATES, type InstanceGridView, type InstanceState } from "./types";
+import { INSTANCE_STATES, type InstanceGridView, type InstanceState, type TaskMeter } from "./types";
 
 /** Up to this many instances the grid has a square per instance; above, a square per block of them. */
 export const GRID_CELL_LIMIT = 2000;
@@ -31,7 +31,7 @@ type GridData = Extract<InstanceGridView, { changed: true }>;
  * runs, the tab is visible and live updates are not paused. Each read sends the version held:
  * while no instance changed state the answer is a few bytes.
  */
-export function InstanceGrid({ taskId, active, canCancel }: { taskId: string; active: boolean; canCancel: boolean }) {
+export function InstanceGrid({ taskId, active, canCancel, taskMeter }: { taskId: string; active: boolean; canCancel: boolean; taskMeter: TaskMeter }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -72,7 +72,7 @@ export function InstanceGrid({ taskId, active, canCancel }: { taskId: string; ac
       </p>
     );
   }
-  return <InstanceGridBody taskId={taskId} grid={grid.data} canCancel={canCancel} />;
+  return <InstanceGridBody taskId={taskId} grid={grid.data} canCancel={canCancel} taskMeter={taskMeter} />;
 }
 
 /**
@@ -81,7 +81,7 @@ export function InstanceGrid({ taskId, active, canCancel }: { taskId: string; ac
  * to mark for cancelling); a legend counts the states and a text alternative lists the instance
  * numbers in each; "Show instance" opens any one by number.
  */
-function InstanceGridBody({ taskId, grid, canCancel }: { taskId: string; grid: GridData; canCancel: boolean }) {
+function InstanceGridBody({ taskId, grid, canCancel, taskMeter }: { taskId: string; grid: GridData; canCancel: boolean; taskMeter: TaskMeter }) {
   // Decoded once per change: a read that changed nothing keeps the same arrays.
   const { numbers, codes } = useMemo(() => decodeInstanceGrid({ numbers: grid.numbers, runs: grid.runs }), [grid.numbers, grid.runs]);
   const stateAt = (i: number): InstanceState => INSTANCE_STATES[codes[i]!] ?? "queued";
@@ -267,6 +267,7 @@ function InstanceGridBody({ taskId, grid, canCancel }: { taskId: string; grid: G
           instanceNumber={numbers[selected]!}
           state={stateAt(selected)}
           canCancel={canCancel}
+          taskMeter={taskMeter}
           marked={marked.has(numbers[selected]!)}
           onToggleMark={() => toggleMark(numbers[selected]!)}
           onClose={() => {

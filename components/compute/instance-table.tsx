@@ -1,10 +1,11 @@
 import { formatDateTime } from "@/components/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatCoreSeconds, formatDuration, formatEnergyWh, INSTANCE_STATE_STYLES } from "./format";
-import type { InstanceView } from "./types";
+import { energyShareWh, formatEnergyShareWh } from "@/server/domain/energy-share";
+import { formatCoreSeconds, formatDuration, INSTANCE_STATE_STYLES } from "./format";
+import type { InstanceView, TaskMeter } from "./types";
 
-/** A page of a task's instances: state, attempts, start, wall and CPU time, energy and exit code. */
-export function InstanceTable({ instances }: { instances: InstanceView[] }) {
+/** A page of a task's instances: state, attempts, start, wall and CPU time, energy (its share of the task's, by CPU time) and exit code. */
+export function InstanceTable({ instances, taskMeter }: { instances: InstanceView[]; taskMeter: TaskMeter }) {
   return (
     <Table caption="Time and energy per instance">
       <THead>
@@ -34,7 +35,7 @@ export function InstanceTable({ instances }: { instances: InstanceView[] }) {
             <Td className="whitespace-nowrap">{i.startedAt ? formatDateTime(i.startedAt) : "—"}</Td>
             <Td numeric>{formatDuration(i.wallTimeS)}</Td>
             <Td numeric>{formatCoreSeconds(i.coreSeconds)}</Td>
-            <Td numeric>{formatEnergyWh(i.energyWh)}</Td>
+            <Td numeric>{formatEnergyShareWh(energyShareWh(i.coreSeconds, taskMeter))}</Td>
             <Td numeric>{i.exitCode ?? "—"}</Td>
           </Tr>
         ))}

@@ -21,3 +21,6 @@ export type JobView = Compute["jobs"]["jobs"][number];
 
 export type InstanceGridView = Compute["instanceGrid"];
 export type LogPage = Compute["logs"];
+
+/** A task's metered totals, which an instance's energy is a share of (see server/domain/energy-share.ts). */
+export type TaskMeter = { coreSeconds: number; energyWh: number };

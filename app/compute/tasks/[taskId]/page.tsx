@@ -3,6 +3,7 @@ import { LiveUpdates } from "@/components/compute/auto-refresh";
 import { INSTANCE_STATE_STYLES, isActiveTaskState } from "@/components/compute/format";
 import { InstanceGrid } from "@/components/compute/instance-grid";
 import { InstanceTable } from "@/components/compute/instance-table";
+import { ENERGY_SHARE_HINT } from "@/server/domain/energy-share";
 import { LogTail } from "@/components/compute/log-tail";
 import { QueueStanding } from "@/components/compute/queue-standing";
 import { TaskResults } from "@/components/compute/task-results";
@@ -44,6 +45,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
     // load nor each refresh of this page carries them (100,000 instances would weigh megabytes).
   ]);
   const active = isActiveTaskState(task.state);
+  const taskMeter = { coreSeconds: task.coreSeconds, energyWh: task.energyWh };
   const href = (changes: Partial<Record<keyof Search, string | number | undefined>>, anchor: string) => {
     const query = new URLSearchParams();
     const merged = { ipage: instancePage, istate: instanceState, opage: outputPage, ...changes };
@@ -77,7 +79,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
             description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
           />
           <CardContent>
-            <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} />
+            <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} taskMeter={taskMeter} />
           </CardContent>
         </Card>
         <Card className="mt-6 scroll-mt-4" id="logs">
@@ -93,7 +95,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
       <Card className="mt-6 scroll-mt-4" id="instance-table">
         <CardHeader
           title="Time and energy per instance"
-          description="Wall time from start to end of the attempt that counts; CPU time and energy summed over its attempts."
+          description={`Wall time from start to end of the attempt that counts; CPU time summed over its attempts. ${ENERGY_SHARE_HINT}`}
           actions={
             <form action={`/compute/tasks/${task.id}#instance-table`} className="flex items-end gap-2">
               <FilterSelect id="istate" name="istate" label="Instances in state" size="sm" defaultValue={instanceState ?? ""} options={INSTANCE_STATE_OPTIONS} />
@@ -103,7 +105,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
             </form>
           }
         />
-        <InstanceTable instances={instances.instances} />
+        <InstanceTable instances={instances.instances} taskMeter={taskMeter} />
         <Pager
           label="Pages of instances"
           page={instancePage}
