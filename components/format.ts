@@ -9,10 +9,8 @@ export function formatPowerW(powerW: number) {
   return powerW >= 10_000 ? `${oneDecimal.format(powerW / 1000)} kW` : `${integer.format(powerW)} W`;
 }
 
-export function formatDate(date: Date, timeZone = "Europe/Paris") {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }).format(date);
-}
-
-export function formatDateTime(date: Date, timeZone = "Europe/Paris") {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
-}
+/**
+ * Times in one zone, the operator's, labelled ("4 Dec 2026, 16:17 CET"), the same whether the
+ * server or the browser writes them (see server/domain/view-time.ts).
+ */
+export { countOf, formatCalendarDay, formatViewDate as formatDate, formatViewDateTime as formatDateTime, formatViewTime as formatTime } from "@/server/domain/view-time";

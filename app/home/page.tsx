@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageTitle } from "@/components/layout/app-shell";
 import { RadiatorDetails } from "@/components/home/radiator-details";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
-import { formatOneDecimal, formatPowerW } from "@/components/format";
+import { countOf, formatOneDecimal, formatPowerW } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "My home" };
@@ -15,7 +15,7 @@ export default async function HomePage() {
     <>
       <PageTitle
         title={`Flat ${home.dwellingLabel}`}
-        subtitle={`${home.buildingName}, ${home.address} · ${rooms.length} rooms, ${radiatorCount} radiators`}
+        subtitle={`${home.buildingName}, ${home.address} · ${countOf(rooms.length, "room")}, ${countOf(radiatorCount, "radiator")}`}
       />
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {rooms.map((room) => (

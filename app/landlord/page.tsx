@@ -4,7 +4,7 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatInteger } from "@/components/format";
+import { countOf, formatInteger } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Buildings" };
@@ -18,7 +18,7 @@ export default async function LandlordPage() {
     <>
       <PageTitle
         title="Buildings"
-        subtitle={`${buildings.length} buildings · ${formatInteger(dwellings)} dwellings · ${formatInteger(radiators)} radiators`}
+        subtitle={`${countOf(buildings.length, "building")} · ${countOf(dwellings, "dwelling")} · ${countOf(radiators, "radiator")}`}
       />
       <Card>
         <CardHeader title="Portfolio" description="Every building equipped with computing radiators." />

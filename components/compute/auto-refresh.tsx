@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { formatTime } from "@/components/format";
 import { Button } from "@/components/ui/button";
 
 /** How often a task's page shows fresh work while it runs. */
@@ -37,7 +38,7 @@ export function AutoRefresh({ active, intervalMs = LIVE_REFRESH_MS }: { active: 
     const timer = window.setInterval(() => {
       if (document.visibilityState !== "visible") return;
       router.refresh();
-      setLastAt(new Date().toLocaleTimeString("en-GB"));
+      setLastAt(formatTime(new Date()));
     }, intervalMs);
     return () => window.clearInterval(timer);
   }, [active, paused, intervalMs, router]);

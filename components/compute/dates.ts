@@ -1,5 +1,7 @@
+import { VIEW_TIME_ZONE } from "@/server/domain/view-time";
+
 /** The zone the pages show times in (as components/format.ts does). */
-export const VIEW_TIME_ZONE = "Europe/Paris";
+export { VIEW_TIME_ZONE };
 
 /** Midnight at the start of a calendar day ("2026-03-01") in `timeZone`, as an instant; null if malformed. */
 export function startOfDayIn(day: string, timeZone = VIEW_TIME_ZONE): Date | null {

@@ -1,4 +1,4 @@
-import { formatInteger } from "@/components/format";
+import { countOf } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { formatEta } from "./format";
 import type { TaskDetail } from "./types";
@@ -18,10 +18,10 @@ export function QueueStanding({ task, active }: { task: TaskDetail; active: bool
           <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-2 text-sm" data-testid="queue-standing">
             <dt className="text-stone-600">Waiting</dt>
             <dd className="tabular-nums">
-              {formatInteger(standing.waitingInstances)} {standing.waitingInstances === 1 ? "instance" : "instances"}
+              {countOf(standing.waitingInstances, "instance")}
             </dd>
             <dt className="text-stone-600">Ahead of it</dt>
-            <dd className="tabular-nums">{standing.position === null ? "—" : `${formatInteger(standing.position)} instances of other work`}</dd>
+            <dd className="tabular-nums">{standing.position === null ? "—" : `${countOf(standing.position, "instance")} of other work`}</dd>
             <dt className="text-stone-600">All run within</dt>
             <dd>{formatEta(standing.etaSeconds)}</dd>
             <dt className="text-stone-600">Why it waits</dt>

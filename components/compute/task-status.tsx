@@ -1,4 +1,4 @@
-import { formatInteger } from "@/components/format";
+import { countOf } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { AutoRefresh } from "./auto-refresh";
 import { formatCoreSeconds, formatDuration, formatEnergyWh } from "./format";
@@ -14,7 +14,7 @@ export function TaskStatus({ task, active }: { task: TaskDetail; active: boolean
       <CardContent className="flex flex-col gap-4">
         <div>
           <TaskProgress progressPct={task.progressPct} counts={task.counts} label="Task progress" />
-          <InstanceCounts counts={task.counts} /> <span className="text-xs text-stone-600">of {formatInteger(task.instanceCount)} instances</span>
+          <InstanceCounts counts={task.counts} /> <span className="text-xs text-stone-600">of {countOf(task.instanceCount, "instance")}</span>
         </div>
         {task.cancelRequested && active && (
           <p className="text-sm text-amber-900">Cancelling: waiting for the radiators still running instances to confirm they stopped.</p>

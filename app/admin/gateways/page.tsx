@@ -8,7 +8,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { FilterInput } from "@/components/ui/filters";
 import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDateTime } from "@/components/format";
+import { countOf, formatDateTime } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
 import { hasControlCharacters } from "@/server/domain/text";
 
@@ -30,7 +30,7 @@ export default async function GatewaysPage({ searchParams }: { searchParams: Pro
   const pageHref = (p: number) => `/admin/gateways?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(p) })}`;
   return (
     <>
-      <PageTitle title="Gateways" subtitle={`${total} gateways`} />
+      <PageTitle title="Gateways" subtitle={countOf(total, "gateway")} />
       <Card className="mb-6">
         <CardHeader title="Register a gateway" description="A gateway drives the radiators of one building or one flat." />
         <CardContent>

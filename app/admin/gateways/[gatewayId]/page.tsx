@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDateTime, formatInteger, formatOneDecimal, formatPowerW } from "@/components/format";
+import { countOf, formatCalendarDay, formatDateTime, formatInteger, formatOneDecimal, formatPowerW } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { revokeCredentialAction } from "@/server/actions/fleet";
 
@@ -103,7 +103,7 @@ export default async function GatewayPage({
         </Card>
       </div>
       <Card className="mt-6">
-        <CardHeader title="Radiators" description={`${radiators.length} radiators on this gateway`} />
+        <CardHeader title="Radiators" description={`${countOf(radiators.length, "radiator")} on this gateway`} />
         <Table caption="Radiators of this gateway">
           <THead>
             <tr>
@@ -123,7 +123,7 @@ export default async function GatewayPage({
                 <Td className="whitespace-nowrap font-mono">{r.serial}</Td>
                 <Td>{r.dwellingLabel ? `${r.dwellingLabel} — ${r.roomName}` : r.roomName}</Td>
                 <Td>{r.model}</Td>
-                <Td className="whitespace-nowrap">{r.installedOn}</Td>
+                <Td className="whitespace-nowrap">{formatCalendarDay(r.installedOn)}</Td>
                 <Td className="whitespace-nowrap">
                   {r.roomTempC === null ? "—" : `${formatOneDecimal(r.roomTempC)} °C`}
                   {r.setpointC === null ? null : <span className="text-stone-600"> ({formatOneDecimal(r.setpointC)} °C)</span>}

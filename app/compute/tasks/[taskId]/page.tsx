@@ -16,7 +16,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { FilterSelect } from "@/components/ui/filters";
 import { Pager } from "@/components/ui/pager";
-import { formatDateTime, formatInteger } from "@/components/format";
+import { countOf, formatDateTime } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Task" };
@@ -76,7 +76,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
         <Card className="mt-6">
           <CardHeader
             title="Instances"
-            description={`${formatInteger(task.instanceCount)} instances, numbered ${task.instanceRanges}`}
+            description={`${countOf(task.instanceCount, "instance")}, numbered ${task.instanceRanges}`}
           />
           <CardContent>
             <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} taskMeter={taskMeter} />

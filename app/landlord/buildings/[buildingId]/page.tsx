@@ -3,7 +3,7 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatInteger } from "@/components/format";
+import { countOf } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Building" };
@@ -17,12 +17,13 @@ export default async function BuildingPage({ params }: { params: Promise<{ build
       <PageTitle
         back={{ href: "/landlord", label: "All buildings" }}
         title={building.name}
-        subtitle={`${building.address} · ${building.siteName} (climate zone ${building.climateZone}) · ${formatInteger(
-          building.radiatorCount,
-        )} radiators on ${formatInteger(building.gatewayCount)} gateways`}
+        subtitle={`${building.address} · ${building.siteName} (climate zone ${building.climateZone}) · ${countOf(building.radiatorCount, "radiator")} on ${countOf(
+          building.gatewayCount,
+          "gateway",
+        )}`}
       />
       <Card>
-        <CardHeader title="Dwellings" description={`${dwellings.length} dwellings`} />
+        <CardHeader title="Dwellings" description={countOf(dwellings.length, "dwelling")} />
         <Table caption="Dwellings of the building">
           <THead>
             <tr>
