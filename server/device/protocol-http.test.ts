@@ -927,10 +927,14 @@ describe("instance events", () => {
       { stream: "stdout", chunk_seq: 2, content: "done\n" },
       { stream: "stderr", chunk_seq: 0, content: "warning: ☃\n" },
     ]);
-    const outputs = await db.execute<{ name: string; content_type: string; size_bytes: number; content: string }>(
-      sql`select name, content_type, size_bytes, encode(content, 'escape') as content from instance_outputs where attempt_id = ${a.attemptId}`,
+    const outputs = await db.execute<{ name: string; content_type: string; size_bytes: number; content: string; created_at: string }>(
+      sql`select name, content_type, size_bytes, encode(content, 'escape') as content, created_at from instance_outputs where attempt_id = ${a.attemptId}`,
     );
-    expect(outputs).toEqual([{ name: "price.csv", content_type: "text/csv", size_bytes: output.length, content: output.toString() }]);
+    expect(outputs).toEqual([
+      { name: "price.csv", content_type: "text/csv", size_bytes: output.length, content: output.toString(), created_at: expect.anything() },
+    ]);
+    // Stamped when the radiator says it wrote it, as the attempt's end is, not when the report arrived.
+    expect(new Date(outputs[0]!.created_at)).toEqual(at("2026-01-15T09:12:00Z"));
     const [ended] = await db.select().from(instanceAttempts).where(eq(instanceAttempts.id, a.attemptId));
     expect(ended).toMatchObject({ state: "succeeded", exitCode: 0, endedAt: at("2026-01-15T09:13:00Z") });
     const [done] = await db.select().from(instances).where(eq(instances.id, a.instanceId));

@@ -403,6 +403,8 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
             contentType: event.contentType,
             content,
             sizeBytes: content.length,
+            // When the radiator wrote it, on the clock its exit is stamped with: an output never postdates its attempt.
+            createdAt: new Date(event.at),
           })
           .onConflictDoNothing();
         break;
