@@ -38,6 +38,7 @@ describe("renderFrame", () => {
     expect(image.rgb).toHaveLength(80 * 50 * 3);
     expect(stdout[0]).toBe("render: frame 1 (1 of 120 per turn), 80×50, 2 samples per pixel");
     expect(stdout.at(-1)).toMatch(/^render: wrote frame-0001\.png \(\d[\d,]* bytes\)$/);
+    expect(stdout.some((l) => /\bms\b/.test(l))).toBe(false);
   });
 
   it("the camera moves: frame 1 differs from frame 60, and a full turn comes back", () => {

@@ -269,7 +269,6 @@ export function renderFrame(constants: Record<string, string>, frameNumber: numb
   const turn = (((frameNumber - 1) % c.orbitFrames) + c.orbitFrames) % c.orbitFrames;
   say(`frame ${frameNumber} (${turn + 1} of ${c.orbitFrames} per turn), ${c.width}×${c.height}, ${c.samples} sample${c.samples === 1 ? "" : "s"} per pixel`);
 
-  const startedMs = performance.now();
   let nextQuarter = 1;
   const frame = renderRgb(c, frameNumber, (rows) => {
     while (nextQuarter <= 4 && rows >= (c.height * nextQuarter) / 4) {
@@ -277,9 +276,8 @@ export function renderFrame(constants: Record<string, string>, frameNumber: numb
       nextQuarter += 1;
     }
   });
-  const renderedMs = performance.now() - startedMs;
+  // No elapsed times in the log: this process's clock is not the radiator's, whose run the platform times.
   const png = encodePng(frame);
-  say(`rendered in ${renderedMs.toFixed(0)} ms, encoded in ${(performance.now() - startedMs - renderedMs).toFixed(0)} ms`);
   say(`wrote ${frameFileName(frameNumber)} (${png.length.toLocaleString("en-US")} bytes)`);
   return { png, stdout };
 }
