@@ -45,7 +45,7 @@ export function TaskProgress({
       >
         {parts.map((p) => (p.pct > 0 ? <span key={p.key} data-part={p.key} className={cn("h-full", p.cell)} style={{ width: `${p.pct}%` }} /> : null))}
       </div>
-      <span className="w-16 shrink-0 text-right text-xs tabular-nums text-stone-700" aria-hidden>
+      <span className="w-16 shrink-0 whitespace-nowrap text-right text-xs tabular-nums text-stone-700" aria-hidden>
         {bar.donePct} % done
       </span>
     </div>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SubmitTaskForm, type ConstantField } from "@/components/compute/submit-task-form";
 import { PageTitle } from "@/components/layout/app-shell";
 import { serverApi } from "@/server/api/request-context";
+import { TASK_STATE_WORDS } from "@/server/domain/instance-vocabulary";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { MONTE_CARLO_CONSTANTS } from "@/server/profiles/monte-carlo";
 import { RENDER_CONSTANTS } from "@/server/profiles/render";
@@ -69,7 +70,7 @@ export default async function NewTaskPage() {
         profiles={[...profiles].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))}
         constantFields={CONSTANT_FIELDS}
         jobs={jobs.jobs.filter((j) => j.state === "Active").map((j) => ({ id: j.id, label: j.shortname ? `${j.name} (${j.shortname})` : j.name }))}
-        recentTasks={recent.tasks.map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${t.state}` }))}
+        recentTasks={recent.tasks.map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${TASK_STATE_WORDS[t.state]}` }))}
       />
     </>
   );
