@@ -32,7 +32,9 @@ test("a task of 100,000 instances has a light page and a grid of blocks", async 
   expect(documentBytes).toBeLessThan(500 * 1024);
 
   const grid = page.getByTestId("instance-grid");
-  await expect(grid).toHaveAttribute("data-ready");
+  // The grid's first read (about 1.5 s after submitting on a quiet machine) shares the server with
+  // the other specs and the simulated fleet here.
+  await expect(grid).toHaveAttribute("data-ready", "", { timeout: 30_000 });
   await expect(grid).toHaveAttribute("data-block-size", "50");
   await expect(grid).toHaveAccessibleName("Instance grid, 100,000 instances in 2,000 blocks of 50");
   expect(await grid.locator("[data-i]").count()).toBe(2000);
