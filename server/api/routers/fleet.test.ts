@@ -97,7 +97,11 @@ describe("fleet router", () => {
       api.fleet.registerGateway({ buildingId: a204.buildingId, serial: a204.serial, firmwareVersion: "2.5.0" }),
     );
     expect(duplicate.code).toBe("CONFLICT");
-    expect(formRefusal(duplicate)).toEqual({ error: `A gateway with serial ${a204.serial} already exists.` });
+    // Beside the Serial field, where it can be fixed.
+    expect(formRefusal(duplicate)).toEqual({
+      error: "Check the highlighted fields.",
+      fieldErrors: { serial: `A gateway with serial ${a204.serial} already exists.` },
+    });
 
     const gone = await refusalOf(api.fleet.registerRadiator({ ...radiator, gatewayId: unknownId }));
     expect(gone).toMatchObject({ code: "NOT_FOUND", message: "Gateway not found." });
