@@ -69,3 +69,57 @@ test("a gateway refused for a duplicate serial or an unknown dwelling keeps Seri
   await expect(page.getByLabel("Serial")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Dwelling (optional)")).toHaveValue("A-204");
 });
+
+test("a deep link survives sign-in, query included", async ({ page }) => {
+  await page.goto("/admin/gateways?q=Balard");
+  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Fgateways%3Fq%3DBalard$/);
+  await page.getByLabel("E-mail").fill("staff@hearth.test");
+  await page.getByLabel("Password").fill("hearth-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/gateways\?q=Balard$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Gateways" })).toBeVisible();
+});
+
+test("sign-in sends nowhere but this site, whatever `next` says", async ({ page }) => {
+  await page.goto(`/signin?next=${encodeURIComponent("//evil.example/admin")}`);
+  await page.getByLabel("E-mail").fill("staff@hearth.test");
+  await page.getByLabel("Password").fill("hearth-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/admin$/);
+});
+
+test("a customer sent from the operator console is told why", async ({ page }) => {
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.goto("/admin/gateways");
+  await expect(page).toHaveURL(/\/compute\?elsewhere=staff$/);
+  await expect(page.getByTestId("elsewhere-notice")).toHaveText("That page is for operator staff; here is your own.");
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("the task filters fold away so that the list is on the first screen, and open when a filter is active", async ({ page }) => {
+    await signInAndLand(page, "customer@hearth.test", "/compute");
+    await page.goto("/compute/tasks");
+    const filters = page.getByTestId("filters");
+    await expect(filters).not.toHaveAttribute("open");
+    await expect(page.getByLabel("Search")).toBeHidden();
+    // The list's first row (or its empty state) is within the first screen.
+    const list = page.getByRole("table", { name: "Tasks" });
+    await expect(list).toBeInViewport();
+
+    await filters.getByText("Filters").click();
+    await expect(page.getByLabel("Search")).toBeVisible();
+
+    await page.goto("/compute/tasks?state=Success");
+    await expect(page.getByTestId("filters")).toHaveAttribute("open");
+    await expect(page.getByTestId("filters")).toContainText("1 active");
+    await expect(page.getByLabel("State")).toBeVisible();
+  });
+});
+
+test("on a desktop the task filters are open", async ({ page }) => {
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.goto("/compute/tasks");
+  await expect(page.getByLabel("Search")).toBeVisible();
+});
