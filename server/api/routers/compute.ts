@@ -36,7 +36,7 @@ const TAG = noControlCharacters(z.string().trim().min(1, "A tag cannot be empty.
 const PROFILE = noControlCharacters(
   z.string().trim().min(1, "Choose a profile.").max(LIMITS.maxProfileNameChars, atMost(LIMITS.maxProfileNameChars)),
 );
-const INSTANCE_NUMBER = z.number().int().min(0).max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
+const INSTANCE_NUMBER = z.number(WHOLE).int(WHOLE).min(0, "Instance numbers start at 0.").max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
 const WALL_TIME_S = z.number(WHOLE).int(WHOLE).min(1, "At least 1 second.").max(LIMITS.maxWallTimeS, `At most ${LIMITS.maxWallTimeS / 86_400} days.`);
 
 const CONSTANTS = z
@@ -214,7 +214,7 @@ export const computeRouter = createTRPCRouter({
 
   /** How many of the instances were cancelled (those already ended are left as they are). */
   cancelInstances: customerProcedure
-    .input(z.object({ ...taskRef, instanceNumbers: z.array(INSTANCE_NUMBER).min(1).max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances")) }))
+    .input(z.object({ ...taskRef, instanceNumbers: z.array(INSTANCE_NUMBER).min(1, "Give at least one instance.").max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances")) }))
     .mutation(async ({ ctx, input }) =>
       found(await cancelInstances(ctx.db, { organizationId: ctx.organizationId, ...input, now: new Date() }), "Task"),
     ),
