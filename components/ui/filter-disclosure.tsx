@@ -11,9 +11,10 @@ const WIDE = "(min-width: 640px)";
  */
 export function FilterDisclosure({ activeCount, children }: { activeCount: number; children: ReactNode }) {
   const ref = useRef<HTMLDetailsElement>(null);
+  // Again when the filters change: clearing them ("Clear" navigates in place) closes the disclosure.
   useEffect(() => {
     if (ref.current && window.matchMedia(WIDE).matches) ref.current.open = true;
-  }, []);
+  }, [activeCount]);
   return (
     <details ref={ref} open={activeCount > 0 || undefined} data-testid="filters" className="group">
       <summary className="flex cursor-pointer items-center justify-between gap-2 px-4 py-3 text-sm font-medium sm:hidden">
