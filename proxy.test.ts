@@ -52,3 +52,10 @@ describe("a path that is not valid percent-encoding", () => {
     expect(matches("/compute/tasks")).toBe(true);
   });
 });
+
+describe("a page's request", () => {
+  it("carries the path and query asked for, so that sign-in can come back to it", () => {
+    const res = proxy(new NextRequest("http://localhost:3000/admin/gateways?q=Balard&_rsc=abc"));
+    expect(res.headers.get("x-middleware-request-x-hearth-requested-path")).toBe("/admin/gateways?q=Balard");
+  });
+});

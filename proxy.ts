@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUESTED_PATH_HEADER, requestedPathOf } from "@/server/auth/paths";
 
 const NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
 const MALFORMED_PATH = "path: is not valid URL encoding (a % must start a UTF-8 sequence such as %C3%A9).";
@@ -78,6 +79,8 @@ export function proxy(request: NextRequest) {
   ].join("; ");
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // Pages send people signed out to sign-in with the page they asked for, query included.
+  requestHeaders.set(REQUESTED_PATH_HEADER, requestedPathOf(request.nextUrl));
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);

@@ -43,12 +43,14 @@ test("an unknown e-mail gets the same message", async ({ page }) => {
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("E-mail or password is incorrect.");
 });
 
-test("a resident cannot open the operator console", async ({ page }) => {
+test("a resident cannot open the operator console, and is told why they are home instead", async ({ page }) => {
   await signInAndLand(page, "resident@hearth.test", "/home");
   await page.goto("/admin");
-  await expect(page).toHaveURL(/\/home$/);
+  await expect(page).toHaveURL(/\/home\?elsewhere=staff$/);
+  await expect(page.getByTestId("elsewhere-notice")).toHaveText("That page is for operator staff; here is your own.");
   await page.goto("/landlord");
-  await expect(page).toHaveURL(/\/home$/);
+  await expect(page).toHaveURL(/\/home\?elsewhere=landlord$/);
+  await expect(page.getByTestId("elsewhere-notice")).toHaveText("That page is for landlords; here is your own.");
 });
 
 test("a signed-out visitor is sent to sign in, then back to the page asked for", async ({ page }) => {

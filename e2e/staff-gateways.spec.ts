@@ -18,10 +18,11 @@ test("staff register a gateway and a radiator, issue a credential shown once, an
   await page.getByRole("button", { name: "Register radiator" }).click();
   await expect(page.getByRole("table", { name: "Radiators of this gateway" })).toContainText(`${serial}-R1`);
 
-  // The same serial again is refused with a clear message.
+  // The same serial again is refused with a clear message beside the field, which keeps what was typed.
   await page.getByLabel("Serial").fill(`${serial}-R1`);
   await page.getByRole("button", { name: "Register radiator" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "already exists" })).toBeVisible();
+  await expect(page.getByText(`A radiator with serial ${serial}-R1 already exists.`)).toBeVisible();
+  await expect(page.getByLabel("Serial")).toHaveValue(`${serial}-R1`);
 
   await page.getByRole("button", { name: "Issue a new credential" }).click();
   const token = (await page.getByTestId("gateway-token").textContent())!.trim();

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageTitle } from "@/components/layout/app-shell";
+import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader, Stat } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
@@ -8,11 +9,13 @@ import { serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Fleet" };
 
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const api = await serverApi("staff", "/admin");
   const [totals, sites] = await Promise.all([api.fleet.totals(), api.fleet.sites()]);
+  const { elsewhere } = await searchParams;
   return (
     <>
+      <ElsewhereNotice param={elsewhere} />
       <PageTitle title="Fleet" subtitle={`${totals.customers} compute customers · ${totals.landlords} landlords`} />
       <dl className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
         <Stat label="Sites" value={formatInteger(totals.sites)} />

@@ -5,6 +5,7 @@ import { isActiveTaskState, TASK_STATE_LABELS } from "@/components/compute/forma
 import { TaskTable } from "@/components/compute/task-table";
 import { TASK_STATES } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
+import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { formatDateTime, formatInteger } from "@/components/format";
@@ -13,7 +14,7 @@ import { requireRole } from "@/server/auth/session";
 
 export const metadata: Metadata = { title: "Compute" };
 
-export default async function ComputeOverviewPage() {
+export default async function ComputeOverviewPage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const user = await requireRole("customer", "/compute");
   const api = await serverApi("customer", "/compute");
   const [counts, recent, notifications] = await Promise.all([
@@ -29,8 +30,10 @@ export default async function ComputeOverviewPage() {
     { label: "Failed", value: counts.Failure, href: "/compute/tasks?state=Failure" },
     { label: "Cancelled", value: counts.Cancelled, href: "/compute/tasks?state=Cancelled" },
   ];
+  const { elsewhere } = await searchParams;
   return (
     <>
+      <ElsewhereNotice param={elsewhere} />
       <PageTitle title={user.organizationName} subtitle="Your batch work on radiators that heat homes." />
       <div className="mb-6 flex flex-wrap items-center justify-between gap-3">
         <Link href="/compute/tasks/new" className={buttonClasses("primary")}>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageTitle } from "@/components/layout/app-shell";
+import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { RadiatorDetails } from "@/components/home/radiator-details";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { countOf, formatOneDecimal, formatPowerW } from "@/components/format";
@@ -7,12 +8,14 @@ import { serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "My home" };
 
-export default async function HomePage() {
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const api = await serverApi("resident", "/home");
   const { home, rooms } = await api.home.overview();
   const radiatorCount = rooms.reduce((n, r) => n + r.radiators.length, 0);
+  const { elsewhere } = await searchParams;
   return (
     <>
+      <ElsewhereNotice param={elsewhere} />
       <PageTitle
         title={`Flat ${home.dwellingLabel}`}
         subtitle={`${home.buildingName}, ${home.address} · ${countOf(rooms.length, "room")}, ${countOf(radiatorCount, "radiator")}`}

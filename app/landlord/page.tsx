@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageTitle } from "@/components/layout/app-shell";
+import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
@@ -9,13 +10,15 @@ import { serverApi } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Buildings" };
 
-export default async function LandlordPage() {
+export default async function LandlordPage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const api = await serverApi("landlord", "/landlord");
   const buildings = await api.portfolio.buildings();
   const dwellings = buildings.reduce((n, b) => n + b.dwellingCount, 0);
   const radiators = buildings.reduce((n, b) => n + b.radiatorCount, 0);
+  const { elsewhere } = await searchParams;
   return (
     <>
+      <ElsewhereNotice param={elsewhere} />
       <PageTitle
         title="Buildings"
         subtitle={`${countOf(buildings.length, "building")} · ${countOf(dwellings, "dwelling")} · ${countOf(radiators, "radiator")}`}

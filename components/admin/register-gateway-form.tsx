@@ -9,13 +9,16 @@ import { Select } from "@/components/ui/select";
 
 export function RegisterGatewayForm({ buildings }: { buildings: Array<{ id: string; name: string; siteName: string }> }) {
   const [state, action, pending] = useActionState<FormState, FormData>(registerGatewayAction, { error: null });
+  const typed = state.values ?? {};
   return (
-    <form action={action} className="grid gap-4 sm:grid-cols-2">
+    // A refused form comes back with what was typed: React resets a form after its action, to these values.
+    <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
       <Select
         id="buildingId"
         name="buildingId"
         label="Building"
         options={buildings.map((b) => ({ value: b.id, label: `${b.siteName} — ${b.name}` }))}
+        defaultValue={typed.buildingId}
         error={state.fieldErrors?.buildingId}
       />
       <Input
@@ -23,14 +26,15 @@ export function RegisterGatewayForm({ buildings }: { buildings: Array<{ id: stri
         name="dwellingLabel"
         label="Dwelling (optional)"
         hint="For a gateway in one flat, e.g. A-204; leave empty for a building gateway."
+        defaultValue={typed.dwellingLabel}
         error={state.fieldErrors?.dwellingLabel}
       />
-      <Input id="serial" name="serial" label="Serial" required error={state.fieldErrors?.serial} />
+      <Input id="serial" name="serial" label="Serial" required defaultValue={typed.serial} error={state.fieldErrors?.serial} />
       <Input
         id="firmwareVersion"
         name="firmwareVersion"
         label="Firmware version"
-        defaultValue="2.4.1"
+        defaultValue={typed.firmwareVersion ?? "2.4.1"}
         required
         error={state.fieldErrors?.firmwareVersion}
       />

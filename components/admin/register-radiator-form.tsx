@@ -17,14 +17,17 @@ export function RegisterRadiatorForm({
   models: Array<{ id: string; name: string; maxPowerW: number; cores: number }>;
 }) {
   const [state, action, pending] = useActionState<FormState, FormData>(registerRadiatorAction, { error: null });
+  const typed = state.values ?? {};
   return (
-    <form action={action} className="grid gap-4 sm:grid-cols-2">
+    // A refused form comes back with what was typed: React resets a form after its action, to these values.
+    <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
       <input type="hidden" name="gatewayId" value={gatewayId} />
       <Select
         id="roomId"
         name="roomId"
         label="Room"
         options={rooms.map((r) => ({ value: r.id, label: r.dwellingLabel ? `${r.dwellingLabel} — ${r.name}` : r.name }))}
+        defaultValue={typed.roomId}
         error={state.fieldErrors?.roomId}
       />
       <Select
@@ -32,16 +35,17 @@ export function RegisterRadiatorForm({
         name="hardwareModelId"
         label="Hardware model"
         options={models.map((m) => ({ value: m.id, label: `${m.name} (${m.maxPowerW} W, ${m.cores} cores)` }))}
+        defaultValue={typed.hardwareModelId}
         error={state.fieldErrors?.hardwareModelId}
       />
-      <Input id="radiatorSerial" name="serial" label="Serial" required error={state.fieldErrors?.serial} />
+      <Input id="radiatorSerial" name="serial" label="Serial" required defaultValue={typed.serial} error={state.fieldErrors?.serial} />
       <Input
         id="installedOn"
         name="installedOn"
         type="date"
         label="Installed on"
         required
-        defaultValue={new Date().toISOString().slice(0, 10)}
+        defaultValue={typed.installedOn ?? new Date().toISOString().slice(0, 10)}
         error={state.fieldErrors?.installedOn}
       />
       <FormFooter className="sm:col-span-2" label="Register radiator" pendingLabel="Registering…" pending={pending} error={state.error} />

@@ -7,6 +7,7 @@ import { formatInteger, formatOneDecimal } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -81,6 +82,11 @@ export function SubmitTaskForm({
   }
 
   const fields = constantFields[profileName] ?? [];
+  const visibleConstantNames = fields
+    .filter((f) => !f.onlyWhen || (choices[f.onlyWhen.name] ?? defaultOf(fields, f.onlyWhen.name)) === f.onlyWhen.value)
+    .map((f) => f.name);
+  const summary = summaryOf(fieldErrors, { profileName, mode, constantNames: visibleConstantNames });
+  const summaryPointsAt = (fieldId: string) => summary.some((e) => e.fieldId === fieldId);
   const instancesError = mode === "ranges" ? err("instanceRanges") : err("instanceCount");
 
   // Rendered last so that `err` has seen every field: anything the server named that no field shows.
@@ -188,7 +194,7 @@ export function SubmitTaskForm({
           <CardContent className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             {err("constants") && <p className="text-sm text-red-700 sm:col-span-2">{err("constants")}</p>}
             {fields
-              .filter((f) => !f.onlyWhen || (choices[f.onlyWhen.name] ?? defaultOf(fields, f.onlyWhen.name)) === f.onlyWhen.value)
+              .filter((f) => visibleConstantNames.includes(f.name))
               .map((f) => (
                 <ConstantInput
                   key={`${profileName}-${f.name}`}
@@ -306,7 +312,10 @@ export function SubmitTaskForm({
         </CardContent>
       </Card>
 
-      <details className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm" open={Boolean(fieldErrors.extraConstants)}>
+      <details
+        className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm"
+        open={Boolean(fieldErrors.extraConstants) || summaryPointsAt("extraConstants")}
+      >
         <summary className="cursor-pointer text-sm font-medium">Other constants (advanced)</summary>
         <div className="mt-3 flex flex-col gap-1">
           <label htmlFor="extraConstants" className="text-sm font-medium text-stone-800">
@@ -335,6 +344,7 @@ export function SubmitTaskForm({
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
       <form onSubmit={onSubmit} action={action} noValidate className="flex flex-col gap-6 lg:col-span-2" aria-label="Submit a task">
+        <ErrorSummary errors={summary} refusal={state} />
         {content}
         <FormFooter label="Submit task" pendingLabel="Submitting…" pending={pending} error={error} />
       </form>
@@ -363,6 +373,48 @@ function spreadConstantErrors(errors: Record<string, string>): Record<string, st
   }
   if (rest.length > 0) out.constants = rest.join(" ");
   return out;
+}
+
+/** The fields of the form in page order, by id: the error summary lists problems in this order. */
+const FIELD_ORDER = [
+  "profile",
+  "name",
+  "shortname",
+  "instanceCount",
+  "instanceRanges",
+  "constants",
+  "schedulingType",
+  "tags",
+  "minCores",
+  "minRamGb",
+  "maxWallTimeMin",
+  "maxRetriesPerInstance",
+  "jobId",
+  "dependsOn",
+  "extraConstants",
+];
+
+/** Each refused field's message with the id of the field that shows it, in page order, for the error summary. */
+export function summaryOf(
+  errors: Record<string, string>,
+  form: { profileName: string; mode: "count" | "ranges"; constantNames: string[] },
+): Array<{ fieldId: string; message: string }> {
+  const placed = Object.entries(errors).map(([key, message]) => {
+    const [head, rest] = [key.split(".")[0]!, key.split(".").slice(1).join(".")];
+    let fieldId: string;
+    let order = FIELD_ORDER.indexOf(head);
+    if (head === "constants") {
+      const name = rest || form.constantNames[0];
+      fieldId = name && form.constantNames.includes(name) ? `constant-${name}` : "extraConstants";
+      order = fieldId === "extraConstants" ? FIELD_ORDER.indexOf("extraConstants") : order + form.constantNames.indexOf(name!) / 1000;
+    } else if (head === "instanceCount" || head === "instanceRanges") fieldId = form.mode === "ranges" ? "instanceRanges" : "instanceCount";
+    else if (head === "maxWallTimeS" || head === "maxWallTimeMin") [fieldId, order] = ["maxWallTimeMin", FIELD_ORDER.indexOf("maxWallTimeMin")];
+    else if (head === "dependsOnTaskIds" || head === "dependsOn") [fieldId, order] = ["dependsOn", FIELD_ORDER.indexOf("dependsOn")];
+    else if (head === "profile") fieldId = `profile-${form.profileName}`;
+    else fieldId = order >= 0 ? head : "";
+    return { fieldId, message, order: order >= 0 ? order : FIELD_ORDER.length };
+  });
+  return placed.sort((a, b) => a.order - b.order).map(({ fieldId, message }) => ({ fieldId, message }));
 }
 
 function defaultOf(fields: ConstantField[], name: string) {

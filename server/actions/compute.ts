@@ -3,6 +3,8 @@
 import { refresh } from "next/cache";
 import { redirect } from "next/navigation";
 import { serverApi } from "@/server/api/request-context";
+import { SUBMIT_TASK_INPUT } from "@/server/api/routers/compute";
+import { fieldErrorsOf } from "@/server/api/trpc";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { INSTANCE_RANGE_LIMITS } from "@/server/domain/task-limits";
 import { SCHEDULING_TYPES } from "@/server/domain/task-state";
@@ -54,30 +56,36 @@ export async function submitTaskAction(_: FormState, form: FormData): Promise<Fo
   for (const [name, value] of Object.entries(numbers)) {
     if (value !== undefined && !Number.isFinite(value)) fieldErrors[name === "maxWallTimeMin" ? "maxWallTimeS" : name] = "Enter a number.";
   }
-  if (Object.keys(fieldErrors).length > 0) return { error: "Check the highlighted fields.", fieldErrors };
 
   const byRanges = text(form, "instanceMode") !== "count";
   const schedulingType = text(form, "schedulingType");
+  const input = {
+    profile: text(form, "profile"),
+    name: text(form, "name"),
+    shortname: text(form, "shortname") || undefined,
+    ...(byRanges ? { instanceRanges: text(form, "instanceRanges") } : { instanceCount: numbers.instanceCount ?? 0 }),
+    constants,
+    tags: text(form, "tags")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+    schedulingType: SCHEDULING_TYPES.find((type) => type === schedulingType) ?? "Flex",
+    minCores: numbers.minCores,
+    minRamGb: numbers.minRamGb,
+    maxWallTimeS: numbers.maxWallTimeMin === undefined ? undefined : Math.round(numbers.maxWallTimeMin * 60),
+    maxRetriesPerInstance: numbers.maxRetriesPerInstance,
+    jobId: text(form, "jobId") || undefined,
+    dependsOnTaskIds: form.getAll("dependsOn").map(String).filter(Boolean),
+  };
+  if (Object.keys(fieldErrors).length > 0) {
+    // Refused here already: the rest of the input is checked too, so that every problem shows at once.
+    const checked = SUBMIT_TASK_INPUT.safeParse(input);
+    const others = checked.success ? {} : fieldErrorsOf(checked.error);
+    return { error: "Check the highlighted fields.", fieldErrors: { ...others, ...fieldErrors } };
+  }
   let taskId: string;
   try {
-    const created = await api.compute.submitTask({
-      profile: text(form, "profile"),
-      name: text(form, "name"),
-      shortname: text(form, "shortname") || undefined,
-      ...(byRanges ? { instanceRanges: text(form, "instanceRanges") } : { instanceCount: numbers.instanceCount ?? 0 }),
-      constants,
-      tags: text(form, "tags")
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean),
-      schedulingType: SCHEDULING_TYPES.find((type) => type === schedulingType) ?? "Flex",
-      minCores: numbers.minCores,
-      minRamGb: numbers.minRamGb,
-      maxWallTimeS: numbers.maxWallTimeMin === undefined ? undefined : Math.round(numbers.maxWallTimeMin * 60),
-      maxRetriesPerInstance: numbers.maxRetriesPerInstance,
-      jobId: text(form, "jobId") || undefined,
-      dependsOnTaskIds: form.getAll("dependsOn").map(String).filter(Boolean),
-    });
+    const created = await api.compute.submitTask(input);
     taskId = created.id;
   } catch (error) {
     return formRefusal(error);

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { serverApi } from "@/server/api/request-context";
-import { formRefusal, type FormState } from "./form-state";
+import { formRefusal, submittedValues, type FormState } from "./form-state";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -19,7 +19,7 @@ export async function registerGatewayAction(_: FormState, form: FormData): Promi
     });
     gatewayId = gateway.id;
   } catch (error) {
-    return formRefusal(error);
+    return { ...formRefusal(error), values: submittedValues(form) };
   }
   redirect(`/admin/gateways/${gatewayId}`);
 }
@@ -36,7 +36,7 @@ export async function registerRadiatorAction(_: FormState, form: FormData): Prom
       installedOn: text(form, "installedOn"),
     });
   } catch (error) {
-    return formRefusal(error);
+    return { ...formRefusal(error), values: submittedValues(form) };
   }
   revalidatePath(`/admin/gateways/${gatewayId}`);
   return { error: null };

@@ -10,7 +10,18 @@ export type FormState = {
   message?: string;
   /** A secret shown once (an API key, a gateway credential). */
   secret?: string;
+  /** What was typed in a refused form, so that the form shows it again rather than empty fields. */
+  values?: Record<string, string>;
 };
+
+/** A form's text fields as submitted (files and the framework's own `$ACTION` fields aside). */
+export function submittedValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === "string" && !name.startsWith("$ACTION")) values[name] = value;
+  }
+  return values;
+}
 
 /**
  * The one mapping of a refused procedure call to a form's messages: field errors next to their

@@ -52,6 +52,15 @@ describe("service refusals over tRPC", () => {
     expect(fieldErrorsOf(error.cause as ZodError)).toEqual({ roomId: "This room is not served by this gateway." });
   });
 
+  it("keeps every field of an input refused on several, and the field a conflict names", async () => {
+    const several = await thrownBy(InvalidInputError.of({ instanceCount: "At least 1 instance.", constants: "Constant \"spot\" is required." }));
+    expect(several).toMatchObject({ code: "BAD_REQUEST", message: "At least 1 instance." });
+    expect(fieldErrorsOf(several.cause as ZodError)).toEqual({ instanceCount: "At least 1 instance.", constants: "Constant \"spot\" is required." });
+    const taken = await thrownBy(new ConflictError("A gateway with serial X already exists.", "serial"));
+    expect(taken.code).toBe("CONFLICT");
+    expect(fieldErrorsOf(taken.cause as ZodError)).toEqual({ serial: "A gateway with serial X already exists." });
+  });
+
   it("answers a fault with a generic sentence and an id, never its internal message", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const user = await sessionUserByEmail(db, "customer@hearth.test");

@@ -5,7 +5,7 @@ import { ZodError, ZodRealError } from "zod";
 import type { Db } from "@/server/db/client";
 import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
-import { InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
+import { ConflictError, InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
 import { dwellingOfResident } from "@/server/services/home";
 import { TenantGate } from "./tenant-gate";
 
@@ -57,11 +57,13 @@ const TRPC_CODES: Record<ServiceError["kind"], TRPC_ERROR_CODE_KEY> = {
 
 /** A service's refusal as tRPC answers it; bad input keeps its field as a zod issue, so forms show it like any other. */
 export function trpcErrorOf(error: ServiceError): TRPCError {
-  const cause =
-    error instanceof InvalidInputError
-      ? // ZodRealError: the ZodError that is an Error, so tRPC keeps it as the cause.
-        new ZodRealError([{ code: "custom", path: error.field.split("."), message: error.message, input: undefined }])
-      : error;
+  // The fields at fault, each beside its own message: every field of a refused input, or the one a conflict names.
+  const fields =
+    error instanceof InvalidInputError ? error.fields : error instanceof ConflictError && error.field ? { [error.field]: error.message } : null;
+  const cause = fields
+    ? // ZodRealError: the ZodError that is an Error, so tRPC keeps it as the cause.
+      new ZodRealError(Object.entries(fields).map(([field, message]) => ({ code: "custom" as const, path: field.split("."), message, input: undefined })))
+    : error;
   return new TRPCError({ code: TRPC_CODES[error.kind], message: error.message, cause });
 }
 

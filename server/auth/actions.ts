@@ -7,6 +7,7 @@ import { getDb } from "@/server/db/client";
 import { users } from "@/server/db/schema";
 import { normalizeEmail } from "./authenticate";
 import { signIn, signOut, TooManyAttempts } from "./index";
+import { isLocalPath } from "./paths";
 import { HOME_PATH_BY_ROLE } from "./roles";
 
 export type SignInState = { error: string | null; email: string };
@@ -17,7 +18,7 @@ const THROTTLED = "Too many failed attempts. Wait a few minutes, then try again.
 /** Where to go after signing in: the requested page if it belongs to the user's audience. */
 function destination(role: keyof typeof HOME_PATH_BY_ROLE, next: string | null) {
   const home = HOME_PATH_BY_ROLE[role];
-  if (next && (next === home || next.startsWith(`${home}/`)) && !next.startsWith("//")) return next;
+  if (next && isLocalPath(next) && (next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`))) return next;
   return home;
 }
 

@@ -23,20 +23,39 @@ export class NotFoundError extends ServiceError {
   }
 }
 
-/** An input the service refuses; `field` names it in the service's own terms ("constants", "radiators.2.serial"). */
+/**
+ * An input the service refuses; `field` names it in the service's own terms ("constants", "radiators.2.serial").
+ * `fields` holds every field refused at once (the first is `field`, with the message), so that forms show them all.
+ */
 export class InvalidInputError extends ServiceError {
   readonly kind = "invalid-input";
+  readonly fields: Readonly<Record<string, string>>;
   constructor(
     message: string,
     readonly field: string,
+    fields?: Record<string, string>,
   ) {
     super(message);
+    this.fields = fields ?? { [field]: message };
+  }
+
+  /** One refusal for several fields (at least one); the first leads. */
+  static of(fields: Record<string, string>): InvalidInputError {
+    const [field, message] = Object.entries(fields)[0]!;
+    return new InvalidInputError(message, field, fields);
   }
 }
 
 /** The operation is refused by the state things are in (a duplicate name, a task being cancelled); the message says why. */
 export class ConflictError extends ServiceError {
   readonly kind = "conflict";
+  constructor(
+    message: string,
+    /** The field whose value is taken (a serial already registered), for forms to show the refusal beside it. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The account's quota would be exceeded; the message names the limit. */

@@ -220,7 +220,7 @@ export async function registerGateway(
     return gateway!;
   } catch (error) {
     if (isUniqueViolation(error, "gateways_serial_unique")) {
-      throw new ConflictError(`A gateway with serial ${opts.serial} already exists.`);
+      throw new ConflictError(`A gateway with serial ${opts.serial} already exists.`, "serial");
     }
     throw error;
   }
@@ -251,7 +251,7 @@ export async function registerRadiator(
     return radiator!;
   } catch (error) {
     if (isUniqueViolation(error, "radiators_serial_unique")) {
-      throw new ConflictError(`A radiator with serial ${opts.serial} already exists.`);
+      throw new ConflictError(`A radiator with serial ${opts.serial} already exists.`, "serial");
     }
     throw error;
   }

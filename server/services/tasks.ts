@@ -7,8 +7,7 @@ import { jobs, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { DEFAULT_QUOTA, INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import { PRIORITY_CLASS } from "@/server/domain/task-state";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
-import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
-import { parseRenderConstants } from "@/server/profiles/render";
+import { constantsProblems, taskInputProblems } from "@/server/domain/task-check";
 import { ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
 
@@ -19,27 +18,8 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/**
- * Each built-in profile's check of a task's constants, one message per problem. Profiles without
- * a check take any constants; constants a profile does not know are kept (tasks may carry others).
- */
-const CONSTANTS_CHECKS: Record<string, (constants: Record<string, string>) => string[]> = {
-  "monte-carlo": (constants) => {
-    const parsed = parseMonteCarloConstants(constants);
-    return parsed.ok ? [] : parsed.errors;
-  },
-  render: (constants) => {
-    const parsed = parseRenderConstants(constants);
-    return parsed.ok ? [] : parsed.errors;
-  },
-  "docker-batch": (constants) =>
-    ["image", "command"]
-      .filter((name) => !constants[name]?.trim())
-      .map((name) => `Constant "${name}" is required: the container ${name === "image" ? "image to run" : "command to run in it"}.`),
-};
-
 function checkConstants(profileName: string, constants: Record<string, string>) {
-  const errors = CONSTANTS_CHECKS[profileName]?.(constants) ?? [];
+  const errors = constantsProblems(profileName, constants);
   if (errors.length > 0) throw new InvalidInputError(errors.join(" "), "constants");
 }
 
@@ -185,20 +165,15 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
     let numbers: number[] = [];
     let profile: typeof profiles.$inferSelect | undefined;
     const refused = refusing(k, () => {
-      checkShortname(input.shortname);
-      spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
-      if (input.instanceCount !== undefined && input.instanceCount < 1) {
-        throw new InvalidInputError("A task needs at least one instance.", "instanceCount");
-      }
-      const parsed = parseInstanceRanges(spec, INSTANCE_RANGE_LIMITS);
-      if (!parsed.ok) throw new InvalidInputError(parsed.error, input.instanceRanges !== undefined ? "instanceRanges" : "instanceCount");
-      numbers = parsed.numbers;
+      // Every problem at once: the input's own, then the profile's.
+      const problems = taskInputProblems(input);
       profile = profilesByName.get(input.profileName);
-      if (!profile) throw new InvalidInputError(`Unknown profile "${input.profileName}".`, "profile");
-      if (profile.name === DONATED_PROFILE && !input.donated) {
-        throw new InvalidInputError(`"${DONATED_PROFILE}" is donated work, run by the operator only.`, "profile");
-      }
-      checkConstants(profile.name, input.constants ?? {});
+      if (!profile) problems.profile = `Unknown profile "${input.profileName}".`;
+      else if (profile.name === DONATED_PROFILE && !input.donated) problems.profile = `"${DONATED_PROFILE}" is donated work, run by the operator only.`;
+      if (Object.keys(problems).length > 0) throw InvalidInputError.of(problems);
+      spec = input.instanceRanges ?? (input.instanceCount !== undefined ? `0-${input.instanceCount - 1}` : "");
+      const parsed = parseInstanceRanges(spec, INSTANCE_RANGE_LIMITS);
+      numbers = parsed.ok ? parsed.numbers : [];
     });
     return refused ? [] : [{ k, input, spec, numbers, profile: profile!, now: input.now ?? new Date(), dependsOn: [...new Set((input.dependsOnTaskIds ?? []).map((d) => d.toLowerCase()))] }];
   });
@@ -237,18 +212,21 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
     const accepted = prepared.flatMap((p) => {
       const { input } = p;
       const refused = refusing(p.k, () => {
+        // The fields the database refuses, all at once; the quota only for an input otherwise fine.
+        const problems: Record<string, string> = {};
         const found = p.dependsOn.every(isUuid) ? new Set(p.dependsOn.map((d) => d.toLowerCase()).filter((d) => unfinished.has(d))) : new Set();
-        if (found.size !== new Set(p.dependsOn).size) throw new InvalidInputError("A task it depends on does not exist.", "dependsOn");
+        if (found.size !== new Set(p.dependsOn).size) problems.dependsOn = "A task it depends on does not exist.";
         if (input.jobId) {
           const state = isUuid(input.jobId) ? jobStates.get(input.jobId.toLowerCase()) : undefined;
-          if (!state) throw new InvalidInputError("No such job in this account.", "jobId");
-          if (state !== "Active") throw new InvalidInputError("This job has been terminated: it takes no more tasks.", "jobId");
+          if (!state) problems.jobId = "No such job in this account.";
+          else if (state !== "Active") problems.jobId = "This job has been terminated: it takes no more tasks.";
         }
+        if (input.shortname && takenNames.has(input.shortname)) {
+          problems.shortname = `Another task of this account is already named "${input.shortname}".`;
+        }
+        if (Object.keys(problems).length > 0) throw InvalidInputError.of(problems);
         judgeRequest(adding, p.numbers.length);
         judgeQuota({ max: quota.max, active: quota.active + adding }, p.numbers.length);
-        if (input.shortname && takenNames.has(input.shortname)) {
-          throw new InvalidInputError(`Another task of this account is already named "${input.shortname}".`, "shortname");
-        }
       });
       if (refused) return [];
       adding += p.numbers.length;

@@ -9,6 +9,7 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { FilterDisclosure } from "@/components/ui/filter-disclosure";
 import { FilterInput, FilterSelect } from "@/components/ui/filters";
 import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
@@ -78,37 +79,39 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <AutoRefresh active={anyActive} intervalMs={5000} />
       </div>
       <Card className="mb-6">
-        {/* Keyed by the filters, so that "Clear" and the back button reset what the fields show. */}
-        <form key={JSON.stringify(filters)} role="search" aria-label="Filter tasks" action="/compute/tasks" className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6">
-          <FilterInput id="q" name="q" label="Search" defaultValue={filters.q} placeholder="Name, short name or id" className="lg:col-span-2" />
-          <FilterSelect
-            id="state"
-            name="state"
-            label="State"
-            defaultValue={filters.state}
-            options={[{ value: "", label: "Any state" }, ...TASK_STATES.map((s) => ({ value: s, label: TASK_STATE_LABELS[s] }))]}
-          />
-          <FilterSelect
-            id="profile"
-            name="profile"
-            label="Profile"
-            defaultValue={filters.profile}
-            options={[{ value: "", label: "Any profile" }, ...profiles.map((p) => ({ value: p.name, label: p.name }))]}
-          />
-          <FilterInput id="tag" name="tag" label="Tag" defaultValue={filters.tag} className="lg:col-span-2" />
-          <FilterInput id="from" name="from" label="Submitted from" type="date" defaultValue={filters.from} />
-          <FilterInput id="to" name="to" label="Submitted until" type="date" defaultValue={filters.to} />
-          <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
-            <button type="submit" className={buttonClasses("secondary")}>
-              Apply filters
-            </button>
-            {activeFilters.length > 0 && (
-              <Link href="/compute/tasks" className={buttonClasses("ghost")}>
-                Clear
-              </Link>
-            )}
-          </div>
-        </form>
+        <FilterDisclosure activeCount={activeFilters.length}>
+          {/* Keyed by the filters, so that "Clear" and the back button reset what the fields show. */}
+          <form key={JSON.stringify(filters)} role="search" aria-label="Filter tasks" action="/compute/tasks" className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6">
+            <FilterInput id="q" name="q" label="Search" defaultValue={filters.q} placeholder="Name, short name or id" className="lg:col-span-2" />
+            <FilterSelect
+              id="state"
+              name="state"
+              label="State"
+              defaultValue={filters.state}
+              options={[{ value: "", label: "Any state" }, ...TASK_STATES.map((s) => ({ value: s, label: TASK_STATE_LABELS[s] }))]}
+            />
+            <FilterSelect
+              id="profile"
+              name="profile"
+              label="Profile"
+              defaultValue={filters.profile}
+              options={[{ value: "", label: "Any profile" }, ...profiles.map((p) => ({ value: p.name, label: p.name }))]}
+            />
+            <FilterInput id="tag" name="tag" label="Tag" defaultValue={filters.tag} className="lg:col-span-2" />
+            <FilterInput id="from" name="from" label="Submitted from" type="date" defaultValue={filters.from} />
+            <FilterInput id="to" name="to" label="Submitted until" type="date" defaultValue={filters.to} />
+            <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
+              <button type="submit" className={buttonClasses("secondary")}>
+                Apply filters
+              </button>
+              {activeFilters.length > 0 && (
+                <Link href="/compute/tasks" className={buttonClasses("ghost")}>
+                  Clear
+                </Link>
+              )}
+            </div>
+          </form>
+        </FilterDisclosure>
       </Card>
       <Card>
         <TaskTable tasks={tasks} caption="Tasks" />

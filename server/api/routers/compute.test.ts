@@ -68,6 +68,55 @@ describe("compute router", () => {
     expect(await refusal(api.compute.submitTask(task))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("quota of 3") });
   });
 
+  it("answers every problem of a task in one pass: the schema's and the profile's", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const refused = await refusal(
+      api.compute.submitTask({ ...task, instanceCount: 0, minCores: 0, maxRetriesPerInstance: 99, constants: { spot: "0", paths: "-3" } }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.fieldErrors).toMatchObject({
+      instanceCount: "At least 1 instance.",
+      minCores: "At least 1 core.",
+      maxRetriesPerInstance: expect.stringMatching(/^At most \d+ retries\.$/),
+      constants: expect.stringContaining('Constant "spot" must be greater than 0'),
+    });
+    expect(refused.fieldErrors!.constants).toContain('Constant "paths"');
+    // Bad instance numbers beside a bad constant, and a docker task missing both of its constants.
+    expect((await refusal(api.compute.submitTask({ ...task, instanceCount: undefined, instanceRanges: "5-1", constants: { spot: "0" } }))).fieldErrors).toEqual({
+      instanceRanges: 'Range "5-1" is reversed: write "1-5".',
+      constants: 'Constant "spot" must be greater than 0 (got "0").',
+    });
+    const docker = await refusal(api.compute.submitTask({ ...task, profile: "docker-batch", name: "", constants: {} }));
+    expect(Object.keys(docker.fieldErrors!).sort()).toEqual(["constants", "name"]);
+    expect(docker.fieldErrors!.constants).toMatch(/"image".*"command"/s);
+  });
+
+  it("answers the database's refusals of a task together too", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    await api.compute.submitTask({ ...task, shortname: "taken" });
+    const refused = await refusal(
+      api.compute.submitTask({ ...task, shortname: "taken", jobId: "00000000-0000-4000-8000-000000000000", dependsOnTaskIds: ["00000000-0000-4000-8000-000000000001"] }),
+    );
+    expect(refused.fieldErrors).toEqual({
+      shortname: 'Another task of this account is already named "taken".',
+      jobId: "No such job in this account.",
+      dependsOn: "A task it depends on does not exist.",
+    });
+  });
+
+  it("says what is wrong with every number of a task in plain words, not the validator's", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const numbers = ["instanceCount", "minCores", "minRamGb", "maxWallTimeS", "maxRetriesPerInstance"] as const;
+    for (const field of numbers) {
+      for (const value of [-1, 0.5, 1e12, Number.NaN]) {
+        const refused = await refusal(api.compute.submitTask({ ...task, [field]: value }));
+        const message = refused.fieldErrors?.[field];
+        expect(message, `${field} = ${value}`).toMatch(/^(At least|At most|No fewer|Enter a whole number)/);
+        expect(message).not.toMatch(/expected|>=|<=|Too (small|big)|Invalid/);
+      }
+    }
+  });
+
   it("takes the inputs the REST API takes, within the same limits", async () => {
     const api = await callerAs(db, "customer@hearth.test");
     // A tag as long as the REST API allows can be filtered on in the portal.

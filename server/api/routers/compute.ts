@@ -16,10 +16,12 @@ import {
   rerunFailedInstances,
 } from "@/server/services/tasks";
 import { found, NotFoundError } from "@/server/services/errors";
+import { taskInputProblems } from "@/server/domain/task-check";
 import { noControlCharacters, noNul } from "@/server/domain/text";
 import { createTRPCRouter, customerProcedure } from "../trpc";
 
 const atMost = (n: number, what = "characters") => `At most ${n.toLocaleString("en-US")} ${what}.`;
+const WHOLE = "Enter a whole number.";
 
 // Every text input refuses control characters (a NUL cannot even reach PostgreSQL); a constant's value only NUL.
 const SHORTNAME = z
@@ -34,8 +36,8 @@ const TAG = noControlCharacters(z.string().trim().min(1, "A tag cannot be empty.
 const PROFILE = noControlCharacters(
   z.string().trim().min(1, "Choose a profile.").max(LIMITS.maxProfileNameChars, atMost(LIMITS.maxProfileNameChars)),
 );
-const INSTANCE_NUMBER = z.number().int().min(0).max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
-const WALL_TIME_S = z.number().int().min(1).max(LIMITS.maxWallTimeS, `At most ${LIMITS.maxWallTimeS / 86_400} days.`);
+const INSTANCE_NUMBER = z.number(WHOLE).int(WHOLE).min(0, "Instance numbers start at 0.").max(LIMITS.maxInstanceNumber, atMost(LIMITS.maxInstanceNumber, "as an instance number"));
+const WALL_TIME_S = z.number(WHOLE).int(WHOLE).min(1, "At least 1 second.").max(LIMITS.maxWallTimeS, `At most ${LIMITS.maxWallTimeS / 86_400} days.`);
 
 const CONSTANTS = z
   .record(
@@ -52,40 +54,58 @@ const paging = {
 
 const taskRef = { taskId: z.uuid("Not a task id.") };
 
+/** A task as the portal submits it; forms may check it before submitting (it needs no database). */
+export const SUBMIT_TASK_INPUT = z
+  .object({
+    profile: PROFILE,
+    name: NAME("Name the task."),
+    shortname: SHORTNAME.optional(),
+    instanceRanges: noControlCharacters(z.string().trim().max(LIMITS.maxRangeSpecChars, atMost(LIMITS.maxRangeSpecChars))).optional(),
+    instanceCount: z
+      .number(WHOLE)
+      .int(WHOLE)
+      .min(1, "At least 1 instance.")
+      .max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances"))
+      .optional(),
+    constants: CONSTANTS.default({}),
+    tags: z.array(TAG).max(LIMITS.maxTags, atMost(LIMITS.maxTags, "tags")).default([]),
+    schedulingType: z.enum(SCHEDULING_TYPES).default("Flex"),
+    minCores: z.number(WHOLE).int(WHOLE).min(1, "At least 1 core.").max(LIMITS.maxCores, atMost(LIMITS.maxCores, "cores")).optional(),
+    minRamGb: z.number(WHOLE).int(WHOLE).min(1, "At least 1 GB.").max(LIMITS.maxRamGb, atMost(LIMITS.maxRamGb, "GB")).optional(),
+    maxWallTimeS: WALL_TIME_S.optional(),
+    maxRetriesPerInstance: z.number(WHOLE).int(WHOLE).min(0, "No fewer than 0 retries.").max(LIMITS.maxRetriesPerInstance, atMost(LIMITS.maxRetriesPerInstance, "retries")).optional(),
+    jobId: z.uuid("Not a job id.").optional(),
+    dependsOnTaskIds: z.array(z.uuid("Not a task id.")).max(LIMITS.maxDependencies, atMost(LIMITS.maxDependencies, "tasks")).default([]),
+  })
+  .refine((t) => (t.instanceRanges === undefined) !== (t.instanceCount === undefined), {
+    path: ["instanceRanges"],
+    message: 'Give instance numbers (e.g. "1-100") or an instance count, not both.',
+  })
+  .superRefine(
+    (t, ctx) => {
+      // The service's own checks (instances, the profile's constants) join the schema's, so that every problem shows at once.
+      const refused = new Set(ctx.issues.map((i) => String(i.path?.[0] ?? "")));
+      const raw = t as Partial<Record<keyof typeof t, unknown>>;
+      const problems = taskInputProblems({
+        profileName: typeof raw.profile === "string" ? raw.profile : "",
+        instanceRanges: typeof raw.instanceRanges === "string" ? raw.instanceRanges : undefined,
+        instanceCount: typeof raw.instanceCount === "number" ? raw.instanceCount : undefined,
+        constants: refused.has("constants") ? {} : (raw.constants as Record<string, string> | undefined),
+      });
+      for (const [field, message] of Object.entries(problems)) {
+        if (!refused.has(field)) ctx.addIssue({ code: "custom", path: field.split("."), message });
+      }
+    },
+    { when: () => true },
+  );
+
 /** Compute customers: their tasks, jobs, results, notifications and API keys; every call is scoped to `ctx.organizationId`. */
 export const computeRouter = createTRPCRouter({
   /** What a task can run. Donated research is the operator's own work, not offered to customers. */
   profiles: customerProcedure.query(({ ctx }) => customerProfiles(ctx.db)),
 
   submitTask: customerProcedure
-    .input(
-      z
-        .object({
-          profile: PROFILE,
-          name: NAME("Name the task."),
-          shortname: SHORTNAME.optional(),
-          instanceRanges: noControlCharacters(z.string().trim().max(LIMITS.maxRangeSpecChars, atMost(LIMITS.maxRangeSpecChars))).optional(),
-          instanceCount: z
-            .number()
-            .int()
-            .min(1, "At least one instance.")
-            .max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances"))
-            .optional(),
-          constants: CONSTANTS.default({}),
-          tags: z.array(TAG).max(LIMITS.maxTags, atMost(LIMITS.maxTags, "tags")).default([]),
-          schedulingType: z.enum(SCHEDULING_TYPES).default("Flex"),
-          minCores: z.number().int().min(1).max(LIMITS.maxCores, atMost(LIMITS.maxCores, "cores")).optional(),
-          minRamGb: z.number().int().min(1).max(LIMITS.maxRamGb, atMost(LIMITS.maxRamGb, "GB")).optional(),
-          maxWallTimeS: WALL_TIME_S.optional(),
-          maxRetriesPerInstance: z.number().int().min(0).max(LIMITS.maxRetriesPerInstance, atMost(LIMITS.maxRetriesPerInstance, "retries")).optional(),
-          jobId: z.uuid("Not a job id.").optional(),
-          dependsOnTaskIds: z.array(z.uuid("Not a task id.")).max(LIMITS.maxDependencies, atMost(LIMITS.maxDependencies, "tasks")).default([]),
-        })
-        .refine((t) => (t.instanceRanges === undefined) !== (t.instanceCount === undefined), {
-          path: ["instanceRanges"],
-          message: 'Give instance numbers (e.g. "1-100") or an instance count, not both.',
-        }),
-    )
+    .input(SUBMIT_TASK_INPUT)
     .mutation(async ({ ctx, input }) => {
       const task = await createTask(ctx.db, {
         organizationId: ctx.organizationId,
@@ -194,7 +214,7 @@ export const computeRouter = createTRPCRouter({
 
   /** How many of the instances were cancelled (those already ended are left as they are). */
   cancelInstances: customerProcedure
-    .input(z.object({ ...taskRef, instanceNumbers: z.array(INSTANCE_NUMBER).min(1).max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances")) }))
+    .input(z.object({ ...taskRef, instanceNumbers: z.array(INSTANCE_NUMBER).min(1, "Give at least one instance.").max(LIMITS.maxInstancesPerTask, atMost(LIMITS.maxInstancesPerTask, "instances")) }))
     .mutation(async ({ ctx, input }) =>
       found(await cancelInstances(ctx.db, { organizationId: ctx.organizationId, ...input, now: new Date() }), "Task"),
     ),

@@ -62,6 +62,26 @@ describe("fleet router", () => {
     expect(await db.select().from(gateways).where(eq(gateways.serial, "GW-FLEETTEST-NUL"))).toEqual([]);
   });
 
+  it("says what is wrong with each field of the admin forms in plain words, all at once", async () => {
+    const api = await callerAs(db, "staff@hearth.test");
+    const gateway = fieldErrors(await refusalOf(api.fleet.registerGateway({ buildingId: "", dwellingLabel: "x".repeat(33), serial: "ab", firmwareVersion: "" })));
+    expect(gateway).toEqual({
+      buildingId: "Choose a building.",
+      dwellingLabel: "A dwelling label has at most 32 characters.",
+      serial: "A serial has at least 3 characters.",
+      firmwareVersion: "Give the firmware version.",
+    });
+    const radiator = fieldErrors(
+      await refusalOf(api.fleet.registerRadiator({ gatewayId: "", roomId: "x", hardwareModelId: "", serial: "QRAD-1", installedOn: "soon" })),
+    );
+    expect(radiator).toEqual({
+      gatewayId: "Choose a gateway.",
+      roomId: "Choose a room.",
+      hardwareModelId: "Choose a hardware model.",
+      installedOn: "Give the installation date as a date.",
+    });
+  });
+
   it("answers the service's refusals with their code, and the admin forms show them next to their fields", async () => {
     const api = await callerAs(db, "staff@hearth.test");
     const a204 = await gatewayBySerial("QBOX-PAR-A-204");
@@ -97,7 +117,11 @@ describe("fleet router", () => {
       api.fleet.registerGateway({ buildingId: a204.buildingId, serial: a204.serial, firmwareVersion: "2.5.0" }),
     );
     expect(duplicate.code).toBe("CONFLICT");
-    expect(formRefusal(duplicate)).toEqual({ error: `A gateway with serial ${a204.serial} already exists.` });
+    // Beside the Serial field, where it can be fixed.
+    expect(formRefusal(duplicate)).toEqual({
+      error: "Check the highlighted fields.",
+      fieldErrors: { serial: `A gateway with serial ${a204.serial} already exists.` },
+    });
 
     const gone = await refusalOf(api.fleet.registerRadiator({ ...radiator, gatewayId: unknownId }));
     expect(gone).toMatchObject({ code: "NOT_FOUND", message: "Gateway not found." });

@@ -59,10 +59,10 @@ export const fleetRouter = createTRPCRouter({
   registerGateway: staffProcedure
     .input(
       z.object({
-        buildingId: z.uuid(),
-        dwellingLabel: noControlCharacters(z.string().trim().max(32)).optional(),
+        buildingId: z.uuid("Choose a building."),
+        dwellingLabel: noControlCharacters(z.string().trim().max(32, "A dwelling label has at most 32 characters.")).optional(),
         serial: serialSchema,
-        firmwareVersion: noControlCharacters(z.string().trim().min(1).max(32)),
+        firmwareVersion: noControlCharacters(z.string().trim().min(1, "Give the firmware version.").max(32, "A firmware version has at most 32 characters.")),
       }),
     )
     .mutation(({ ctx, input }) => registerGateway(ctx.db, input)),
@@ -70,11 +70,11 @@ export const fleetRouter = createTRPCRouter({
   registerRadiator: staffProcedure
     .input(
       z.object({
-        gatewayId: z.uuid(),
-        roomId: z.uuid(),
-        hardwareModelId: z.uuid(),
+        gatewayId: z.uuid("Choose a gateway."),
+        roomId: z.uuid("Choose a room."),
+        hardwareModelId: z.uuid("Choose a hardware model."),
         serial: serialSchema,
-        installedOn: z.iso.date(),
+        installedOn: z.iso.date("Give the installation date as a date."),
       }),
     )
     .mutation(({ ctx, input }) => registerRadiator(ctx.db, input)),
