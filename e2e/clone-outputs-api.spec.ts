@@ -1,0 +1,60 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signInAndLand } from "./helpers";
+
+/** A customer clones a task into the submit form and submits the copy; another account cannot clone it. */
+
+function watchConsole(page: Page) {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+test("a customer clones a task with all its settings, edits it and submits the copy", async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  const name = `Clone me ${unique()}`;
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.goto("/compute/tasks/new");
+  await page.getByRole("radio", { name: /monte-carlo/ }).check();
+  await page.getByLabel("Task name").fill(name);
+  await page.getByLabel("How many instances").fill("3");
+  await page.getByLabel("Option type").selectOption("asian");
+  await page.getByLabel("Spot price").fill("101");
+  await page.getByLabel("Tags (optional)").fill("e2e, clone");
+  await page.getByLabel("Scheduling").selectOption("OnDemand");
+  await page.getByLabel("Maximum wall time per instance (minutes)").fill("30");
+  await page.getByLabel("Retries per failed instance").fill("1");
+  await page.getByRole("button", { name: "Submit task" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  const taskUrl = page.url();
+
+  await page.getByRole("link", { name: "Clone task" }).click();
+  await expect(page).toHaveURL(/\/compute\/tasks\/new\?from=[0-9a-f-]{36}$/);
+  await expect(page.getByRole("radio", { name: /monte-carlo/ })).toBeChecked();
+  await expect(page.getByLabel("Task name")).toHaveValue(`${name} (copy)`);
+  await expect(page.getByLabel("How many instances")).toHaveValue("3");
+  await expect(page.getByLabel("Option type")).toHaveValue("asian");
+  await expect(page.getByLabel("Averaging dates")).toBeVisible();
+  await expect(page.getByLabel("Spot price")).toHaveValue("101");
+  await expect(page.getByLabel("Tags (optional)")).toHaveValue("e2e, clone");
+  await expect(page.getByLabel("Scheduling")).toHaveValue("OnDemand");
+  await expect(page.getByLabel("Maximum wall time per instance (minutes)")).toHaveValue("30");
+  await expect(page.getByLabel("Retries per failed instance")).toHaveValue("1");
+
+  await page.getByLabel("How many instances").fill("5");
+  await page.getByRole("button", { name: "Submit task" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${name} (copy)`);
+  await expect(page.getByText("5 instances, numbered 0-4")).toBeVisible();
+  expect(errors).toEqual([]);
+
+  // Another account's clone link finds no task.
+  const other = await browser.newPage();
+  await signInAndLand(other, "customer2@hearth.test", "/compute");
+  const response = await other.goto(`/compute/tasks/new?from=${taskUrl.split("/").pop()}`);
+  expect(response?.status()).toBe(404);
+  await other.close();
+});
