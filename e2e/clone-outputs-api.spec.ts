@@ -58,3 +58,35 @@ test("a customer clones a task with all its settings, edits it and submits the c
   expect(response?.status()).toBe(404);
   await other.close();
 });
+
+test("with the fleet running: all outputs of a task download as one zip with its result", async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const errors = watchConsole(page);
+  const name = `Zip ${unique()}`;
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.goto("/compute/tasks/new");
+  await page.getByRole("radio", { name: /render/ }).check();
+  await page.getByLabel("Task name").fill(name);
+  await page.getByLabel("Frames", { exact: true }).fill("1-2");
+  await page.getByRole("button", { name: "Submit task" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  const taskUrl = page.url();
+  await expect(async () => {
+    await page.goto(taskUrl);
+    await expect(page.getByTestId("task-result").getByRole("img", { name: /Contact sheet of the 2 rendered frames/ })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 180_000 });
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download all (zip)" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^task-[0-9a-f]{8}-outputs\.zip$/);
+  const { unzipSync } = await import("fflate");
+  const { readFile } = await import("node:fs/promises");
+  const names = Object.keys(unzipSync(new Uint8Array(await readFile((await file.path())!))));
+  expect(names).toContain("result/contact-sheet.png");
+  expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/^instance-1\/.+\.png$/), expect.stringMatching(/^instance-2\/.+\.png$/)]));
+  expect(errors).toEqual([]);
+
+  // Without the account's session there is nothing to download.
+  expect((await request.get(`${taskUrl}/outputs.zip`)).status()).toBe(404);
+});
