@@ -6,6 +6,7 @@ import { formatDateTime } from "@/components/format";
 import { useTRPC } from "@/components/trpc/client";
 import { readErrorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
+import { InstanceHardware } from "./instance-hardware";
 import { formatCoreSeconds, formatDuration, formatEnergyWh, INSTANCE_STATE_STYLES } from "./format";
 import { useWorkbench } from "./task-workbench";
 import type { InstanceState } from "./types";
@@ -101,6 +102,7 @@ export function InstanceDetails({
           <dd className="tabular-nums">{formatEnergyWh(instance.energyWh)}</dd>
           <dt className="text-stone-600">Exit code</dt>
           <dd className="tabular-nums">{instance.exitCode ?? "—"}</dd>
+          <InstanceHardware hardware={instance.hardware} />
         </dl>
       )}
     </section>
