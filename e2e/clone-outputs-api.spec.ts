@@ -90,3 +90,22 @@ test("with the fleet running: all outputs of a task download as one zip with its
   // Without the account's session there is nothing to download.
   expect((await request.get(`${taskUrl}/outputs.zip`)).status()).toBe(404);
 });
+
+test("the API keys page links to the REST API reference, drawn from the OpenAPI description under the site's policy", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signInAndLand(page, "customer@hearth.test", "/compute/account");
+  await page.getByRole("link", { name: "REST API reference" }).click();
+  await expect(page).toHaveURL(/\/compute\/api$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("REST API reference");
+  for (const tag of ["Account", "Tasks", "Jobs"]) await expect(page.getByRole("heading", { level: 2, name: tag })).toBeVisible();
+  const described = (await (await page.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.entries(described.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+  await expect(page.locator("section[id^='tag-'] article")).toHaveCount(operations.length);
+  const submit = page.locator("article#submitTasks");
+  await expect(submit).toContainText("POST");
+  await expect(submit).toContainText("/tasks");
+  await submit.getByRole("link", { name: "TaskCreate" }).first().click();
+  await expect(page).toHaveURL(/#schema-TaskCreate$/);
+  await expect(page.getByRole("table", { name: "Fields of TaskCreate" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
