@@ -7,6 +7,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { readErrorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { energyShareWh, formatEnergyShareWh } from "@/server/domain/energy-share";
+import { InstanceHardware } from "./instance-hardware";
 import { formatCoreSeconds, formatDuration, INSTANCE_STATE_STYLES } from "./format";
 import { useWorkbench } from "./task-workbench";
 import type { InstanceState, TaskMeter } from "./types";
@@ -107,6 +108,7 @@ export function InstanceDetails({
           </dd>
           <dt className="text-stone-600">Exit code</dt>
           <dd className="tabular-nums">{instance.exitCode ?? "—"}</dd>
+          <InstanceHardware hardware={instance.hardware} />
         </dl>
       )}
     </section>

@@ -13,6 +13,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
+import type { TaskFormDefaults } from "@/server/domain/task-clone";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { formatDuration } from "./format";
 import type { ProfileView } from "./types";
@@ -32,20 +33,25 @@ export function SubmitTaskForm({
   constantFields,
   jobs,
   recentTasks,
+  defaults,
 }: {
   profiles: ProfileView[];
   constantFields: Record<string, ConstantField[]>;
   jobs: Option[];
   recentTasks: Option[];
+  /** A cloned task's settings, to edit before submitting again. */
+  defaults?: TaskFormDefaults;
 }) {
   const [state, action, pending] = useActionState<FormState, FormData>(submitTaskAction, { error: null });
-  const [profileName, setProfileName] = useState(profiles[0]?.name ?? "");
+  const [profileName, setProfileName] = useState(defaults?.profile ?? profiles[0]?.name ?? "");
   const profile = profiles.find((p) => p.name === profileName);
   const isRender = profileName === "render";
-  const [mode, setMode] = useState<"count" | "ranges">("count");
-  const [count, setCount] = useState("10");
-  const [ranges, setRanges] = useState("1-120");
-  const [choices, setChoices] = useState<Record<string, string>>({});
+  const [mode, setMode] = useState<"count" | "ranges">(defaults?.instanceMode ?? "count");
+  const [count, setCount] = useState(defaults?.instanceCount ?? "10");
+  const [ranges, setRanges] = useState(defaults?.instanceRanges ?? "1-120");
+  const [choices, setChoices] = useState<Record<string, string>>(defaults?.constants ?? {});
+  // The cloned constants belong to the cloned profile only.
+  const constantDefaults = defaults && defaults.profile === profileName ? defaults.constants : {};
 
   const fieldErrors = useMemo(() => spreadConstantErrors(state.fieldErrors ?? {}), [state.fieldErrors]);
   const shown = new Set<string>();
@@ -131,7 +137,7 @@ export function SubmitTaskForm({
             {err("profile") && <p className="mt-1 text-sm text-red-700">{err("profile")}</p>}
           </fieldset>
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-            <Input id="name" name="name" label="Task name" required autoComplete="off" error={err("name")} />
+            <Input id="name" name="name" label="Task name" required autoComplete="off" defaultValue={defaults?.name} error={err("name")} />
             <Input
               id="shortname"
               name="shortname"
@@ -199,6 +205,7 @@ export function SubmitTaskForm({
                 <ConstantInput
                   key={`${profileName}-${f.name}`}
                   field={f}
+                  value={constantDefaults[f.name]}
                   error={err(`constants.${f.name}`, f.name)}
                   onChoose={(value) => setChoices((c) => ({ ...c, [f.name]: value }))}
                 />
@@ -215,7 +222,7 @@ export function SubmitTaskForm({
               id="schedulingType"
               name="schedulingType"
               label="Scheduling"
-              defaultValue="Flex"
+              defaultValue={defaults?.schedulingType ?? "Flex"}
               options={[
                 { value: "Flex", label: "Flex" },
                 { value: "OnDemand", label: "OnDemand" },
@@ -228,7 +235,7 @@ export function SubmitTaskForm({
               Flex runs when rooms want heat, at the lowest price; OnDemand is served before Flex; Reserved uses your reserved capacity first.
             </p>
           </div>
-          <Input id="tags" name="tags" label="Tags (optional)" hint="Separated by commas, e.g. shot-12, final." autoComplete="off" error={err("tags")} />
+          <Input id="tags" name="tags" label="Tags (optional)" hint="Separated by commas, e.g. shot-12, final." autoComplete="off" defaultValue={defaults?.tags} error={err("tags")} />
           <Input
             id="minCores"
             name="minCores"
@@ -236,6 +243,7 @@ export function SubmitTaskForm({
             min={1}
             inputMode="numeric"
             label="Minimum cores of a node"
+            defaultValue={defaults?.minCores}
             hint={profile ? `At least the ${profile.coresPerInstance} the profile uses.` : undefined}
             error={err("minCores")}
           />
@@ -246,6 +254,7 @@ export function SubmitTaskForm({
             min={1}
             inputMode="numeric"
             label="Minimum memory of a node (GB)"
+            defaultValue={defaults?.minRamGb}
             hint={profile ? `At least the ${profile.minRamGb} GB the profile needs.` : undefined}
             error={err("minRamGb")}
           />
@@ -257,6 +266,7 @@ export function SubmitTaskForm({
             step="any"
             inputMode="decimal"
             label="Maximum wall time per instance (minutes)"
+            defaultValue={defaults?.maxWallTimeMin}
             hint="An instance running longer is stopped and counts as failed. Empty: no limit."
             error={err("maxWallTimeS", "maxWallTimeMin")}
           />
@@ -268,7 +278,7 @@ export function SubmitTaskForm({
             max={TASK_LIMITS.maxRetriesPerInstance}
             inputMode="numeric"
             label="Retries per failed instance"
-            defaultValue="2"
+            defaultValue={defaults?.maxRetriesPerInstance ?? "2"}
             error={err("maxRetriesPerInstance")}
           />
         </CardContent>
@@ -281,7 +291,7 @@ export function SubmitTaskForm({
             id="jobId"
             name="jobId"
             label="Job"
-            defaultValue=""
+            defaultValue={defaults?.jobId ?? ""}
             options={[{ value: "", label: "No job" }, ...jobs.map((j) => ({ value: j.id, label: j.label }))]}
             error={err("jobId")}
           />
@@ -293,6 +303,7 @@ export function SubmitTaskForm({
               id="dependsOn"
               name="dependsOn"
               multiple
+              defaultValue={defaults?.dependsOn}
               size={Math.min(5, Math.max(2, recentTasks.length))}
               aria-describedby="dependsOn-hint"
               aria-invalid={err("dependsOnTaskIds", "dependsOn") ? true : undefined}
@@ -314,7 +325,7 @@ export function SubmitTaskForm({
 
       <details
         className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm"
-        open={Boolean(fieldErrors.extraConstants) || summaryPointsAt("extraConstants")}
+        open={Boolean(fieldErrors.extraConstants || defaults?.extraConstants) || summaryPointsAt("extraConstants")}
       >
         <summary className="cursor-pointer text-sm font-medium">Other constants (advanced)</summary>
         <div className="mt-3 flex flex-col gap-1">
@@ -325,6 +336,7 @@ export function SubmitTaskForm({
             id="extraConstants"
             name="extraConstants"
             rows={3}
+            defaultValue={defaults?.extraConstants}
             aria-invalid={err("extraConstants") ? true : undefined}
             aria-describedby={err("extraConstants") ? "extraConstants-error" : undefined}
             className={cn("rounded-md border px-3 py-2 font-mono text-sm", err("extraConstants") ? "border-red-700" : "border-stone-300")}
@@ -421,7 +433,7 @@ function defaultOf(fields: ConstantField[], name: string) {
   return fields.find((f) => f.name === name)?.default ?? "";
 }
 
-function ConstantInput({ field, error, onChoose }: { field: ConstantField; error?: string; onChoose: (value: string) => void }) {
+function ConstantInput({ field, value, error, onChoose }: { field: ConstantField; value?: string; error?: string; onChoose: (value: string) => void }) {
   const id = `constant-${field.name}`;
   const name = `constant:${field.name}`;
   if (field.kind === "enum") {
@@ -430,7 +442,7 @@ function ConstantInput({ field, error, onChoose }: { field: ConstantField; error
         id={id}
         name={name}
         label={field.label}
-        defaultValue={field.default}
+        defaultValue={value ?? field.default}
         options={field.values.map((v) => ({ value: v, label: v[0]!.toUpperCase() + v.slice(1) }))}
         onChange={(e) => onChoose(e.target.value)}
         error={error}
@@ -449,12 +461,13 @@ function ConstantInput({ field, error, onChoose }: { field: ConstantField; error
         inputMode={field.integer ? "numeric" : "decimal"}
         label={field.label}
         placeholder={field.default}
+        defaultValue={value}
         hint={`${field.description}. Default ${field.default}.`}
         error={error}
       />
     );
   }
-  return <Input id={id} name={name} label={field.label} placeholder={field.placeholder} hint={field.description} autoComplete="off" error={error} />;
+  return <Input id={id} name={name} label={field.label} placeholder={field.placeholder} defaultValue={value} hint={field.description} autoComplete="off" error={error} />;
 }
 
 /** What the task should take, from the profile's expected core-seconds per instance. */

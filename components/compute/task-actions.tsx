@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useRef } from "react";
 import { cancelTaskAction, rerunFailedAction } from "@/server/actions/compute";
 import type { FormState } from "@/server/actions/form-state";
@@ -8,7 +9,8 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
 /**
- * Cancel the whole task (after a confirmation) and run its failed instances again. Both work
+ * Cancel the whole task (after a confirmation), run its failed instances again, or clone it into
+ * the submit form. Both work
  * before the page's script has loaded: the confirmation is a native disclosure and the forms
  * post to server actions.
  */
@@ -20,6 +22,9 @@ export function TaskActions({ taskId, canCancel, failed }: { taskId: string; can
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-start gap-2">
+        <Link href={`/compute/tasks/new?from=${taskId}`} className={buttonClasses("secondary")}>
+          Clone task
+        </Link>
         {failed > 0 && (
           <form action={rerun}>
             <input type="hidden" name="taskId" value={taskId} />

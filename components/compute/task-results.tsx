@@ -68,6 +68,12 @@ export function TaskResults({
         )}
         {all.length > 0 ? (
           <>
+            <p className="flex flex-wrap items-center gap-3 text-sm text-stone-600">
+              <a href={`/compute/tasks/${task.id}/outputs.zip`} download className={buttonClasses("secondary", "sm")}>
+                Download all (zip)
+              </a>
+              Every output file by instance, with the consolidated result.
+            </p>
             <Table caption="Outputs">
               <THead>
                 <tr>

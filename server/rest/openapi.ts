@@ -423,7 +423,7 @@ export const openApiDocument = {
               status: ref("TaskStatus"),
               completedInstances: {
                 type: "array",
-                description: "Ended instances among the first 1000 by number. Nothing names the node that ran them.",
+                description: "Ended instances among the first 1000 by number. Nothing names the node that ran them; the processor is its hardware model's.",
                 items: ref("CompletedInstance"),
               },
               executionTime: { type: "string", description: "Sum of the instances' run times, \"hh:mm:ss\"." },
@@ -463,6 +463,8 @@ export const openApiDocument = {
           execTimeSec: { type: "number", description: "Core-seconds." },
           results: { type: "array", items: { type: "string" }, description: "Output file names." },
           executionAttemptCount: { type: "integer" },
+          cpuModel: { type: ["string", "null"], description: "The processor of the hardware model its last attempt ran on (the same for every node of that model)." },
+          coreCount: { type: ["integer", "null"], description: "That processor's cores." },
           exitCode: { type: ["integer", "null"] },
           energyWh: { type: "number" },
         },

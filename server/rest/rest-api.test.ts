@@ -514,7 +514,19 @@ describe("running tasks", () => {
     expect(running.runningInstanceCount).toBe(3);
     expect(running.status.instanceCount).toBe(3);
     expect(running.status.runningInstancesInfo.perRunningInstanceInfo).toHaveLength(3);
-    expect(running.status.runningInstancesInfo.perRunningInstanceInfo[0]).toMatchObject({ phase: "execution", instanceId: 0, cpuModel: null });
+    // The processor it runs on, as its hardware model has it (never which radiator).
+    const [cpu] = await db.execute<{ cpu_model: string; cores: number; cpu_clock_mhz: number }>(sql`
+      select hm.cpu_model, hm.cores, hm.cpu_clock_mhz from instance_attempts a join instances i on i.id = a.instance_id
+        join radiators r on r.id = a.radiator_id join hardware_models hm on hm.id = r.hardware_model_id
+      where i.task_id = ${uuid} and i.instance_number = 0`);
+    expect(cpu!.cpu_model).toMatch(/^AMD /);
+    expect(running.status.runningInstancesInfo.perRunningInstanceInfo[0]).toMatchObject({
+      phase: "execution",
+      instanceId: 0,
+      cpuModel: cpu!.cpu_model,
+      coreCount: cpu!.cores,
+      maxFrequencyGHz: cpu!.cpu_clock_mhz / 1000,
+    });
 
     tick(60);
     const attempts = await db.execute<{ id: string; instance_number: number }>(sql`
@@ -533,10 +545,11 @@ describe("running tasks", () => {
     expect(done.completedInstances).toHaveLength(3);
     expect(done.completedInstances[0]).toMatchObject({ instanceId: 0, state: "Success", results: ["result.txt"], executionAttemptCount: 1, exitCode: 0 });
     expect(done.completedInstances[0].wallTimeSec).toBe(60);
-    // Nothing names the node that ran it.
+    expect(done.completedInstances[0]).toMatchObject({ cpuModel: cpu!.cpu_model, coreCount: cpu!.cores });
+    // Nothing names the node that ran it, nor its radiator model.
     const text = JSON.stringify(done);
     for (const id of fleet.radiatorIds) expect(text).not.toContain(id);
-    expect(text).not.toMatch(/QRAD|QBOX|radiator|gateway/i);
+    expect(text).not.toMatch(/QRAD|QBOX|radiator|gateway|Q\.rad|boiler/i);
   });
 
   it("lists more than a page of ended instances in completedInstances", async () => {

@@ -75,6 +75,9 @@ function hearthExtras(t: TaskSummaryView) {
   };
 }
 
+/** A processor's base clock as Qarnot's frequency fields give it; null when unknown. */
+const ghz = (mhz: number | null | undefined) => (mhz == null ? null : mhz / 1000);
+
 /** The whole task (GET /tasks/{uuid}): the summary's fields plus status, constants and completed instances. */
 export function taskJson(t: TaskView, now: Date) {
   const final = isFinalTaskState(t.state);
@@ -138,8 +141,9 @@ export function taskJson(t: TaskView, now: Date) {
           progress: i.progressPct ?? 0,
           executionTimeSec: i.wallTimeS ?? 0,
           executionTimeGHz: null,
-          cpuModel: null,
-          maxFrequencyGHz: null,
+          cpuModel: i.hardware?.cpuModel ?? null,
+          coreCount: i.hardware?.cores ?? null,
+          maxFrequencyGHz: ghz(i.hardware?.cpuClockMhz),
           currentFrequencyGHz: null,
           cpuUsage: null,
           maxMemoryMB: null,
@@ -175,6 +179,8 @@ export function taskJson(t: TaskView, now: Date) {
       execTimeSecGHz: null,
       peakMemoryMB: null,
       averageGHz: null,
+      cpuModel: i.hardware?.cpuModel ?? null,
+      coreCount: i.hardware?.cores ?? null,
       results: t.outputNames.get(i.instanceNumber) ?? [],
       executionAttemptCount: i.attemptCount,
       exitCode: i.exitCode,

@@ -135,9 +135,9 @@ const DEMO_API_KEYS: ReadonlyArray<{ email: string; key: string }> = [
 ];
 
 const MODELS = {
-  qr500: { name: "Q.rad QR-500", maxPowerW: 500, cores: 16, ramGb: 16 },
-  qr650: { name: "Q.rad QR-650", maxPowerW: 650, cores: 24, ramGb: 32 },
-  db3000: { name: "Digital boiler DB-3000", maxPowerW: 3000, cores: 96, ramGb: 384 },
+  qr500: { name: "Q.rad QR-500", maxPowerW: 500, cores: 16, ramGb: 16, cpuModel: "AMD Ryzen 9 5950X 16-Core Processor", cpuClockMhz: 3400 },
+  qr650: { name: "Q.rad QR-650", maxPowerW: 650, cores: 24, ramGb: 32, cpuModel: "AMD Ryzen Threadripper PRO 5965WX 24-Cores", cpuClockMhz: 3800 },
+  db3000: { name: "Digital boiler DB-3000", maxPowerW: 3000, cores: 96, ramGb: 384, cpuModel: "AMD EPYC 9654 96-Core Processor", cpuClockMhz: 2400 },
 } as const;
 type ModelKey = keyof typeof MODELS;
 

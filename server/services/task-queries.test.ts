@@ -225,14 +225,23 @@ describe("one task", () => {
         wallTimeS: null,
         coreSeconds: 60,
         energyWh: 2,
+        // Waiting for its next run: the node of the last one is no longer its.
+        hardware: null,
       },
-      expect.objectContaining({ instanceNumber: 11, state: "queued", attemptCount: 0 }),
+      expect.objectContaining({ instanceNumber: 11, state: "queued", attemptCount: 0, hardware: null }),
     ]);
     // A retry joins the back of the queue.
     const [next] = await startAll(db, task.id, minutes(2));
     expect(next!.instanceNumber).toBe(11);
     const running = await listInstances(db, { organizationId: lumen, taskId: task.id, page: 1, pageSize: 10, state: "running", now: minutes(5) });
     expect(running).toMatchObject({ total: 1, instances: [{ instanceNumber: 11, attemptCount: 1, startedAt: minutes(2), wallTimeS: 180 }] });
+    // The processor of the node it runs on, as its hardware model has it.
+    const [model] = await db.execute<{ cpu_model: string; cores: number; cpu_clock_mhz: number }>(sql`
+      select hm.cpu_model, hm.cores, hm.cpu_clock_mhz from instance_attempts a join radiators r on r.id = a.radiator_id
+        join hardware_models hm on hm.id = r.hardware_model_id
+      where a.id = ${next!.attemptId}`);
+    expect(model!.cpu_model).toMatch(/^AMD /);
+    expect(running!.instances[0]!.hardware).toEqual({ cpuModel: model!.cpu_model, cores: model!.cores, cpuClockMhz: model!.cpu_clock_mhz });
 
     expect(await instanceGrid(db, { organizationId: carmin, taskId: task.id })).toBeNull();
     const grid = await instanceGrid(db, { organizationId: lumen, taskId: task.id });

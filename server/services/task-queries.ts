@@ -78,7 +78,11 @@ export type InstanceView = {
   wallTimeS: number | null;
   coreSeconds: number;
   energyWh: number;
+  /** The processor of the node its latest attempt ran on; null before it ran. */
+  hardware: InstanceHardware | null;
 };
+
+export type InstanceHardware = { cpuModel: string | null; cores: number; cpuClockMhz: number | null };
 
 export type QueueStanding = {
   waitingInstances: number;
@@ -395,18 +399,26 @@ type InstanceRow = {
   attempt_ended_at: string | null;
   core_seconds: string;
   energy_wh: string;
+  cpu_model: string | null;
+  cpu_cores: number | null;
+  cpu_clock_mhz: number | null;
 };
 
-/** What an instance row needs besides its own columns: its latest attempt's times and its billable metering. */
+/**
+ * What an instance row needs besides its own columns: its latest attempt's times and the processor
+ * it ran on (the hardware model's, never which radiator or home), and its billable metering.
+ */
 const instanceAttemptJoins = sql`
-  left join lateral (select a.started_at, a.ended_at from instance_attempts a where a.instance_id = i.id
+  left join lateral (select a.started_at, a.ended_at, hm.cpu_model, hm.cores as cpu_cores, hm.cpu_clock_mhz
+    from instance_attempts a left join radiators r on r.id = a.radiator_id left join hardware_models hm on hm.id = r.hardware_model_id
+    where a.instance_id = i.id
     order by a.attempt_number desc limit 1) last on true
   left join lateral (select sum(a.core_seconds) filter (where a.billable)::bigint as core_seconds,
     sum(a.energy_wh) filter (where a.billable)::bigint as energy_wh
     from instance_attempts a where a.instance_id = i.id) m on true`;
 
 const instanceColumns = sql`i.instance_number, i.state, i.attempt_count, i.max_attempts, i.progress_pct, i.exit_code, i.ended_at,
-  last.started_at, last.ended_at as attempt_ended_at,
+  last.started_at, last.ended_at as attempt_ended_at, last.cpu_model, last.cpu_cores, last.cpu_clock_mhz,
   coalesce(m.core_seconds, 0) as core_seconds, coalesce(m.energy_wh, 0) as energy_wh`;
 
 function instanceViewOf(r: InstanceRow, now: Date): InstanceView {
@@ -424,6 +436,7 @@ function instanceViewOf(r: InstanceRow, now: Date): InstanceView {
     wallTimeS: started ? seconds(started, r.attempt_ended_at ? new Date(r.attempt_ended_at) : now) : null,
     coreSeconds: Number(r.core_seconds),
     energyWh: Number(r.energy_wh),
+    hardware: started && r.cpu_cores !== null ? { cpuModel: r.cpu_model, cores: r.cpu_cores, cpuClockMhz: r.cpu_clock_mhz } : null,
   };
 }
 

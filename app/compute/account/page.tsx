@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { CreateApiKey, RevokeApiKey } from "@/components/compute/api-keys";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -21,6 +22,12 @@ export default async function AccountPage() {
           description="For the REST API and the SDK. A key acts for the whole organization; it is stored hashed and shown only when created."
         />
         <CardContent>
+          <p className="mb-3 text-sm">
+            <Link href="/compute/api" className="font-medium text-brand-700 underline">
+              REST API reference
+            </Link>
+            <span className="text-stone-600">: every operation, its parameters and answers.</span>
+          </p>
           <CreateApiKey />
         </CardContent>
         <Table caption="API keys">

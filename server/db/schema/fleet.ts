@@ -24,6 +24,10 @@ export const hardwareModels = pgTable("hardware_models", {
   maxPowerW: integer("max_power_w").notNull(),
   cores: integer("cores").notNull(),
   ramGb: integer("ram_gb").notNull(),
+  /** The processor as the operating system names it, e.g. "AMD Ryzen 9 5950X 16-Core Processor"; what compute customers see. */
+  cpuModel: text("cpu_model"),
+  /** The processor's base clock. */
+  cpuClockMhz: integer("cpu_clock_mhz"),
 });
 
 /** A place the operator equips, owned by a landlord (or local authority) organization. */

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { SubmitTaskForm, type ConstantField } from "@/components/compute/submit-task-form";
 import { PageTitle } from "@/components/layout/app-shell";
-import { serverApi } from "@/server/api/request-context";
+import { orNotFound, serverApi } from "@/server/api/request-context";
 import { TASK_STATE_WORDS } from "@/server/domain/instance-vocabulary";
+import { cloneDefaults } from "@/server/domain/task-clone";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { MONTE_CARLO_CONSTANTS } from "@/server/profiles/monte-carlo";
 import { RENDER_CONSTANTS } from "@/server/profiles/render";
@@ -56,21 +57,30 @@ const CONSTANT_FIELDS: Record<string, ConstantField[]> = {
 const ORDER = ["monte-carlo", "render", "docker-batch"];
 const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
 
-export default async function NewTaskPage() {
+export default async function NewTaskPage({ searchParams }: { searchParams: Promise<{ from?: string | string[] }> }) {
+  const { from } = await searchParams;
   const api = await serverApi("customer", "/compute/tasks/new");
-  const [profiles, jobs, recent] = await Promise.all([
+  const [profiles, jobs, recent, source] = await Promise.all([
     api.compute.profiles(),
     api.compute.jobs({ page: 1, pageSize: 100 }),
     api.compute.tasks({ page: 1, pageSize: 50 }),
+    // A clone: the task is read scoped to the account, so another account's task is not found.
+    typeof from === "string" && from !== "" ? orNotFound(api.compute.task({ taskId: from })) : null,
   ]);
+  const defaults = source ? cloneDefaults(source, (CONSTANT_FIELDS[source.profileName] ?? []).map((f) => f.name)) : undefined;
   return (
     <>
-      <PageTitle title="Submit a task" back={{ href: "/compute/tasks", label: "Tasks" }} subtitle="One task runs many instances of a profile." />
+      <PageTitle
+        title={source ? `Submit a copy of ${source.name}` : "Submit a task"}
+        back={source ? { href: `/compute/tasks/${source.id}`, label: source.name } : { href: "/compute/tasks", label: "Tasks" }}
+        subtitle={source ? "Every setting of the task, to change before you submit." : "One task runs many instances of a profile."}
+      />
       <SubmitTaskForm
         profiles={[...profiles].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))}
         constantFields={CONSTANT_FIELDS}
         jobs={jobs.jobs.filter((j) => j.state === "Active").map((j) => ({ id: j.id, label: j.shortname ? `${j.name} (${j.shortname})` : j.name }))}
         recentTasks={recent.tasks.map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${TASK_STATE_WORDS[t.state]}` }))}
+        defaults={defaults}
       />
     </>
   );
