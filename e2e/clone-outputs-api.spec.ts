@@ -93,7 +93,8 @@ test("with the fleet running: all outputs of a task download as one zip with its
 
 test("the API keys page links to the REST API reference, drawn from the OpenAPI description under the site's policy", async ({ page }) => {
   const errors = watchConsole(page);
-  await signInAndLand(page, "customer@hearth.test", "/compute/account");
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.goto("/compute/account");
   await page.getByRole("link", { name: "REST API reference" }).click();
   await expect(page).toHaveURL(/\/compute\/api$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("REST API reference");

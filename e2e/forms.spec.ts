@@ -108,7 +108,7 @@ test.describe("on a phone", () => {
     const list = page.getByRole("table", { name: "Tasks" });
     await expect(list).toBeInViewport();
 
-    await filters.getByText("Filters").click();
+    await filters.getByText("Filters", { exact: true }).click();
     await expect(page.getByLabel("Search")).toBeVisible();
 
     await page.goto("/compute/tasks?state=Success");
