@@ -1,3 +1,6 @@
+import { stringify } from "csv-stringify/sync";
+import type { ConsolidatedPrice } from "./task-results";
+
 /**
  * What goes in a task's archive and under which names: the consolidated result in `result/`,
  * each instance's outputs in `instance-<n>/`. Pure, so that names and the summary are tested alone.
@@ -12,30 +15,17 @@ export function archiveEntryName(instanceNumber: number, outputName: string): st
   return `instance-${instanceNumber}/${parts.length > 0 ? parts.join("/") : "output"}`;
 }
 
-export type PriceSummary = {
-  price: number;
-  standardError: number;
-  ci95Low: number;
-  ci95High: number;
-  paths: number;
-  instances: number;
-  parameters: Record<string, string | number | null>;
-};
-
 /** The pooled price as one CSV header and one row: the result's figures, then the option's parameters. */
-export function priceSummaryCsv(summary: PriceSummary): string {
+export function priceSummaryCsv(summary: Omit<ConsolidatedPrice, "parameters"> & { parameters: Record<string, string | number | null> }): string {
+  const { parameters, ...figures } = summary;
   const columns: Array<[string, string | number | null]> = [
-    ["price", summary.price],
-    ["standard_error", summary.standardError],
-    ["ci95_low", summary.ci95Low],
-    ["ci95_high", summary.ci95High],
-    ["paths", summary.paths],
-    ["instances", summary.instances],
-    ...Object.entries(summary.parameters),
+    ["price", figures.price],
+    ["standard_error", figures.standardError],
+    ["ci95_low", figures.ci95Low],
+    ["ci95_high", figures.ci95High],
+    ["paths", figures.paths],
+    ["instances", figures.instances],
+    ...Object.entries(parameters),
   ];
-  const cell = (v: string | number | null) => {
-    const s = v === null ? "" : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `${columns.map(([k]) => cell(k)).join(",")}\r\n${columns.map(([, v]) => cell(v)).join(",")}\r\n`;
+  return stringify([columns.map(([name]) => name), columns.map(([, value]) => value)], { record_delimiter: "windows" });
 }

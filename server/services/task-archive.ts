@@ -21,8 +21,7 @@ export async function taskArchive(db: Tx, opts: { organizationId: string; taskId
 
   const entries: Entry[] = [];
   if (result?.kind === "monte-carlo") {
-    const { price, standardError, ci95Low, ci95High, paths, instances, parameters } = result;
-    const summary = { price, standardError, ci95Low, ci95High, paths, instances, parameters };
+    const { kind, ...summary } = result;
     entries.push({ name: "result/price-summary.json", contentType: "application/json", read: utf8(`${JSON.stringify(summary, null, 2)}\n`) });
     entries.push({ name: "result/price-summary.csv", contentType: "text/csv", read: utf8(priceSummaryCsv(summary)) });
   } else if (result?.kind === "render") {
