@@ -12,7 +12,7 @@ describe("archiveEntryName", () => {
 });
 
 describe("priceSummaryCsv", () => {
-  it("writes one header and one row, quoting what needs it", () => {
+  it("writes one header and one row: the figures, then the option's parameters", () => {
     const csv = priceSummaryCsv({
       price: 10.5,
       standardError: 0.1,
@@ -20,8 +20,11 @@ describe("priceSummaryCsv", () => {
       ci95High: 10.7,
       paths: 2000,
       instances: 2,
-      parameters: { optionType: "asian", note: 'a,"b"', averagingSteps: null },
+      parameters: { optionType: "asian", right: "call", spot: 100, strike: 105, rate: 0.01, volatility: 0.25, maturityYears: 1, averagingSteps: null },
     });
-    expect(csv).toBe('price,standard_error,ci95_low,ci95_high,paths,instances,optionType,note,averagingSteps\r\n10.5,0.1,10.3,10.7,2000,2,asian,"a,""b""",\r\n');
+    expect(csv).toBe(
+      "price,standard_error,ci95_low,ci95_high,paths,instances,optionType,right,spot,strike,rate,volatility,maturityYears,averagingSteps\r\n" +
+        "10.5,0.1,10.3,10.7,2000,2,asian,call,100,105,0.01,0.25,1,\r\n",
+    );
   });
 });

@@ -16,7 +16,7 @@ export function archiveEntryName(instanceNumber: number, outputName: string): st
 }
 
 /** The pooled price as one CSV header and one row: the result's figures, then the option's parameters. */
-export function priceSummaryCsv(summary: Omit<ConsolidatedPrice, "parameters"> & { parameters: Record<string, string | number | null> }): string {
+export function priceSummaryCsv(summary: ConsolidatedPrice): string {
   const { parameters, ...figures } = summary;
   const columns: Array<[string, string | number | null]> = [
     ["price", figures.price],

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { consolidateTaskResult, type MonteCarloParameters } from "@/server/domain/task-results";
+import { consolidateTaskResult, type ConsolidatedPrice } from "@/server/domain/task-results";
 import { buildContactSheet, CONTACT_SHEET_LIMITS } from "@/server/profiles/contact-sheet";
 import type { Tx } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
@@ -14,16 +14,7 @@ import { isUuid } from "./tasks";
 export type OutputView = { id: number; instanceNumber: number; name: string; contentType: string; sizeBytes: number; createdAt: Date };
 
 export type TaskResult =
-  | {
-      kind: "monte-carlo";
-      price: number;
-      standardError: number;
-      ci95Low: number;
-      ci95High: number;
-      paths: number;
-      instances: number;
-      parameters: MonteCarloParameters;
-    }
+  | ({ kind: "monte-carlo" } & ConsolidatedPrice)
   | { kind: "render"; frames: number; contactSheet: { name: "contact-sheet.png"; sizeBytes: number } }
   /** `reason` when the profile has a consolidated result that cannot be made (yet). */
   | { kind: "none"; reason?: string };
@@ -74,7 +65,9 @@ export async function outputNamesOf(
     order by i.task_id, i.instance_number, o.name`);
   for (const row of rows) {
     const names = byTask.get(row.task_id) ?? new Map<number, string[]>();
-    names.set(row.instance_number, [...(names.get(row.instance_number) ?? []), row.name]);
+    const listed = names.get(row.instance_number);
+    if (listed) listed.push(row.name);
+    else names.set(row.instance_number, [row.name]);
     byTask.set(row.task_id, names);
   }
   return byTask;
@@ -114,8 +107,7 @@ export async function taskResult(db: Tx, opts: { organizationId: string; taskId:
     const consolidated = consolidateTaskResult(profileName, outputs.map((o) => o.content));
     if (!consolidated.ok) return { kind: "none", reason: consolidated.error };
     if (!consolidated.result) return { kind: "none" };
-    const { price, standardError, ci95Low, ci95High, paths, instances, parameters } = consolidated.result;
-    return { kind: "monte-carlo", price, standardError, ci95Low, ci95High, paths, instances, parameters };
+    return { kind: "monte-carlo", ...consolidated.result };
   }
   if (profileName === "render") {
     const built = await renderContactSheet(db, opts.taskId);
