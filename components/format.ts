@@ -14,3 +14,14 @@ export function formatPowerW(powerW: number) {
  * server or the browser writes them (see server/domain/view-time.ts).
  */
 export { countOf, formatCalendarDay, formatViewDate as formatDate, formatViewDateTime as formatDateTime, formatViewTime as formatTime } from "@/server/domain/view-time";
+
+/** A duration in seconds as people read it: "42 s", "12 min 05 s", "3 h 05 min", "2 d 4 h". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}

@@ -8,7 +8,8 @@ import { readErrorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { energyShareWh, formatEnergyShareWh } from "@/server/domain/energy-share";
 import { InstanceHardware } from "./instance-hardware";
-import { formatCoreSeconds, formatDuration, INSTANCE_STATE_STYLES } from "./format";
+import { formatDuration } from "@/components/format";
+import { formatCoreSeconds, INSTANCE_STATE_STYLES } from "./format";
 import { useWorkbench } from "./task-workbench";
 import type { InstanceState, TaskMeter } from "./types";
 

@@ -1,7 +1,8 @@
 import { formatDateTime } from "@/components/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { energyShareWh, formatEnergyShareWh } from "@/server/domain/energy-share";
-import { formatCoreSeconds, formatDuration, INSTANCE_STATE_STYLES } from "./format";
+import { formatDuration } from "@/components/format";
+import { formatCoreSeconds, INSTANCE_STATE_STYLES } from "./format";
 import type { InstanceView, TaskMeter } from "./types";
 
 /** A page of a task's instances: state, attempts, start, wall and CPU time, energy (its share of the task's, by CPU time) and exit code. */

@@ -15,7 +15,7 @@ import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import type { TaskFormDefaults } from "@/server/domain/task-clone";
 import type { ConstantSpec } from "@/server/profiles/constants";
-import { formatDuration } from "./format";
+import { formatDuration } from "@/components/format";
 import type { ProfileView } from "./types";
 
 /** A profile's constants as the form asks for them: the profile's own table, or text fields. */

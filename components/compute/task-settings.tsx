@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
-import { formatDuration } from "./format";
+import { formatDuration } from "@/components/format";
 import type { TaskDetail } from "./types";
 
 /** What a task was submitted with: instances, scheduling, requirements, limits, job, tags, dependencies, constants. */

@@ -1,7 +1,8 @@
 import { countOf } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { AutoRefresh } from "./auto-refresh";
-import { formatCoreSeconds, formatDuration, formatEnergyWh } from "./format";
+import { formatDuration } from "@/components/format";
+import { formatCoreSeconds, formatEnergyWh } from "./format";
 import { TaskActions } from "./task-actions";
 import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
 import type { TaskDetail } from "./types";

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { IssueCredential } from "@/components/admin/issue-credential";
 import { RegisterRadiatorForm } from "@/components/admin/register-radiator-form";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { countOf, formatCalendarDay, formatDateTime, formatInteger, formatOneDecimal, formatPowerW } from "@/components/format";
+import { countOf, formatCalendarDay, formatDateTime, formatDuration, formatInteger, formatOneDecimal, formatPowerW } from "@/components/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { revokeCredentialAction } from "@/server/actions/fleet";
 
@@ -18,14 +18,6 @@ const ANOMALY_PAGE_SIZE = 20;
 const ANOMALY_REASONS: Record<string, string> = {
   exceeds_hardware_power: "more than the hardware can draw",
 };
-
-/** How long a period lasted, in the largest unit that reads well. */
-function formatDuration(startMs: number, endMs: number) {
-  const s = Math.round((endMs - startMs) / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${formatOneDecimal(s / 3600)} h`;
-}
 
 export default async function GatewayPage({
   params,
@@ -176,7 +168,7 @@ export default async function GatewayPage({
                     <Td className="whitespace-nowrap font-mono">{a.radiatorSerial}</Td>
                     <Td className="whitespace-nowrap">
                       {formatDateTime(a.periodEnd)}{" "}
-                      <span className="text-stone-600">(over {formatDuration(a.periodStart.getTime(), a.periodEnd.getTime())})</span>
+                      <span className="text-stone-600">(over {formatDuration((a.periodEnd.getTime() - a.periodStart.getTime()) / 1000)})</span>
                     </Td>
                     <Td numeric className="whitespace-nowrap">
                       {formatInteger(a.deltaWh)} Wh
@@ -191,25 +183,7 @@ export default async function GatewayPage({
                 ))}
               </TBody>
             </Table>
-            {anomalyPages > 1 && (
-              <nav aria-label="Pages of meter anomalies" className="flex items-center justify-between border-t border-stone-200 px-4 py-3 text-sm">
-                <span>
-                  Page {anomalyPage} of {anomalyPages}
-                </span>
-                <span className="flex gap-2">
-                  {anomalyPage > 1 && (
-                    <Link className={buttonClasses("secondary", "sm")} href={anomalyHref(anomalyPage - 1)}>
-                      Previous
-                    </Link>
-                  )}
-                  {anomalyPage < anomalyPages && (
-                    <Link className={buttonClasses("secondary", "sm")} href={anomalyHref(anomalyPage + 1)}>
-                      Next
-                    </Link>
-                  )}
-                </span>
-              </nav>
-            )}
+            {anomalyPages > 1 && <Pager label="Pages of meter anomalies" page={anomalyPage} pages={anomalyPages} href={anomalyHref} />}
           </>
         )}
       </Card>
