@@ -4,7 +4,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatBytes, formatPrice } from "./format";
-import type { OutputView, TaskDetail, TaskResult } from "./types";
+import type { OutputPage, TaskDetail, TaskResult } from "./types";
 
 export const OUTPUTS_PAGE_SIZE = 50;
 
@@ -18,17 +18,13 @@ export function TaskResults({
 }: {
   task: TaskDetail;
   result: TaskResult;
-  outputs: OutputView[] | null;
+  outputs: OutputPage;
   page: number;
   pageHref: (page: number) => string;
 }) {
-  const all = outputs ?? [];
-  const pages = Math.max(1, Math.ceil(all.length / OUTPUTS_PAGE_SIZE));
-  const shown = all.slice((page - 1) * OUTPUTS_PAGE_SIZE, page * OUTPUTS_PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(outputs.total / OUTPUTS_PAGE_SIZE));
   // Each Monte-Carlo instance writes "result.json": saved files then carry the instance number.
-  const names = new Map<string, number>();
-  for (const o of all) names.set(o.name, (names.get(o.name) ?? 0) + 1);
-  const fileName = (o: OutputView) => ((names.get(o.name) ?? 0) > 1 ? `instance-${o.instanceNumber}-${o.name}` : o.name);
+  const fileName = (o: OutputPage["outputs"][number]) => (o.nameShared ? `instance-${o.instanceNumber}-${o.name}` : o.name);
   return (
     <Card className="mt-6 scroll-mt-4" id="outputs">
       <CardHeader title="Results" description="Each succeeded instance's outputs, and the task's consolidated result." />
@@ -66,7 +62,7 @@ export function TaskResults({
             {task.counts.succeeded === 0 ? "No instance has succeeded yet: results appear here as they do." : "This profile has no consolidated result: download the outputs below."}
           </p>
         )}
-        {all.length > 0 ? (
+        {outputs.total > 0 ? (
           <>
             <p className="flex flex-wrap items-center gap-3 text-sm text-stone-600">
               <a href={`/compute/tasks/${task.id}/outputs.zip`} download className={buttonClasses("secondary", "sm")}>
@@ -84,7 +80,7 @@ export function TaskResults({
                 </tr>
               </THead>
               <TBody>
-                {shown.map((o) => (
+                {outputs.outputs.map((o) => (
                   <Tr key={o.id}>
                     <Td className="relative">
                       <a href={`/compute/tasks/${task.id}/outputs/${o.id}`} download={fileName(o)} className="font-mono text-brand-700 underline">

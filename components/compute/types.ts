@@ -15,7 +15,7 @@ export type TaskDetail = Compute["task"];
 export type QueueStanding = NonNullable<TaskDetail["standing"]>;
 export type InstanceView = NonNullable<Compute["instances"]>["instances"][number];
 export type ProfileView = Compute["profiles"][number];
-export type OutputView = NonNullable<Compute["outputs"]>[number];
+export type OutputPage = Compute["outputs"];
 export type TaskResult = Compute["result"];
 export type JobView = Compute["jobs"]["jobs"][number];
 

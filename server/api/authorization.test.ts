@@ -132,7 +132,7 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "compute.instanceGrid": () => ({ changed: true, total: 2, numbers: "0-1" }),
   // The fixture task never ran: no logs, no outputs, nothing to consolidate, no failures to rerun.
   "compute.logs": () => ({ chunks: [], more: false }),
-  "compute.outputs": () => [],
+  "compute.outputs": () => ({ outputs: [], total: 0 }),
   "compute.result": () => ({ kind: "none" }),
   "compute.cancelTask": () => ({ cancelled: true }),
   // How many depends on whether cancelTask came first; the second customer's NOT_FOUND is the point.

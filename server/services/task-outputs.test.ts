@@ -5,7 +5,7 @@ import { blackScholesPrice } from "@/server/domain/option-pricing";
 import { runInstance } from "@/server/profiles/run";
 import { activeAttempts, addOutput, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
-import { contactSheet, getOutput, listOutputs, taskResult } from "./task-outputs";
+import { contactSheet, getOutput, listOutputs, outputsPage, taskResult } from "./task-outputs";
 import { createTask } from "./tasks";
 
 const db = useTestDb();
@@ -43,6 +43,12 @@ describe("monte-carlo results", () => {
       [0, "result.json", "application/json"],
       [2, "result.json", "application/json"],
     ]);
+    // A page at a time, each file saying whether another instance wrote one of the same name.
+    expect(await outputsPage(db, { organizationId: carmin, taskId: task.id, page: 1, pageSize: 1 })).toBeNull();
+    const second = await outputsPage(db, { organizationId: lumen, taskId: task.id, page: 2, pageSize: 1 });
+    expect(second!.total).toBe(2);
+    expect(second!.outputs.map((o) => [o.id, o.instanceNumber, o.nameShared])).toEqual([[outputs![1]!.id, 2, true]]);
+    expect(await outputsPage(db, { organizationId: lumen, taskId: task.id, page: 3, pageSize: 1 })).toEqual({ outputs: [], total: 2 });
     const file = await getOutput(db, { organizationId: lumen, taskId: task.id, outputId: outputs![0]!.id });
     expect(JSON.parse(file!.content.toString("utf8"))).toMatchObject({ profile: "monte-carlo", instanceNumber: 0 });
     expect(await getOutput(db, { organizationId: carmin, taskId: task.id, outputId: outputs![0]!.id })).toBeNull();
@@ -102,6 +108,7 @@ describe("render results", () => {
     const [rebuilt] = await db.select().from(taskArtifacts).where(eq(taskArtifacts.taskId, task.id));
     expect(rebuilt!.builtFromOutputs).toBe(3);
     expect(result).toEqual({ kind: "render", frames: 3, contactSheet: { name: "contact-sheet.png", sizeBytes: rebuilt!.sizeBytes } });
+    expect((await outputsPage(db, { organizationId: lumen, taskId: task.id, page: 1, pageSize: 50 }))!.outputs.some((o) => o.nameShared)).toBe(false);
     expect((await listOutputs(db, { organizationId: lumen, taskId: task.id }))!.map((o) => o.name)).toEqual([
       "frame-0001.png",
       "frame-0002.png",

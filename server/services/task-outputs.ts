@@ -48,6 +48,58 @@ export async function listOutputs(db: Tx, opts: { organizationId: string; taskId
 }
 
 /**
+ * One page of the task's outputs, in the order of listOutputs, with how many there are in all and,
+ * for each, whether another instance wrote a file of the same name (saved files then need the
+ * instance's number): one query, whatever the number of outputs. Null for no such task.
+ */
+export async function outputsPage(
+  db: Tx,
+  opts: { organizationId: string; taskId: string; page: number; pageSize: number },
+): Promise<{ outputs: Array<OutputView & { nameShared: boolean }>; total: number } | null> {
+  if ((await profileOfTask(db, opts.organizationId, opts.taskId)) === null) return null;
+  const rows = await db.execute<{
+    id: string;
+    instance_number: number;
+    name: string;
+    content_type: string;
+    size_bytes: number;
+    created_at: string;
+    name_count: number;
+    total: number;
+  }>(sql`
+    select * from (
+      select o.id, i.instance_number, o.name, o.content_type, o.size_bytes, o.created_at,
+        count(*) over (partition by o.name)::int as name_count, count(*) over ()::int as total
+      from instances i join instance_outputs o on o.instance_id = i.id join instance_attempts a on a.id = o.attempt_id
+      where i.task_id = ${opts.taskId} and a.state = 'succeeded'
+    ) o
+    order by o.instance_number, o.name
+    limit ${opts.pageSize} offset ${(opts.page - 1) * opts.pageSize}`);
+  const total = rows[0]?.total ?? (opts.page > 1 ? await countOutputs(db, opts.taskId) : 0);
+  return {
+    total,
+    outputs: rows.map((r) => ({
+      id: Number(r.id),
+      instanceNumber: r.instance_number,
+      name: r.name,
+      contentType: r.content_type,
+      sizeBytes: r.size_bytes,
+      createdAt: new Date(r.created_at),
+      nameShared: r.name_count > 1,
+    })),
+  };
+}
+
+/** A page past the last one has no row to carry the total. */
+async function countOutputs(db: Tx, taskId: string): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from instances i join instance_outputs o on o.instance_id = i.id
+      join instance_attempts a on a.id = o.attempt_id
+    where i.task_id = ${taskId} and a.state = 'succeeded'`);
+  return row!.n;
+}
+
+/**
  * Output names of the succeeded attempts of the organization's given tasks, by task and instance
  * number, each in name order: one query for a page of tasks.
  */

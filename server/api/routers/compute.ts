@@ -4,7 +4,7 @@ import { INSTANCE_STATES, SCHEDULING_TYPES, TASK_STATES } from "@/server/domain/
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/services/api-keys";
 import { listNotifications, markNotificationsRead } from "@/server/services/notifications";
 import { formatLogCursor, LOG_CURSOR_PATTERN, parseLogCursor, readLogs } from "@/server/services/task-logs";
-import { listOutputs, taskResult } from "@/server/services/task-outputs";
+import { outputsPage, taskResult } from "@/server/services/task-outputs";
 import { countTasksByState, getTask, instanceGrid, listInstances, listTasks, queueStanding, taskExists } from "@/server/services/task-queries";
 import {
   cancelInstances,
@@ -196,9 +196,10 @@ export const computeRouter = createTRPCRouter({
       return { chunks: page.chunks, cursor: formatLogCursor(page.cursor), more: page.more, earlier: page.earlier && formatLogCursor(page.earlier) };
     }),
 
+  /** A page of the task's output files, with how many there are. */
   outputs: customerProcedure
-    .input(z.object(taskRef))
-    .query(async ({ ctx, input }) => found(await listOutputs(ctx.db, { organizationId: ctx.organizationId, taskId: input.taskId }), "Task")),
+    .input(z.object({ ...taskRef, ...paging }))
+    .query(async ({ ctx, input }) => found(await outputsPage(ctx.db, { organizationId: ctx.organizationId, ...input }), "Task")),
 
   result: customerProcedure
     .input(z.object(taskRef))

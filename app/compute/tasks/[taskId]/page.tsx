@@ -6,7 +6,7 @@ import { InstanceTable } from "@/components/compute/instance-table";
 import { ENERGY_SHARE_HINT } from "@/server/domain/energy-share";
 import { LogTail } from "@/components/compute/log-tail";
 import { QueueStanding } from "@/components/compute/queue-standing";
-import { TaskResults } from "@/components/compute/task-results";
+import { OUTPUTS_PAGE_SIZE, TaskResults } from "@/components/compute/task-results";
 import { TaskSettings } from "@/components/compute/task-settings";
 import { TaskStatus } from "@/components/compute/task-status";
 import { TaskWorkbench } from "@/components/compute/task-workbench";
@@ -39,7 +39,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
   const task: TaskDetail = await orNotFound(api.compute.task({ taskId }));
   const [instances, outputs, result] = await Promise.all([
     api.compute.instances({ taskId, page: instancePage, pageSize: INSTANCES_PAGE_SIZE, state: instanceState }),
-    api.compute.outputs({ taskId }),
+    api.compute.outputs({ taskId, page: outputPage, pageSize: OUTPUTS_PAGE_SIZE }),
     api.compute.result({ taskId }),
     // Not the instance grid: it reads its states through its own poll, so that neither the first
     // load nor each refresh of this page carries them (100,000 instances would weigh megabytes).
