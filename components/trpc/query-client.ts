@@ -1,25 +1,12 @@
-import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
-import superjson from "superjson";
+import { QueryClient } from "@tanstack/react-query";
 
-/**
- * The QueryClient of the pages' live data: one per request on the server (to prefetch and
- * hydrate), one per tab in the browser. Data crosses from server to browser in superjson, the
- * tRPC endpoint's own transformer, so that dates stay dates.
- */
+/** The QueryClient of the pages' live data: one per tab in the browser (one per render on the server, where nothing is fetched). */
 export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        // Rendered on the server a moment ago: not worth fetching again as soon as it hydrates.
+        // Fresh from the server's render a moment ago: not worth fetching again at once.
         staleTime: 30 * 1000,
-      },
-      dehydrate: {
-        serializeData: superjson.serialize,
-        // Prefetches still under way stream to the browser too.
-        shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
-      },
-      hydrate: {
-        deserializeData: superjson.deserialize,
       },
     },
   });

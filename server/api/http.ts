@@ -3,7 +3,7 @@ import { TRPC_MAX_BATCH_CALLS } from "@/server/domain/api-limits";
 import { appRouter } from "./root";
 import type { Context } from "./trpc";
 
-export const TRPC_ENDPOINT = "/api/trpc";
+const TRPC_ENDPOINT = "/api/trpc";
 
 /**
  * Answers one tRPC HTTP request. A batch of more than TRPC_MAX_BATCH_CALLS calls is refused
@@ -20,5 +20,5 @@ export async function handleTrpcRequest(req: Request, createContext: () => Promi
       return Response.json({ error: { message, code: "BAD_REQUEST", data: { httpStatus: 400 } } }, { status: 400 });
     }
   }
-  return fetchRequestHandler({ endpoint: TRPC_ENDPOINT, req, router: appRouter, createContext, maxBatchSize: TRPC_MAX_BATCH_CALLS });
+  return fetchRequestHandler({ endpoint: TRPC_ENDPOINT, req, router: appRouter, createContext });
 }

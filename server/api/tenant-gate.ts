@@ -26,9 +26,4 @@ export class TenantGate {
       else if (--mine.active === 0) this.slots.delete(key);
     }
   }
-
-  /** Work of `key` running now (for tests). */
-  active(key: string): number {
-    return this.slots.get(key)?.active ?? 0;
-  }
 }

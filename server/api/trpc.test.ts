@@ -12,7 +12,7 @@ import {
 } from "@/server/services/errors";
 import { sessionUserByEmail, useTestDb } from "@/server/test/db";
 import { appRouter } from "./root";
-import { createCallerFactory, createTRPCRouter, fieldErrorsOf, publicProcedure } from "./trpc";
+import { createCallerFactory, createTRPCRouter, fieldErrorsOf, gateKeyOf, publicProcedure } from "./trpc";
 
 const db = useTestDb();
 
@@ -84,5 +84,16 @@ describe("service refusals over tRPC", () => {
     expect(id).toBeDefined();
     // The id in the answer finds the fault in the log.
     expect(logged.mock.calls.some((call) => String(call[0]).includes(id!))).toBe(true);
+  });
+});
+
+describe("whose queries take turns", () => {
+  it("a tenant's users together, each member of the operator's staff alone", async () => {
+    const staff = (await sessionUserByEmail(db, "staff@hearth.test"))!;
+    const otherStaff = { ...staff, id: "00000000-0000-4000-8000-000000000001" };
+    expect(gateKeyOf(staff)).not.toBe(gateKeyOf(otherStaff));
+    const customer = (await sessionUserByEmail(db, "customer@hearth.test"))!;
+    const colleague = { ...customer, id: "00000000-0000-4000-8000-000000000002" };
+    expect(gateKeyOf(customer)).toBe(gateKeyOf(colleague));
   });
 });

@@ -71,15 +71,21 @@ export function trpcErrorOf(error: ServiceError): TRPCError {
  * Queries of one organization that run at once in this process. A query holds up to two database
  * connections (reads that run side by side); three at a time leave most of the pool to others.
  */
-export const ORGANIZATION_CONCURRENT_QUERIES = 3;
+const ORGANIZATION_CONCURRENT_QUERIES = 3;
 const queryGate = new TenantGate(ORGANIZATION_CONCURRENT_QUERIES);
 
 /**
- * Every procedure answers services' refusals through this one mapping; an organization's queries
- * take turns beyond ORGANIZATION_CONCURRENT_QUERIES, so that one customer's batch cannot take every connection.
+ * Whose queries take turns: a tenant's (a customer, a landlord). Staff all belong to the operator's
+ * one organization but are not one tenant: each takes turns with themselves only.
+ */
+export const gateKeyOf = (user: SessionUser) => (user.role === "staff" ? `user:${user.id}` : `organization:${user.organizationId}`);
+
+/**
+ * Every procedure answers services' refusals through this one mapping; a tenant's queries take
+ * turns beyond ORGANIZATION_CONCURRENT_QUERIES, so that one customer's batch cannot take every connection.
  */
 const procedure = t.procedure.use(async ({ ctx, type, next }) => {
-  const result = ctx.user && type === "query" ? await queryGate.run(ctx.user.organizationId, () => next()) : await next();
+  const result = ctx.user && type === "query" ? await queryGate.run(gateKeyOf(ctx.user), () => next()) : await next();
   if (!result.ok && result.error.cause instanceof ServiceError) throw trpcErrorOf(result.error.cause);
   if (!result.ok && isStatementTimeout(result.error)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: READ_TIMEOUT_MESSAGE });
   return result;
