@@ -2,8 +2,7 @@ import { parseMonteCarloConstants } from "@/server/profiles/monte-carlo";
 import { parseRenderConstants } from "@/server/profiles/render-constants";
 import { parseInstanceRanges } from "./instance-ranges";
 import { INSTANCE_RANGE_LIMITS } from "./task-limits";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "./text";
 
 /**
  * Each built-in profile's check of a task's constants, one message per problem. Profiles without
@@ -44,7 +43,7 @@ export type TaskToCheck = {
  */
 export function taskInputProblems(input: TaskToCheck): Record<string, string> {
   const problems: Record<string, string> = {};
-  if (input.shortname && UUID.test(input.shortname)) problems.shortname = "A shortname must not look like a uuid.";
+  if (input.shortname && isUuid(input.shortname)) problems.shortname = "A shortname must not look like a uuid.";
   if (input.instanceCount !== undefined && input.instanceCount < 1) {
     problems.instanceCount = "A task needs at least one instance.";
   } else {

@@ -30,3 +30,10 @@ export function noControlCharacters<S extends z.ZodType<string>>(schema: S, mess
 export function noNul<S extends z.ZodType<string>>(schema: S, message: string = NUL_MESSAGE): S {
   return schema.refine((s) => !hasNul(s), { error: message }) as S;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs and API clients: a malformed one names no record (and must not reach a uuid cast). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { constantsChars, TASK_LIMITS } from "@/server/domain/task-limits";
 import { hasControlCharacters, noControlCharacters, noNul } from "@/server/domain/text";
-import { isUuid } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
 import { RestError } from "./errors";
 
 /**

@@ -1,4 +1,5 @@
-import { createJob, deleteEmptyJob, deleteTask, getJob, isUuid, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
+import { createJob, deleteEmptyJob, deleteTask, getJob, listJobs, terminateJob, type JobView } from "@/server/services/tasks";
 import { badRequest, jobNotFound, RestError } from "./errors";
 import { INPUT_LIMITS, jobCreateSchema, parseInput, parsePaginate } from "./input";
 import { resolveJobRef } from "./lookup";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { DEFAULT_QUOTA } from "@/server/domain/task-limits";
-import { isUuid } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * Small read-only lookups the REST layer needs and the services do not offer: Qarnot lets a path

@@ -1,8 +1,9 @@
+import { isUuid } from "@/server/domain/text";
 import { isFinalTaskState } from "@/server/domain/task-state";
 import { readFreshLogs, readLogTail, type LogStream } from "@/server/services/task-logs";
 import { getOutput, listOutputs } from "@/server/services/task-outputs";
 import { getTask, taskSummaryViews, taskViews, type TaskFilter, type TaskSelection } from "@/server/services/task-queries";
-import { cancelTask, createTasks, customerProfiles, deleteTask, getJobs, isUuid, updateTask, type JobView, type NewTask } from "@/server/services/tasks";
+import { cancelTask, createTasks, customerProfiles, deleteTask, getJobs, updateTask, type JobView, type NewTask } from "@/server/services/tasks";
 import { badRequest, errorReply, RestError, taskNotFound } from "./errors";
 import { INPUT_LIMITS, parseInput, parsePaginate, taskCreateSchema, taskUpdateSchema, type TaskCreateInput } from "./input";
 import { hasInstance, resolveTaskRef } from "./lookup";

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
 import { InvalidInputError } from "./errors";
-import { isUuid } from "./tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * Keys for the REST API. A key is shown once, when created; only its SHA-256 is stored (keys are

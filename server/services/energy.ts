@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { HOUR_MS } from "@/server/domain/metering";
 import { InvalidInputError } from "./errors";
-import { isUuid } from "./tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * The metering read side: every figure of energy the product shows or settles (residents'

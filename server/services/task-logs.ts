@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
-import { isUuid } from "./tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * A task's stdout and stderr, as its instances' gateways sent them in chunks: readable while the

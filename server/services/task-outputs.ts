@@ -3,7 +3,7 @@ import { consolidateTaskResult, type ConsolidatedPrice } from "@/server/domain/t
 import { buildContactSheet, CONTACT_SHEET_LIMITS } from "@/server/profiles/contact-sheet";
 import type { Tx } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
-import { isUuid } from "./tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * A task's results: each instance's output files, and the consolidated result (the pooled price of

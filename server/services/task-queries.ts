@@ -6,7 +6,7 @@ import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type In
 import type { Tx } from "@/server/db/client";
 import { SILENT_AFTER_S } from "./scheduler";
 import { outputNamesOf } from "./task-outputs";
-import { isUuid } from "./tasks";
+import { isUuid } from "@/server/domain/text";
 
 /**
  * What customers see of their tasks: the queue view, a task's detail, its instances and where it

@@ -6,17 +6,11 @@ import { DONATED_PROFILE } from "@/server/db/reference-data";
 import { jobs, profiles, taskDependencies, tasks } from "@/server/db/schema";
 import { DEFAULT_QUOTA, INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import { PRIORITY_CLASS } from "@/server/domain/task-state";
+import { isUuid } from "@/server/domain/text";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { constantsProblems, taskInputProblems } from "@/server/domain/task-check";
 import { ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs and API clients: a malformed one names no record (and must not reach a uuid cast). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 function checkConstants(profileName: string, constants: Record<string, string>) {
   const errors = constantsProblems(profileName, constants);

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { contactSheet } from "@/server/services/task-outputs";
-import { isUuid } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
 import { attachment, customerSession, notFoundResponse } from "../../../route-helpers";
 
 /**

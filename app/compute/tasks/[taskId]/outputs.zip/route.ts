@@ -1,5 +1,5 @@
 import { taskArchive } from "@/server/services/task-archive";
-import { isUuid } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
 import { attachment, customerSession, notFoundResponse } from "../../../route-helpers";
 
 /**

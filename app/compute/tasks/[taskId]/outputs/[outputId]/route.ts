@@ -1,5 +1,5 @@
 import { getOutput } from "@/server/services/task-outputs";
-import { isUuid } from "@/server/services/tasks";
+import { isUuid } from "@/server/domain/text";
 import { outputDownloadHeaders } from "@/server/domain/downloads";
 import { customerSession, notFoundResponse } from "../../../../route-helpers";
 
