@@ -48,7 +48,7 @@ export const Cells = memo(function Cells({ numbers, codes, size }: { numbers: nu
 });
 
 /** How many instances of each state (by index in INSTANCE_STATES) the block `b` of `blockSize` instances holds. */
-export function blockCounts(codes: Uint8Array, blockSize: number, b: number): number[] {
+function blockCounts(codes: Uint8Array, blockSize: number, b: number): number[] {
   const counts = INSTANCE_STATES.map(() => 0);
   const end = Math.min(codes.length, (b + 1) * blockSize);
   for (let i = b * blockSize; i < end; i++) counts[codes[i]!]!++;
@@ -56,10 +56,9 @@ export function blockCounts(codes: Uint8Array, blockSize: number, b: number): nu
 }
 
 /** What a block holds, in words: "Instances 1000 to 1049: 40 running, 10 queued". */
-export function describeBlock(numbers: number[], codes: Uint8Array, blockSize: number, b: number): string {
+export function describeBlock(numbers: number[], codes: Uint8Array, blockSize: number, b: number, counts = blockCounts(codes, blockSize, b)): string {
   const first = numbers[b * blockSize];
   const last = numbers[Math.min(numbers.length, (b + 1) * blockSize) - 1];
-  const counts = blockCounts(codes, blockSize, b);
   const mix = INSTANCE_STATES.flatMap((s, c) => (counts[c]! > 0 ? [`${counts[c]} ${INSTANCE_STATE_STYLES[s].label.toLowerCase()}`] : []));
   return `Instances ${first} to ${last}: ${mix.join(", ")}`;
 }
@@ -83,7 +82,7 @@ export const Blocks = memo(function Blocks({ numbers, codes, blockSize }: { numb
         key={b}
         data-i={b}
         data-state={state}
-        title={describeBlock(numbers, codes, blockSize, b)}
+        title={describeBlock(numbers, codes, blockSize, b, counts)}
         className={cn("relative cursor-pointer overflow-hidden rounded-[2px]", SIZES.small, INSTANCE_STATE_STYLES[state].cell)}
       >
         {nextCount > 0 && (
