@@ -52,7 +52,7 @@ export const notifications = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
   },
-  (t) => [index("notifications_organization_idx").on(t.organizationId, t.id)],
+  (t) => [index("notifications_organization_idx").on(t.organizationId, t.createdAt, t.id)],
 );
 
 /**
