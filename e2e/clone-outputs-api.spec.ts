@@ -1,18 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
-import { signInAndLand } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { signInAndLand, unique, watchConsole } from "./helpers";
 
 /** A customer clones a task into the submit form and submits the copy; another account cannot clone it. */
-
-function watchConsole(page: Page) {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
-
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
 test("a customer clones a task with all its settings, edits it and submits the copy", async ({ page, browser }) => {
   const errors = watchConsole(page);

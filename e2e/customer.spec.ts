@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAndLand } from "./helpers";
+import { signInAndLand, unique, watchConsole } from "./helpers";
 
 /**
  * A compute customer's browser flows: submit a Monte-Carlo task and a 120-frame render, find them
@@ -7,18 +7,6 @@ import { signInAndLand } from "./helpers";
  * and a whole task, read the notification, manage API keys, and see a bad range refused next to
  * its field.
  */
-
-/** Fails the test on any console error (a script blocked by the content security policy shows up as one). */
-function watchConsole(page: Page) {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
-
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
 async function submitMonteCarlo(page: Page, name: string) {
   await page.goto("/compute/tasks/new");

@@ -13,3 +13,16 @@ export async function signInAndLand(page: Page, email: string, path: string) {
   await signIn(page, email);
   await expect(page).toHaveURL(new RegExp(`${path}$`));
 }
+
+/** Collects console errors and uncaught page errors: a script blocked by the content security policy shows up as one. */
+export function watchConsole(page: Page) {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+/** A short name no other run has used, so that parallel specs find their own records. */
+export const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
