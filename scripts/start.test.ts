@@ -16,7 +16,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { descendants, ROOT } from "./proc";
+import { descendants, freePort, ROOT } from "./proc";
 
 const BUILT = existsSync(path.join(ROOT, ".next", "BUILD_ID"));
 const STARTUP_MS = 90_000;
@@ -47,14 +47,6 @@ function processInfo(pid: number): Proc | undefined {
 /** Still the same process (not a new one that reuses its pid). */
 const isRunning = (p: Proc) => processInfo(p.pid)?.startTime === p.startTime;
 const describeProc = (p: Proc) => `${p.pid} (group ${p.pgid}) ${p.comm}: ${p.args.slice(0, 100)}`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function accepts(port: number) {
   return new Promise<boolean>((resolve) => {
