@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+// Translations for the residents' and landlords' pages; the language of a request is chosen there.
+const withNextIntl = createNextIntlPlugin("./server/i18n/request.ts");
 
 // Headers for every response; the content security policy (with a per-request nonce) is set in proxy.ts.
 const securityHeaders = [
@@ -17,4 +21,4 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

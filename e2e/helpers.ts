@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 export const DEMO_PASSWORD = "hearth-demo";
 
@@ -26,3 +27,9 @@ export function watchConsole(page: Page) {
 
 /** A short name no other run has used, so that parallel specs find their own records. */
 export const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+/** No accessibility violation axe can find on the page as it is now (WCAG 2.1 A and AA rules). */
+export async function expectAxeClean(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}

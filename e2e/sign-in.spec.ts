@@ -8,10 +8,10 @@ import { signIn, signInAndLand } from "./helpers";
 const accounts = [
   { email: "customer@hearth.test", path: "/compute", sees: ["Lumen Animation Studio"], never: ["Carmin"] },
   { email: "customer2@hearth.test", path: "/compute", sees: ["Carmin Risk Analytics"], never: ["Lumen"] },
-  { email: "resident@hearth.test", path: "/home", sees: ["Flat A-204", "Séjour", "Q.rad QR-500"], never: ["Q-305"] },
-  { email: "resident2@hearth.test", path: "/home", sees: ["Flat Q-305", "Cuisine", "Q.rad QR-650"], never: ["A-204"] },
-  { email: "landlord@hearth.test", path: "/landlord", sees: ["Bâtiment A", "100 dwellings"], never: ["Bâtiment Quai", "Chartrons"] },
-  { email: "landlord2@hearth.test", path: "/landlord", sees: ["Bâtiment Quai", "62 dwellings", "Bâtiment Jardin"], never: ["Balard"] },
+  { email: "resident@hearth.test", path: "/home", sees: ["Logement A-204", "Séjour", "Q.rad QR-500"], never: ["Q-305"] },
+  { email: "resident2@hearth.test", path: "/home", sees: ["Logement Q-305", "Cuisine", "Q.rad QR-650"], never: ["A-204"] },
+  { email: "landlord@hearth.test", path: "/landlord", sees: ["Bâtiment A", "100 logements"], never: ["Bâtiment Quai", "Chartrons"] },
+  { email: "landlord2@hearth.test", path: "/landlord", sees: ["Bâtiment Quai", "62 logements", "Bâtiment Jardin"], never: ["Balard"] },
   { email: "staff@hearth.test", path: "/admin", sees: ["Fleet", "162", "Centre aquatique de Mérignac"], never: [] },
 ];
 
@@ -47,10 +47,10 @@ test("a resident cannot open the operator console, and is told why they are home
   await signInAndLand(page, "resident@hearth.test", "/home");
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/home\?elsewhere=staff$/);
-  await expect(page.getByTestId("elsewhere-notice")).toHaveText("That page is for operator staff; here is your own.");
+  await expect(page.getByTestId("elsewhere-notice")).toHaveText("Cette page est réservée à l’équipe de l’opérateur ; voici la vôtre.");
   await page.goto("/landlord");
   await expect(page).toHaveURL(/\/home\?elsewhere=landlord$/);
-  await expect(page.getByTestId("elsewhere-notice")).toHaveText("That page is for landlords; here is your own.");
+  await expect(page.getByTestId("elsewhere-notice")).toHaveText("Cette page est réservée aux bailleurs ; voici la vôtre.");
 });
 
 test("a signed-out visitor is sent to sign in, then back to the page asked for", async ({ page }) => {

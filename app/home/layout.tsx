@@ -1,11 +1,14 @@
+import { getLocale, getTranslations } from "next-intl/server";
+import { NextIntlClientProvider } from "next-intl";
 import { AppShell } from "@/components/layout/app-shell";
 import { requireRole } from "@/server/auth/session";
 
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("resident", "/home");
+  const [locale, t] = await Promise.all([getLocale(), getTranslations("home")]);
   return (
-    <AppShell audience="My home" homeHref="/home" userName={user.name} >
-      {children}
+    <AppShell locale={locale} audience={t("audience")} homeHref="/home" userName={user.name}>
+      <NextIntlClientProvider>{children}</NextIntlClientProvider>
     </AppShell>
   );
 }

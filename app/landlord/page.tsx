@@ -1,39 +1,39 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { PageTitle } from "@/components/layout/app-shell";
 import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { countOf, formatInteger } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
 
-export const metadata: Metadata = { title: "Buildings" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("landlord.portfolio");
+  return { title: t("title") };
+}
 
 export default async function LandlordPage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const api = await serverApi("landlord", "/landlord");
-  const buildings = await api.portfolio.buildings();
+  const [buildings, t, format] = await Promise.all([api.portfolio.buildings(), getTranslations("landlord.portfolio"), getFormatter()]);
   const dwellings = buildings.reduce((n, b) => n + b.dwellingCount, 0);
   const radiators = buildings.reduce((n, b) => n + b.radiatorCount, 0);
   const { elsewhere } = await searchParams;
   return (
     <>
-      <ElsewhereNotice param={elsewhere} />
-      <PageTitle
-        title="Buildings"
-        subtitle={`${countOf(buildings.length, "building")} · ${countOf(dwellings, "dwelling")} · ${countOf(radiators, "radiator")}`}
-      />
+      <ElsewhereNotice param={elsewhere} locale={await getLocale()} />
+      <PageTitle title={t("title")} subtitle={t("subtitle", { buildings: buildings.length, dwellings, radiators })} />
       <Card>
-        <CardHeader title="Portfolio" description="Every building equipped with computing radiators." />
-        <Table caption="Buildings">
+        <CardHeader title={t("cardTitle")} description={t("cardDescription")} />
+        <Table caption={t("title")}>
           <THead>
             <tr>
-              <Th>Building</Th>
-              <Th>Site</Th>
-              <Th numeric>Dwellings</Th>
-              <Th numeric>Radiators</Th>
-              <Th numeric>Gateways</Th>
-              <Th numeric>Residents enrolled</Th>
+              <Th>{t("building")}</Th>
+              <Th>{t("site")}</Th>
+              <Th numeric>{t("dwellings")}</Th>
+              <Th numeric>{t("radiators")}</Th>
+              <Th numeric>{t("gateways")}</Th>
+              <Th numeric>{t("enrolled")}</Th>
             </tr>
           </THead>
           <TBody>
@@ -47,12 +47,12 @@ export default async function LandlordPage({ searchParams }: { searchParams: Pro
                 </Td>
                 <Td>
                   {b.siteName}, {b.city}{" "}
-                  {b.siteKind === "all_year_heat_sink" && <Badge tone="info">all-year heat</Badge>}
+                  {b.siteKind === "all_year_heat_sink" && <Badge tone="info">{t("allYearHeat")}</Badge>}
                 </Td>
-                <Td numeric>{formatInteger(b.dwellingCount)}</Td>
-                <Td numeric>{formatInteger(b.radiatorCount)}</Td>
-                <Td numeric>{formatInteger(b.gatewayCount)}</Td>
-                <Td numeric>{formatInteger(b.enrolledResidentCount)}</Td>
+                <Td numeric>{format.number(b.dwellingCount)}</Td>
+                <Td numeric>{format.number(b.radiatorCount)}</Td>
+                <Td numeric>{format.number(b.gatewayCount)}</Td>
+                <Td numeric>{format.number(b.enrolledResidentCount)}</Td>
               </Tr>
             ))}
           </TBody>

@@ -1,10 +1,18 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/server/auth/actions";
+import { getTranslations } from "next-intl/server";
 import { buttonClasses } from "@/components/ui/button";
+import type { Locale } from "@/server/i18n/locales";
+import { LocaleSwitch } from "./locale-switch";
 
-/** The frame of every signed-in page: brand, audience, who is signed in, sign-out. */
-export function AppShell({
+/**
+ * The frame of every signed-in page: brand, audience, who is signed in, sign-out. With a
+ * `locale` (residents' and landlords' pages) it speaks that language and offers the switch;
+ * without, it is English.
+ */
+export async function AppShell({
+  locale,
   audience,
   homeHref,
   userName,
@@ -12,6 +20,7 @@ export function AppShell({
   nav = [],
   children,
 }: {
+  locale?: Locale;
   audience: string;
   homeHref: string;
   userName: string;
@@ -20,10 +29,11 @@ export function AppShell({
   nav?: ReadonlyArray<{ href: string; label: string }>;
   children: ReactNode;
 }) {
+  const t = await getTranslations({ locale: locale ?? "en", namespace: "common" });
   return (
-    <div className="flex min-h-dvh flex-col">
+    <div className="flex min-h-dvh flex-col" lang={locale ?? "en"}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
-        Skip to content
+        {t("skipToContent")}
       </a>
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3">
@@ -43,13 +53,14 @@ export function AppShell({
             )}
           </div>
           <div className="flex items-center gap-3 text-sm">
+            {locale && <LocaleSwitch />}
             <span className="text-stone-700">
               <span className="font-medium">{userName}</span>
               {organizationName && <span className="hidden sm:inline"> · {organizationName}</span>}
             </span>
             <form action={signOutAction}>
               <button type="submit" className={buttonClasses("secondary", "sm")}>
-                Sign out
+                {t("signOut")}
               </button>
             </form>
           </div>

@@ -13,11 +13,14 @@ export function Dialog({
   title,
   children,
   triggerClassName,
+  closeLabel = "Close",
 }: {
   trigger: ReactNode;
   title: string;
   children: ReactNode;
   triggerClassName?: string;
+  /** The close button's words, in the page's language. */
+  closeLabel?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = `dialog-${title.replace(/\W+/g, "-").toLowerCase()}`;
@@ -39,7 +42,7 @@ export function Dialog({
             {title}
           </h2>
           <button type="button" className={cn(buttonClasses("ghost", "sm"))} onClick={() => ref.current?.close()}>
-            Close
+            {closeLabel}
           </button>
         </div>
         <div className="p-4">{children}</div>

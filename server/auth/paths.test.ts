@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elsewhereNotice, isLocalPath, requestedPathOf } from "./paths";
+import { elsewhereRole, isLocalPath, requestedPathOf } from "./paths";
 
 describe("the path a page was requested with", () => {
   it("keeps the path and its query, not the framework's _rsc parameter", () => {
@@ -21,9 +21,9 @@ describe("a path to send someone to after signing in", () => {
 
 describe("the notice of a landing page reached from another audience's page", () => {
   it("names the audience in plain words, and nothing for an unknown value", () => {
-    expect(elsewhereNotice("staff")).toBe("That page is for operator staff; here is your own.");
-    expect(elsewhereNotice(["customer"])).toBe("That page is for compute customers; here is your own.");
-    expect(elsewhereNotice("toString")).toBeNull();
-    expect(elsewhereNotice(undefined)).toBeNull();
+    expect(elsewhereRole("staff")).toBe("staff");
+    expect(elsewhereRole(["customer"])).toBe("customer");
+    expect(elsewhereRole("toString")).toBeNull();
+    expect(elsewhereRole(undefined)).toBeNull();
   });
 });

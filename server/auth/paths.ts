@@ -1,4 +1,4 @@
-import type { Role } from "./roles";
+import { HOME_PATH_BY_ROLE, type Role } from "./roles";
 
 /** The path and query a page was requested with, as the proxy passes it on: pages cannot read their own URL. */
 export const REQUESTED_PATH_HEADER = "x-hearth-requested-path";
@@ -22,16 +22,8 @@ export function isLocalPath(path: string): boolean {
 /** The query flag a landing page is sent with when its user asked for another audience's page. */
 export const ELSEWHERE_PARAM = "elsewhere";
 
-const AUDIENCE_NAMES: Record<Role, string> = {
-  customer: "compute customers",
-  landlord: "landlords",
-  resident: "residents",
-  staff: "operator staff",
-};
-
-/** Why a landing page is shown instead of the page asked for, from its `elsewhere` parameter; null if none. */
-export function elsewhereNotice(param: string | string[] | undefined): string | null {
+/** Whose page was asked for when a landing page is shown instead, from its `elsewhere` parameter; null if none. */
+export function elsewhereRole(param: string | string[] | undefined): Role | null {
   const role = Array.isArray(param) ? param[0] : param;
-  if (!role || !Object.hasOwn(AUDIENCE_NAMES, role)) return null;
-  return `That page is for ${AUDIENCE_NAMES[role as Role]}; here is your own.`;
+  return role && Object.hasOwn(HOME_PATH_BY_ROLE, role) ? (role as Role) : null;
 }
