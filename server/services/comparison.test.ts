@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dwellings, radiators, rooms, telemetryHourly } from "@/server/db/schema";
+import { dwellings, gateways, hardwareModels, radiators, rooms, telemetryHourly } from "@/server/db/schema";
 import { resetEngine, useTestDb } from "@/server/test/db";
 import { buildingComparison, COMPARISON_MIN_DWELLINGS } from "./comparison";
 
@@ -30,9 +30,14 @@ async function radiatorsOf(labels: string[]) {
   return { radiators: rows, areaM2: area!.areaM2 };
 }
 
+type Radiator = { id: string; roomName: string };
+
 /** Hourly rollups of every radiator of a flat: `hours` hours from `startIso`, the room at `tempC(room)`. */
 async function report(label: string, startIso: string, hours: number, tempC: (roomName: string) => number, energyWh = WH_PER_RADIATOR_HOUR) {
-  const { radiators: rows } = await radiatorsOf([label]);
+  await reportRadiators((await radiatorsOf([label])).radiators, startIso, hours, tempC, energyWh);
+}
+
+async function reportRadiators(rows: Radiator[], startIso: string, hours: number, tempC: (roomName: string) => number, energyWh: number) {
   const values = rows.flatMap((r) =>
     Array.from({ length: hours }, (_, h) => ({
       radiatorId: r.id,
@@ -55,6 +60,8 @@ async function report(label: string, startIso: string, hours: number, tempC: (ro
 const NEIGHBOURS = { "A-201": 18, "A-202": 19, "A-203": 21, "A-205": 22 };
 // A-204's rooms: two bedrooms and the living room.
 const HOME_ROOMS: Record<string, number> = { "Chambre 1": 19, "Chambre 2": 20, Séjour: 21.5 };
+const PLANT_ROOM = "Local technique (comparison test)";
+const PLANT_SERIAL = "QRAD-COMPARISON-PLANT";
 
 beforeAll(async () => {
   await resetEngine(db);
@@ -66,11 +73,24 @@ beforeAll(async () => {
   await report("A-204", "2025-11-30T23:00:00Z", 1, () => 30, 9_999);
   // Another building, much warmer and hungrier, in the same month.
   for (const label of ["Q-301", "Q-302", "Q-303", "Q-304", "Q-305", "Q-306"]) await report(label, "2025-11-10T08:00:00Z", 2, () => 30, 5_000);
+  // A plant room of Bâtiment A, outside every flat: its energy is no dwelling's.
+  const [gateway] = await db.select({ id: gateways.id, buildingId: gateways.buildingId }).from(gateways).where(eq(gateways.serial, "QBOX-PAR-A-204"));
+  const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels).limit(1);
+  const [plant] = await db.insert(rooms).values({ buildingId: gateway!.buildingId, name: PLANT_ROOM, areaM2: 10 }).returning({ id: rooms.id });
+  const [plantRadiator] = await db
+    .insert(radiators)
+    .values({ serial: PLANT_SERIAL, gatewayId: gateway!.id, roomId: plant!.id, hardwareModelId: model!.id, installedOn: "2023-01-01" })
+    .returning({ id: radiators.id });
+  await reportRadiators([{ id: plantRadiator!.id, roomName: PLANT_ROOM }], "2025-11-10T08:00:00Z", 2, () => 30, 9_999);
   // December: only four of Bâtiment A's flats report.
   for (const label of ["A-201", "A-202", "A-203", "A-204"]) await report(label, "2025-12-05T08:00:00Z", 2, () => 20);
 });
 
-afterAll(() => resetEngine(db));
+afterAll(async () => {
+  await resetEngine(db);
+  await db.delete(radiators).where(eq(radiators.serial, PLANT_SERIAL));
+  await db.delete(rooms).where(eq(rooms.name, PLANT_ROOM));
+});
 
 describe("buildingComparison", () => {
   it("knows the home's own room temperature and energy per m², over the site's local month", async () => {
@@ -89,7 +109,7 @@ describe("buildingComparison", () => {
     expect(answer.home.energyWhPerM2).toBe(Math.round((rows.length * 2 * WH_PER_RADIATOR_HOUR) / areaM2));
   });
 
-  it("averages its building's flats once five of them report, with no other building mixed in", async () => {
+  it("averages its building's flats once five of them report, with no plant room and no other building mixed in", async () => {
     const answer = await buildingComparison(db, { dwellingId: await dwellingId("A-204"), month: "2025-11" });
     const five = await radiatorsOf(["A-201", "A-202", "A-203", "A-204", "A-205"]);
     const homeTempC = (19 + 20 + 21.5) / 3;

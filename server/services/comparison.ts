@@ -62,7 +62,13 @@ export async function buildingComparison(db: Tx, opts: { dwellingId: string; mon
   const to = new Date(place.toMs);
 
   // Temperatures and floor areas, aggregated in the statement: neighbours' rows never reach us.
-  const [temps] = await db.execute<{ dwellings: number; buildingTempC: number | null; buildingAreaM2: number; homeTempC: number | null }>(sql`
+  const [temps] = await db.execute<{
+    dwellings: number;
+    buildingTempC: number | null;
+    buildingAreaM2: number;
+    homeTempC: number | null;
+    homeAreaM2: number;
+  }>(sql`
     with room_hours as (
       select ro.dwelling_id, sum(th.room_temp_sum_c) / sum(th.reading_count) as temp_c
       from telemetry_hourly th join radiators r on r.id = th.radiator_id join rooms ro on ro.id = r.room_id
@@ -76,13 +82,19 @@ export async function buildingComparison(db: Tx, opts: { dwellingId: string; mon
       from room_hours group by dwelling_id
     )
     select count(*)::int as dwellings, avg(temp_c)::float8 as "buildingTempC", coalesce(sum(area_m2), 0)::float8 as "buildingAreaM2",
-      (select temp_c from contributing where dwelling_id = ${opts.dwellingId})::float8 as "homeTempC"
+      (select temp_c from contributing where dwelling_id = ${opts.dwellingId})::float8 as "homeTempC",
+      (select coalesce(sum(area_m2), 0) from rooms where dwelling_id = ${opts.dwellingId})::float8 as "homeAreaM2"
     from contributing`);
-  const contributing = temps!.dwellings;
+  // An aggregate without group by: always one row.
+  const figures = temps!;
+  const contributing = figures.dwellings;
 
-  const home = await homeFigures(db, opts.dwellingId, temps!.homeTempC, { from, to });
+  let home: ComparisonFigures = { roomTempC: null, energyWhPerM2: null };
+  if (figures.homeTempC !== null) {
+    const energy = await radiatorEnergy(db, { dwellingId: opts.dwellingId }, { kind: "dwelling", dwellingId: opts.dwellingId }, { from, to });
+    home = { roomTempC: roundTempC(figures.homeTempC), energyWhPerM2: energy ? perM2(energy.total.energyWh, figures.homeAreaM2) : null };
+  }
   const enough = contributing >= COMPARISON_MIN_DWELLINGS;
-  const buildingEnergyWh = enough ? await dwellingsEnergyWh(db, place.buildingId, { from, to }) : null;
   return {
     month: opts.month,
     timeZone: place.timeZone,
@@ -90,31 +102,26 @@ export async function buildingComparison(db: Tx, opts: { dwellingId: string; mon
     to,
     contributingDwellings: contributing,
     minimumDwellings: COMPARISON_MIN_DWELLINGS,
-    building:
-      enough && buildingEnergyWh !== null
-        ? { roomTempC: roundTempC(temps!.buildingTempC), energyWhPerM2: perM2(buildingEnergyWh, temps!.buildingAreaM2), hiddenReason: null }
-        : { roomTempC: null, energyWhPerM2: null, hiddenReason: "too-few-dwellings" },
+    building: enough
+      ? {
+          roomTempC: roundTempC(figures.buildingTempC),
+          energyWhPerM2: perM2(await dwellingsEnergyWh(db, place.buildingId, { from, to }), figures.buildingAreaM2),
+          hiddenReason: null,
+        }
+      : { roomTempC: null, energyWhPerM2: null, hiddenReason: "too-few-dwellings" },
     home,
   };
-}
-
-async function homeFigures(db: Tx, dwellingId: string, tempC: number | null, range: { from: Date; to: Date }): Promise<ComparisonFigures> {
-  if (tempC === null) return { roomTempC: null, energyWhPerM2: null };
-  const energy = await radiatorEnergy(db, { dwellingId }, { kind: "dwelling", dwellingId }, range);
-  const [area] = await db.execute<{ areaM2: number }>(sql`select coalesce(sum(area_m2), 0)::float8 as "areaM2" from rooms where dwelling_id = ${dwellingId}`);
-  return { roomTempC: roundTempC(tempC), energyWhPerM2: energy ? perM2(energy.total.energyWh, area!.areaM2) : null };
 }
 
 /**
  * The energy of the building's dwellings: the building's meters less its plant rooms'. Read with
  * the operator's scope, which a resident lacks, because it only ever leaves as an average.
  */
-async function dwellingsEnergyWh(db: Tx, buildingId: string, range: { from: Date; to: Date }): Promise<number | null> {
+async function dwellingsEnergyWh(db: Tx, buildingId: string, range: { from: Date; to: Date }): Promise<number> {
   const staff = { staff: true } as const;
   const building = await radiatorEnergy(db, staff, { kind: "building", buildingId }, range);
-  if (!building) return null;
   const plantRooms = await db.execute<{ id: string }>(sql`select id from rooms where building_id = ${buildingId} and dwelling_id is null`);
-  let energyWh = building.total.energyWh;
+  let energyWh = building?.total.energyWh ?? 0;
   for (const room of plantRooms) {
     const plant = await radiatorEnergy(db, staff, { kind: "room", roomId: room.id }, range);
     energyWh -= plant?.total.energyWh ?? 0;
