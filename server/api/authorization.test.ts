@@ -55,6 +55,7 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "account.overview": () => undefined,
   "home.overview": () => undefined,
   "home.room": (f) => ({ roomId: f.roomOfResident }),
+  "home.comparison": () => ({ month: "2026-01" }),
   "portfolio.buildings": () => undefined,
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
@@ -110,6 +111,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "account.overview": (f) => ({ organization: { id: f.organizationOfCustomer }, members: listing({ email: accounts.customer[0] }) }),
   "home.overview": (f) => ({ rooms: listing({ id: f.roomOfResident }) }),
   "home.room": (f) => ({ id: f.roomOfResident }),
+  // Names nothing of the home; the site's zone and the privacy floor are the resident's.
+  "home.comparison": () => ({ month: "2026-01", timeZone: "Europe/Paris", minimumDwellings: 5 }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -152,6 +155,7 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
  * gets an answer about its own data, checked for leaks like procedures without input.
  */
 const unscoped = new Set([
+  "home.comparison",
   "compute.submitTask",
   "compute.tasks",
   "compute.jobs",

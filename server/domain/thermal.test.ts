@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   effectiveUaWPerK,
   heatLossW,
+  predictMinutesToTarget,
+  PREDICTION_HORIZON_MINUTES,
   REFERENCE_AREA_M2,
   roomStepper,
   roomThermalParams,
@@ -287,5 +289,93 @@ describe("stepRoom", () => {
     expect(massDropC).toBeLessThan(0.3);
     for (let m = 0; m < 60; m++) stepRoomInPlace(stepper, s, inputs(3, 300, 100));
     expect(before - s.airC).toBeLessThan(0.5);
+  });
+});
+
+describe("predictMinutesToTarget", () => {
+  // The reference room with one QR-500 (500 W, 16 cores) and a household's ~100 W of gains.
+  const room = (roomTempC: number, targetC: number, outdoorTempC: number, more: Partial<Parameters<typeof predictMinutesToTarget>[0]> = {}) =>
+    predictMinutesToTarget({
+      areaM2: REFERENCE_AREA_M2,
+      radiatorCount: 1,
+      maxPowerWPerRadiator: 500,
+      coresPerRadiator: 16,
+      roomTempC,
+      targetC,
+      outdoorTempC,
+      gainsW: 100,
+      ...more,
+    });
+
+  it("is 0 for a room at or above its target, or already where its thermostat holds it", () => {
+    expect(room(20, 20, 5)).toBe(0);
+    expect(room(21.5, 20, 5)).toBe(0);
+    // At 5 °C the loop holds this room under 20 °C (thermostat.ts): at 19.9 it will get no warmer.
+    expect(room(19.9, 20, 5)).toBe(0);
+  });
+
+  it("warms a cold room on a mild day in hours: the radiator takes an hour, the walls much longer", () => {
+    const minutes = room(15, 20, 10)!;
+    expect(minutes).toBeGreaterThan(3 * 60);
+    expect(minutes).toBeLessThan(24 * 60);
+    // Half a degree short of where it settles: the radiator's own hour, give or take.
+    const nearly = room(19, 20, 10)!;
+    expect(nearly).toBeGreaterThan(10);
+    expect(nearly).toBeLessThan(2 * 60);
+    // Walls colder than the air (a room just aired, heating hard) take longer than settled ones.
+    expect(room(19, 20, 10, { currentPowerW: 500 })!).toBeGreaterThan(nearly);
+  });
+
+  it("is null for a target the radiators cannot hold even at full power, or not within the horizon", () => {
+    expect(
+      predictMinutesToTarget({ areaM2: 27, radiatorCount: 1, maxPowerWPerRadiator: 500, coresPerRadiator: 16, roomTempC: 18, targetC: 28, outdoorTempC: -10 }),
+    ).toBeNull();
+    // Reachable in principle (full power holds 23 °C at 10 °C outside), but the walls need more than a day.
+    expect(room(10, 20, 10, { gainsW: 0 })).toBeNull();
+    // More radiators make it possible.
+    expect(room(18, 24, 5, { radiatorCount: 1 })).toBeNull();
+    expect(room(18, 24, 5, { radiatorCount: 3 })).not.toBeNull();
+  });
+
+  const predictionArb = fc.record({
+    areaM2: fc.double({ min: 4, max: 60, noNaN: true }),
+    radiatorCount: fc.integer({ min: 1, max: 4 }),
+    maxPowerWPerRadiator: fc.constantFrom(500, 650),
+    coresPerRadiator: fc.constantFrom(16, 24),
+    roomTempC: fc.double({ min: 5, max: 26, noNaN: true }),
+    targetC: fc.double({ min: 7, max: 28, noNaN: true }),
+    outdoorTempC: fc.double({ min: -15, max: 25, noNaN: true }),
+    currentPowerW: fc.double({ min: 0, max: 2600, noNaN: true }),
+    gainsW: fc.double({ min: 0, max: 300, noNaN: true }),
+  });
+
+  it("property: whole minutes within the horizon, or null", () => {
+    fc.assert(
+      fc.property(predictionArb, (input) => {
+        const minutes = predictMinutesToTarget(input);
+        if (minutes === null) return;
+        expect(Number.isInteger(minutes)).toBe(true);
+        expect(minutes).toBeGreaterThanOrEqual(0);
+        expect(minutes).toBeLessThanOrEqual(PREDICTION_HORIZON_MINUTES);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: a higher target never takes less time", () => {
+    fc.assert(
+      fc.property(predictionArb, fc.double({ min: 0, max: 5, noNaN: true }), (input, moreC) => {
+        const lower = predictMinutesToTarget(input);
+        const higher = predictMinutesToTarget({ ...input, targetC: input.targetC + moreC });
+        // null is "never": nothing is later.
+        if (lower === null) expect(higher).toBeNull();
+        else if (higher !== null) expect(higher).toBeGreaterThanOrEqual(lower);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("refuses a missing temperature rather than guessing", () => {
+    expect(() => room(Number.NaN, 20, 5)).toThrow(RangeError);
   });
 });

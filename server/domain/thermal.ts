@@ -27,6 +27,8 @@
  * is unconditionally stable, and one 60 s step equals sixty 1 s steps up to rounding.
  */
 
+import { coresWanted, heatDemand, powerForCoresW } from "./thermostat";
+
 /** Reference room of DOMAIN.md: 20 m², one outside wall, a 1970s flat. */
 export const REFERENCE_AREA_M2 = 20;
 
@@ -224,4 +226,103 @@ export function heatLossW(p: RoomThermalParams, state: Readonly<RoomState>, inpu
 /** Heat stored in the three nodes (J), counted from 0 °C: only differences mean anything. */
 export function storedHeatJ(p: RoomThermalParams, state: Readonly<RoomState>): number {
   return p.radiatorCapacityJPerK * state.radiatorC + p.airCapacityJPerK * state.airC + p.massCapacityJPerK * state.massC;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time to reach a target
+
+/** How far ahead the prediction looks, and its step: at most 24 × 60 = 1440 steps per room. */
+export const PREDICTION_HORIZON_MINUTES = 24 * 60;
+const PREDICTION_STEP_S = 60;
+/**
+ * The room counts as arrived this close under where it is heading (the target, or what the loop
+ * holds): nobody feels 0.3 °C, and the loop's approach to its held temperature is slow at the end.
+ */
+export const ARRIVAL_TOLERANCE_C = 0.3;
+
+export type TargetPrediction = Readonly<{
+  areaM2: number;
+  radiatorCount: number;
+  /** Each radiator's hardware: its power with every core running, and its cores. */
+  maxPowerWPerRadiator: number;
+  coresPerRadiator: number;
+  roomTempC: number;
+  targetC: number;
+  /** Held for the whole prediction. */
+  outdoorTempC: number;
+  /** What the room's radiators draw now, all together; 0 (cold bodies) when unknown. */
+  currentPowerW?: number;
+  /** People and appliances; 0 when unknown, which errs towards a later arrival. */
+  gainsW?: number;
+}>;
+
+/**
+ * Minutes until the room's air gets to `targetC` with its thermostats set to it: 0 when it is
+ * there already; null when the radiators could not hold the target even at full power, or need
+ * more than PREDICTION_HORIZON_MINUTES.
+ *
+ * Where the room is heading is the real loop's: the thermostat's proportional band
+ * (thermostat.ts) holds a room a little under its setpoint (up to 1 °C on cold days), so the
+ * room arrives at the lower of the target and the temperature the loop holds, less
+ * ARRIVAL_TOLERANCE_C. The way there is the radiators at full power, which is what the loop
+ * runs until the last degree. The loop eases off over that last degree, so it takes longer than
+ * this (over random rooms: +16 % in the median, +42 % at the 90th percentile), but simulating it
+ * makes a higher target sometimes arrive sooner (its loop drives harder towards a goal it nears
+ * as slowly), which no resident would believe. With one trajectory for every target, a higher
+ * target never takes less time.
+ *
+ * Only the air is measured, so the other two nodes are estimated as settled around it: the
+ * radiator body as if its current draw had held a while (P / g_rad above the air), the building
+ * mass where the air's heat balance puts it (a little above the air when nothing heats, under it
+ * while heating). The mass dominates: a room whose walls are cold takes hours, not the
+ * radiator's hour. Cost: at most 1440 steps of a few dozen operations, about 0.1 ms.
+ */
+export function predictMinutesToTarget(input: TargetPrediction): number | null {
+  const { roomTempC, targetC, outdoorTempC, radiatorCount } = input;
+  for (const [name, value] of Object.entries({ roomTempC, targetC, outdoorTempC })) {
+    if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite temperature: ${value}`);
+  }
+  const hardware = { maxPowerW: input.maxPowerWPerRadiator, cores: input.coresPerRadiator };
+  const p = roomThermalParams(input.areaM2, radiatorCount);
+  powerForCoresW(0, hardware); // checks the hardware
+  const gainsW = input.gainsW ?? 0;
+  const currentPowerW = input.currentPowerW ?? 0;
+  if (roomTempC >= targetC) return 0;
+
+  const ua = effectiveUaWPerK(p);
+  const fullPowerW = radiatorCount * hardware.maxPowerW;
+  if (outdoorTempC + (fullPowerW + gainsW) / ua < targetC) return null;
+  const loopPowerW = (airC: number) => radiatorCount * powerForCoresW(coresWanted(heatDemand(targetC, airC), hardware.cores), hardware);
+  const goalC = Math.min(targetC, heldTempC(outdoorTempC, gainsW, ua, loopPowerW)) - ARRIVAL_TOLERANCE_C;
+  if (roomTempC >= goalC) return 0;
+
+  const state: RoomState = {
+    radiatorC: roomTempC + currentPowerW / p.radiatorToAirWPerK,
+    airC: roomTempC,
+    massC: roomTempC + (p.airToOutsideWPerK * (roomTempC - outdoorTempC) - currentPowerW - gainsW) / p.airToMassWPerK,
+  };
+  const stepper = roomStepper(p, PREDICTION_STEP_S);
+  const inputs: RoomInputs = { outdoorTempC, radiatorPowerW: fullPowerW, gainsW, windowOpen: false };
+  const steps = (PREDICTION_HORIZON_MINUTES * 60) / PREDICTION_STEP_S;
+  for (let i = 1; i <= steps; i++) {
+    stepRoomInPlace(stepper, state, inputs);
+    if (state.airC >= goalC) return (i * PREDICTION_STEP_S) / 60;
+  }
+  return null;
+}
+
+/**
+ * The air temperature at which the loop's power balances the room's loss: where
+ * T = outdoor + (P(T) + gains) / UA. P falls as T rises, so the difference falls too and
+ * bisection finds the one crossing (at a step of whole cores, the loop dithers around it).
+ */
+function heldTempC(outdoorTempC: number, gainsW: number, uaWPerK: number, loopPowerW: (airC: number) => number): number {
+  let low = outdoorTempC + gainsW / uaWPerK;
+  let high = outdoorTempC + (loopPowerW(-Infinity) + gainsW) / uaWPerK;
+  for (let i = 0; i < 40; i++) {
+    const mid = (low + high) / 2;
+    if (outdoorTempC + (loopPowerW(mid) + gainsW) / uaWPerK > mid) low = mid;
+    else high = mid;
+  }
+  return low;
 }

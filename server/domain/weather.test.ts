@@ -5,8 +5,10 @@ import {
   climateForSite,
   dailyCycleShape,
   dailyHalfRangeC,
+  normalOutdoorTempC,
   outdoorTempC,
   seasonalTempC,
+  weatherNoiseC,
   type ClimateKey,
 } from "./weather";
 
@@ -160,5 +162,13 @@ describe("climateForSite", () => {
     expect(climateForSite({ city: "Launaguet", climateZone: "H2c" })).toBe("bordeaux");
     expect(climateForSite({ city: "Lille", climateZone: "H1a" })).toBe("paris");
     expect(climateForSite({})).toBe("paris");
+  });
+});
+
+describe("normalOutdoorTempC", () => {
+  it("is the weather without its noise: season and hour only, the same for every seed", () => {
+    const atMs = Date.UTC(2026, 0, 15, 14);
+    for (const seed of [1, 2, 3]) expect(outdoorTempC("paris", atMs, seed) - weatherNoiseC(atMs, seed)).toBeCloseTo(normalOutdoorTempC("paris", atMs), 9);
+    expect(normalOutdoorTempC("paris", atMs)).toBeGreaterThan(normalOutdoorTempC("paris", Date.UTC(2026, 0, 15, 5)));
   });
 });

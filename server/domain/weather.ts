@@ -156,8 +156,17 @@ export function weatherNoiseC(atMs: number, seed: number): number {
   return t;
 }
 
+/**
+ * The climate's expected outdoor temperature at `atMs`: its normal for the season and the hour,
+ * without weather. What the product shows until a site reports measured temperatures.
+ */
+export function normalOutdoorTempC(climate: ClimateKey | Climate, atMs: number): number {
+  const c = resolve(climate);
+  return seasonalTempC(c, atMs) + dailyHalfRangeC(c, atMs) * dailyCycleShape(atMs);
+}
+
 /** Outdoor air temperature (°C) at `atMs` for a climate and a weather seed. */
 export function outdoorTempC(climate: ClimateKey | Climate, atMs: number, seed: number): number {
   const c = resolve(climate);
-  return seasonalTempC(c, atMs) + dailyHalfRangeC(c, atMs) * dailyCycleShape(atMs) + weatherNoiseC(atMs, seed);
+  return normalOutdoorTempC(c, atMs) + weatherNoiseC(atMs, seed);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { buildingComparison } from "@/server/services/comparison";
 import { homeOverview, homeRoom } from "@/server/services/home";
 import { createTRPCRouter, residentProcedure } from "../trpc";
 
@@ -9,4 +10,9 @@ export const homeRouter = createTRPCRouter({
   room: residentProcedure
     .input(z.object({ roomId: z.uuid() }))
     .query(({ ctx, input }) => homeRoom(ctx.db, { dwellingId: ctx.dwellingId, roomId: input.roomId })),
+
+  /** The home against its building's average for a month; the building's figures only from five dwellings up. */
+  comparison: residentProcedure
+    .input(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Give the month as YYYY-MM, for example 2026-01.") }))
+    .query(({ ctx, input }) => buildingComparison(ctx.db, { dwellingId: ctx.dwellingId, month: input.month })),
 });
