@@ -3,6 +3,7 @@ import {
   buildings,
   dwellings,
   gateways,
+  hardwareModels,
   heatingChanges,
   radiators,
   radiatorStates,
@@ -35,6 +36,8 @@ import {
   withOverride,
   withTarget,
 } from "@/server/domain/heating";
+import { predictMinutesToTarget } from "@/server/domain/thermal";
+import { climateForSite, normalOutdoorTempC } from "@/server/domain/weather";
 import { found, InvalidInputError } from "./errors";
 import { SILENT_AFTER_S } from "./scheduler";
 
@@ -101,11 +104,27 @@ const STARTING_HEATING: RoomHeating = {
   override: null,
 };
 
-type RoomRow = { id: string; name: string; areaM2: number; timeZone: string; heating: HeatingRow | null };
+type RoomRow = {
+  id: string;
+  name: string;
+  areaM2: number;
+  timeZone: string;
+  city: string;
+  climateZone: string;
+  heating: HeatingRow | null;
+};
 
 async function roomsOf(db: Tx, opts: { dwellingId: string; roomId?: string; forUpdate?: boolean }): Promise<RoomRow[]> {
   const query = db
-    .select({ id: rooms.id, name: rooms.name, areaM2: rooms.areaM2, timeZone: sites.timeZone, heating: roomHeating })
+    .select({
+      id: rooms.id,
+      name: rooms.name,
+      areaM2: rooms.areaM2,
+      timeZone: sites.timeZone,
+      city: sites.city,
+      climateZone: sites.climateZone,
+      heating: roomHeating,
+    })
     .from(rooms)
     .innerJoin(dwellings, eq(dwellings.id, rooms.dwellingId))
     .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
@@ -132,9 +151,12 @@ async function radiatorsOf(db: Tx, roomIds: string[]) {
       targetSentAt: radiatorStates.targetSentAt,
       appliedAt: radiatorStates.targetAppliedAt,
       gatewayLastSeenAt: gateways.lastSeenAt,
+      maxPowerW: hardwareModels.maxPowerW,
+      cores: hardwareModels.cores,
     })
     .from(radiators)
     .innerJoin(gateways, eq(gateways.id, radiators.gatewayId))
+    .innerJoin(hardwareModels, eq(hardwareModels.id, radiators.hardwareModelId))
     .leftJoin(radiatorStates, eq(radiatorStates.radiatorId, radiators.id))
     .where(inArray(radiators.roomId, roomIds))
     .orderBy(asc(radiators.serial));
@@ -155,6 +177,26 @@ function applyStatus(targetC: number | null, list: RadiatorRow[], nowMs: number)
 
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/**
+ * Minutes until the room reaches its target at full heat (0: there; null: out of reach), or
+ * undefined when there is nothing to predict from (no target, no reading yet). Outdoors is the
+ * site's climate normal for the hour; the room's radiators are taken to be of its first one's model.
+ */
+function minutesToTarget(room: RoomRow, list: RadiatorRow[], roomTempC: number | null, targetC: number | null, nowMs: number) {
+  const model = list[0];
+  if (targetC === null || roomTempC === null || model === undefined) return undefined;
+  return predictMinutesToTarget({
+    areaM2: room.areaM2,
+    radiatorCount: list.length,
+    maxPowerWPerRadiator: model.maxPowerW,
+    coresPerRadiator: model.cores,
+    roomTempC,
+    targetC,
+    outdoorTempC: normalOutdoorTempC(climateForSite(room), nowMs),
+    currentPowerW: list.reduce((sum, r) => sum + (r.powerW ?? 0), 0),
+  });
+}
+
 /** One room as the pages show it (without its programme and history: see heatingRoom). */
 function roomView(room: RoomRow, list: RadiatorRow[], now: Date) {
   const nowMs = now.getTime();
@@ -164,6 +206,7 @@ function roomView(room: RoomRow, list: RadiatorRow[], now: Date) {
   const readings = list.map((r) => r.lastReadingAt).filter((t): t is Date => t !== null);
   const mode = state && modeAt(state, nowMs);
   const override = state && overrideAt(state, nowMs);
+  const roomTempC = temps.length === 0 ? null : temps.reduce((a, b) => a + b, 0) / temps.length;
   return {
     id: room.id,
     name: room.name,
@@ -176,7 +219,8 @@ function roomView(room: RoomRow, list: RadiatorRow[], now: Date) {
     ecoC: state?.ecoC ?? null,
     boostUntil: mode === "boost" ? dateOf(state!.boostUntilMs) : null,
     override: override ? { targetC: override.targetC, until: dateOf(override.untilMs) } : null,
-    roomTempC: temps.length === 0 ? null : temps.reduce((a, b) => a + b, 0) / temps.length,
+    roomTempC,
+    minutesToTarget: minutesToTarget(room, list, roomTempC, target?.targetC ?? null, nowMs),
     powerW: list.reduce((sum, r) => sum + (r.powerW ?? 0), 0),
     computing: list.some((r) => (r.coresAssigned ?? 0) > 0),
     lastReadingAt: readings.length === 0 ? null : new Date(Math.max(...readings.map((d) => d.getTime()))),
