@@ -448,8 +448,10 @@ async function buildFleet(sql: postgres.Sql): Promise<Fleet> {
     insert into dwellings (building_id, label, floor)
     select b.id, 'D-' || lpad(d::text, 3, '0'), d / 5 from buildings b, generate_series(1, ${DWELLINGS_PER_BUILDING}::int) d`;
   await sql`
-    insert into rooms (building_id, dwelling_id, name, area_m2, target_temp_c)
-    select d.building_id, d.id, 'Room ' || r, 12, 20 from dwellings d, generate_series(1, ${ROOMS_PER_DWELLING}::int) r`;
+    insert into rooms (building_id, dwelling_id, name, area_m2)
+    select d.building_id, d.id, 'Room ' || r, 12 from dwellings d, generate_series(1, ${ROOMS_PER_DWELLING}::int) r`;
+  // Every room's resident chose 20 °C: each report answers a target per radiator.
+  await sql`insert into room_heating (room_id, mode, comfort_c, eco_c, programme) select id, 'comfort', 20, 17, '[]' from rooms`;
   await sql`
     insert into gateways (serial, building_id, firmware_version)
     select 'BENCH-GW-' || lpad((row_number() over (order by b.name))::text, 5, '0'), b.id, '1.0.0' from buildings b`;
@@ -950,7 +952,8 @@ async function setupFairness(db: Db, sql: postgres.Sql) {
   const [dwelling] = await sql<{ id: string }[]>`
     insert into dwellings (building_id, label, floor) values (${building!.id}, 'D-001', 0) returning id`;
   const [room] = await sql<{ id: string }[]>`
-    insert into rooms (building_id, dwelling_id, name, area_m2, target_temp_c) values (${building!.id}, ${dwelling!.id}, 'Room', 12, 20) returning id`;
+    insert into rooms (building_id, dwelling_id, name, area_m2) values (${building!.id}, ${dwelling!.id}, 'Room', 12) returning id`;
+  await sql`insert into room_heating (room_id, mode, comfort_c, eco_c, programme) values (${room!.id}, 'comfort', 20, 17, '[]')`;
   const [gateway] = await sql<{ id: string }[]>`
     insert into gateways (serial, building_id, firmware_version) values ('FAIR-GW-1', ${building!.id}, '1.0.0') returning id`;
   const [radiator] = await sql<{ id: string }[]>`

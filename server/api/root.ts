@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { computeRouter } from "./routers/compute";
 import { fleetRouter } from "./routers/fleet";
+import { heatingRouter } from "./routers/heating";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -8,6 +9,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   home: homeRouter,
+  heating: heatingRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,

@@ -10,7 +10,7 @@ import {
   profiles,
   radiators,
   radiatorStates,
-  rooms,
+  roomHeating,
   tasks,
 } from "@/server/db/schema";
 import { MAX_OFFERS } from "@/server/services/scheduler";
@@ -1064,12 +1064,12 @@ describe("the answer", () => {
   it("sends the residents' setpoints for the gateway's radiators", async () => {
     const serial = gwA.serials[2]!;
     const [radiator] = await db.select({ roomId: radiators.roomId }).from(radiators).where(eq(radiators.serial, serial));
-    await db.update(rooms).set({ targetTempC: 21.5 }).where(eq(rooms.id, radiator!.roomId));
+    await db.insert(roomHeating).values({ roomId: radiator!.roomId, mode: "comfort", comfortC: 21.5, ecoC: 17, programme: [] });
     try {
       const res = await new TestGateway(gwA.token).report({});
       expect(res.body.setpoints).toEqual([{ radiatorSerial: serial, setpointC: 21.5 }]);
     } finally {
-      await db.update(rooms).set({ targetTempC: null }).where(eq(rooms.id, radiator!.roomId));
+      await db.delete(roomHeating).where(eq(roomHeating.roomId, radiator!.roomId));
     }
   });
 

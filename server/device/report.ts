@@ -12,6 +12,16 @@ import {
   markAttemptsRunning,
   recordOffers,
 } from "@/server/services/scheduler";
+import {
+  type BaseMode,
+  effectiveTarget,
+  type HeatingMode,
+  type ProgrammeBlock,
+  type RoomHeating,
+  TARGET_BOUNDS_C,
+  TARGET_STEP_C,
+  withTarget,
+} from "@/server/domain/heating";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -44,7 +54,30 @@ const ACTIVE_ATTEMPT_STATES = new Set(["dispatched", "running"]);
 
 const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 
-type GatewayRadiator = { id: string; serial: string; targetTempC: number | null; installedOn: string; maxPowerW: number };
+type GatewayRadiator = {
+  id: string;
+  serial: string;
+  roomId: string;
+  /** The room's heating as the resident set it, with its site's zone; null: the platform sends no target. */
+  heating: HeatingJson | null;
+  installedOn: string;
+  maxPowerW: number;
+  /** The target this answer sends (effectiveTarget now), set once the report is checked. */
+  targetC: number | null;
+};
+type HeatingJson = {
+  mode: HeatingMode;
+  comfortC: number;
+  ecoC: number;
+  programme: ProgrammeBlock[];
+  boostUntilMs: number | null;
+  modeBeforeBoost: BaseMode | null;
+  overrideTargetC: number | null;
+  overrideUntilMs: number | null;
+  timeZone: string;
+  /** As stored, to write a thermostat's change only over the state it was computed from. */
+  updatedAt: string;
+};
 type AttemptRow = { id: number; instanceId: number; radiatorId: string; state: string };
 type StateRow = {
   radiatorId: string;
@@ -56,6 +89,9 @@ type StateRow = {
   coresActive: number;
   coresWanted: number;
   containerRuntime: boolean;
+  targetSentC: number | null;
+  targetSentMs: number | null;
+  targetAppliedMs: number | null;
 };
 type Activity = { id: number; radiatorId: string; from: Date; to: Date | null; cores: number };
 type Reading = Report["radiators"][number]["readings"][number];
@@ -104,6 +140,7 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
       }
     });
     refuseBeforeInstallation(report, readings, bySerial, now);
+    const heating = heatingOfReport(reported, readings, loaded, now.getTime());
 
     // Events first, so that metering sees the start and end times this report brings; then the
     // started attempts a radiator no longer lists have vanished with a reboot.
@@ -120,7 +157,7 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
     const record = (response: ReportResponse) =>
       sql`insert into gateway_reports (gateway_id, seq, received_at, response)
         values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
-    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, bySerial, now, {
+    await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, bySerial, heating, now, {
       alsoRun: early && record(early),
       planCacheMode,
     });
@@ -295,12 +332,19 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
       -- The room looked up by its key for each radiator, rather than scanning all rooms of a large fleet.
       -- With what readings are checked against: the installation date and the hardware's power.
       (select coalesce(json_agg(json_build_object('id', r.id, 'serial', r.serial,
-          'targetTempC', (select ro.target_temp_c from rooms ro where ro.id = r.room_id), 'installedOn', r.installed_on,
+          'roomId', r.room_id, 'heating', (select json_build_object('mode', h.mode, 'comfortC', h.comfort_c, 'ecoC', h.eco_c,
+            'programme', h.programme, 'boostUntilMs', ${epochMs("h.boost_until")}, 'modeBeforeBoost', h.mode_before_boost,
+            'overrideTargetC', h.override_target_c, 'overrideUntilMs', ${epochMs("h.override_until")}, 'updatedAt', h.updated_at,
+            'timeZone', (select s.time_zone from rooms ro join buildings b on b.id = ro.building_id join sites s on s.id = b.site_id
+              where ro.id = r.room_id))
+            from room_heating h where h.room_id = r.room_id), 'installedOn', r.installed_on,
           'maxPowerW', (select h.max_power_w from hardware_models h where h.id = r.hardware_model_id)) order by r.serial), '[]'::json)
         from radiators r where r.gateway_id = ${gatewayId}) as radiators,
       (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
           'roomTempC', rs.room_temp_c, 'setpointC', rs.setpoint_c, 'powerW', rs.power_w, 'energyCounterWh', rs.energy_counter_wh,
-          'coresActive', rs.cores_active, 'coresWanted', rs.cores_wanted, 'containerRuntime', rs.container_runtime)), '[]'::json)
+          'coresActive', rs.cores_active, 'coresWanted', rs.cores_wanted, 'containerRuntime', rs.container_runtime,
+          'targetSentC', rs.target_sent_c, 'targetSentMs', ${epochMs("rs.target_sent_at")},
+          'targetAppliedMs', ${epochMs("rs.target_applied_at")})), '[]'::json)
         -- Locked now, in id order: the scheduler's order too (radiator_states before attempts and
         -- instances), so a report and a reclaim of silent radiators cannot deadlock.
         from (select rs.* from radiators r join radiator_states rs on rs.radiator_id = r.id
@@ -528,6 +572,142 @@ class HourSums {
   }
 }
 
+const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Setpoints travel as float4 in the database and as JSON numbers on the wire: equal within a hundredth. */
+const sameC = (a: number, b: number) => Math.abs(a - b) < 0.01;
+
+function heatingStateOf(h: HeatingJson): RoomHeating {
+  return {
+    mode: h.mode,
+    comfortC: h.comfortC,
+    ecoC: h.ecoC,
+    programme: h.programme,
+    boostUntilMs: h.boostUntilMs,
+    modeBeforeBoost: h.modeBeforeBoost,
+    override: h.overrideTargetC === null ? null : { targetC: h.overrideTargetC, untilMs: h.overrideUntilMs },
+  };
+}
+
+/** A setpoint a radiator's own thermostat took, as a target the platform may send: on the step, within bounds. */
+function asTarget(setpointC: number): number {
+  const stepped = Math.round(setpointC / TARGET_STEP_C) * TARGET_STEP_C;
+  return Math.min(TARGET_BOUNDS_C.max, Math.max(TARGET_BOUNDS_C.min, stepped));
+}
+
+type TargetState = { sentC: number | null; sentMs: number | null; appliedMs: number | null };
+type RoomChange = {
+  row: {
+    room_id: string;
+    loaded_updated_at: string;
+    mode: string;
+    comfort_c: number;
+    eco_c: number;
+    boost_until: string | null;
+    mode_before_boost: string | null;
+    override_target_c: number | null;
+    override_until: string | null;
+  };
+  details: Record<string, unknown>;
+};
+type ReportHeating = { targets: Map<string, TargetState>; roomChanges: RoomChange[] };
+
+/**
+ * The residents' heating in this report, computed from what load() read (no query of its own):
+ *
+ * - Each radiator's readings taken after the platform last sent it a target tell whether it
+ *   applies it: the first showing that setpoint confirms it (target_applied_at, once). The
+ *   newest showing another setpoint is a change made on the radiator's own thermostat: the
+ *   room takes it as the resident's (withTarget: an override until the next block in programme
+ *   mode, else the mode's temperature), so the latest change wins, wherever it was made. Of
+ *   several radiators of a room, the newest change counts.
+ * - Then every radiator gets its room's effective target now (in the site's zone), set on the
+ *   radiator for the answer; a reported radiator whose target changed records it as sent.
+ *   Radiators missing from the report record it when they report.
+ */
+function heatingOfReport(reported: Reported[], readings: Readings, loaded: Loaded, nowMs: number): ReportHeating {
+  const byId = new Map(loaded.radiators.map((r) => [r.id, r]));
+  const applied = new Map<string, number>();
+  const local = new Map<string, { setpointC: number; atMs: number; serial: string }>();
+  for (const { radiatorId, entry } of reported) {
+    const radiator = byId.get(radiatorId)!;
+    const state = loaded.states.get(radiatorId);
+    if (!radiator.heating || state?.targetSentC == null || state.targetSentMs === null) continue;
+    const sentC = state.targetSentC;
+    const fromMs = Math.max(state.targetSentMs, state.lastReadingMs ?? -Infinity);
+    const after = (readings.bySerial.get(entry.serial) ?? []).filter((r) => r.atMs > fromMs);
+    if (after.length === 0) continue;
+    if (state.targetAppliedMs === null) {
+      const first = after.find((r) => sameC(r.setpointC, sentC));
+      if (first) applied.set(radiatorId, first.atMs);
+    }
+    const newest = after[after.length - 1]!;
+    const previous = local.get(radiator.roomId);
+    if (!sameC(newest.setpointC, sentC) && (!previous || newest.atMs > previous.atMs)) {
+      local.set(radiator.roomId, { setpointC: newest.setpointC, atMs: newest.atMs, serial: entry.serial });
+    }
+  }
+
+  const roomChanges: RoomChange[] = [];
+  for (const [roomId, change] of local) {
+    const radiator = loaded.radiators.find((r) => r.roomId === roomId)!;
+    const h = radiator.heating!;
+    const targetC = asTarget(change.setpointC);
+    const next = withTarget(heatingStateOf(h), targetC, nowMs, h.timeZone);
+    const json: HeatingJson = {
+      ...h,
+      mode: next.mode,
+      comfortC: next.comfortC,
+      ecoC: next.ecoC,
+      boostUntilMs: next.boostUntilMs,
+      modeBeforeBoost: next.modeBeforeBoost,
+      overrideTargetC: next.override?.targetC ?? null,
+      overrideUntilMs: next.override?.untilMs ?? null,
+    };
+    for (const r of loaded.radiators) if (r.roomId === roomId) r.heating = json;
+    roomChanges.push({
+      row: {
+        room_id: roomId,
+        loaded_updated_at: h.updatedAt,
+        mode: json.mode,
+        comfort_c: json.comfortC,
+        eco_c: json.ecoC,
+        boost_until: isoOf(json.boostUntilMs),
+        mode_before_boost: json.modeBeforeBoost,
+        override_target_c: json.overrideTargetC,
+        override_until: isoOf(json.overrideUntilMs),
+      },
+      details: { targetC, setpointC: change.setpointC, radiatorSerial: change.serial, readingAt: new Date(change.atMs).toISOString() },
+    });
+  }
+
+  const byRoom = new Map<string, number | null>();
+  for (const r of loaded.radiators) {
+    let targetC = byRoom.get(r.roomId);
+    if (targetC === undefined) {
+      targetC = r.heating ? effectiveTarget(heatingStateOf(r.heating), nowMs, r.heating.timeZone).targetC : null;
+      byRoom.set(r.roomId, targetC);
+    }
+    r.targetC = targetC;
+  }
+
+  const targets = new Map<string, TargetState>();
+  for (const { radiatorId, entry } of reported) {
+    const targetC = byId.get(radiatorId)!.targetC;
+    const state = loaded.states.get(radiatorId);
+    const sentC = state?.targetSentC ?? null;
+    if (targetC === null ? sentC !== null : sentC === null || !sameC(targetC, sentC)) {
+      // A radiator already at the new target (its thermostat's own change, taken by the room) applies it now.
+      const list = readings.bySerial.get(entry.serial) ?? [];
+      const setpointC = list.length > 0 ? list[list.length - 1]!.setpointC : (state?.setpointC ?? null);
+      const at = targetC !== null && setpointC !== null && sameC(setpointC, targetC) ? nowMs : null;
+      targets.set(radiatorId, { sentC: targetC, sentMs: targetC === null ? null : nowMs, appliedMs: at });
+    } else if (applied.has(radiatorId)) {
+      targets.set(radiatorId, { sentC, sentMs: state!.targetSentMs, appliedMs: applied.get(radiatorId)! });
+    }
+  }
+  return { targets, roomChanges };
+}
+
 /**
  * Telemetry and metering, in one statement. Every new reading is stored raw and counted in its
  * hour. Readings newer than the radiator's last one also advance its state and meter: the counter
@@ -546,6 +726,7 @@ async function writeTelemetry(
   states: Map<string, StateRow>,
   activity: Activity[],
   radiatorsBySerial: Map<string, GatewayRadiator>,
+  heating: ReportHeating,
   now: Date,
   after: {
     /** A statement to run with the writes (the report's record, when its answer is already known). */
@@ -585,7 +766,13 @@ async function writeTelemetry(
   };
   const attemptTotals = new Map<number, { energyWh: number; coreSeconds: number }>();
   const anomalies = new AnomalyColumns();
-  const stateRows: Array<Omit<StateRow, "lastReadingMs"> & { lastReadingAt: string | null }> = [];
+  const stateRows: Array<
+    Omit<StateRow, "lastReadingMs" | "targetSentMs" | "targetAppliedMs"> & {
+      lastReadingAt: string | null;
+      targetSentAt: string | null;
+      targetAppliedAt: string | null;
+    }
+  > = [];
 
   for (const { radiatorId, entry } of reported) {
     const list = readings.bySerial.get(entry.serial) ?? [];
@@ -630,8 +817,9 @@ async function writeTelemetry(
       previous = r;
     }
 
-    // Live state: the newest reading, and the runtime flag when the gateway sent one.
-    if (newest || (entry.containerRuntime !== undefined && entry.containerRuntime !== state?.containerRuntime)) {
+    // Live state: the newest reading, the runtime flag when the gateway sent one, the target sent.
+    const target = heating.targets.get(radiatorId);
+    if (newest || target || (entry.containerRuntime !== undefined && entry.containerRuntime !== state?.containerRuntime)) {
       stateRows.push({
         radiatorId,
         lastReadingAt: newest ? new Date(newest.atMs).toISOString() : lastMs !== null ? new Date(lastMs).toISOString() : null,
@@ -642,6 +830,9 @@ async function writeTelemetry(
         coresActive: newest?.coresActive ?? state?.coresActive ?? 0,
         coresWanted: newest?.coresWanted ?? state?.coresWanted ?? 0,
         containerRuntime: entry.containerRuntime ?? state?.containerRuntime ?? false,
+        targetSentC: target ? target.sentC : (state?.targetSentC ?? null),
+        targetSentAt: isoOf(target ? target.sentMs : (state?.targetSentMs ?? null)),
+        targetAppliedAt: isoOf(target ? target.appliedMs : (state?.targetAppliedMs ?? null)),
       });
     }
   }
@@ -718,17 +909,38 @@ async function writeTelemetry(
     -- Only the reported columns: cores_assigned and the current customer belong to the scheduler.
     states as (
       insert into radiator_states (radiator_id, last_reading_at, room_temp_c, setpoint_c, power_w, energy_counter_wh,
-        cores_active, cores_wanted, container_runtime)
+        cores_active, cores_wanted, container_runtime, target_sent_c, target_sent_at, target_applied_at)
       select * from unnest(${pgArray(stateRows.map((s) => s.radiatorId))}::uuid[],
         ${pgArray(stateRows.map((s) => s.lastReadingAt))}::timestamptz[], ${pgArray(stateRows.map((s) => s.roomTempC))}::real[],
         ${pgArray(stateRows.map((s) => s.setpointC))}::real[], ${pgArray(stateRows.map((s) => s.powerW))}::int[],
         ${pgArray(stateRows.map((s) => s.energyCounterWh))}::bigint[], ${pgArray(stateRows.map((s) => s.coresActive))}::smallint[],
         ${pgArray(stateRows.map((s) => s.coresWanted))}::smallint[],
-        ${pgArray(stateRows.map((s) => String(s.containerRuntime)))}::boolean[])
+        ${pgArray(stateRows.map((s) => String(s.containerRuntime)))}::boolean[],
+        ${pgArray(stateRows.map((s) => s.targetSentC))}::real[], ${pgArray(stateRows.map((s) => s.targetSentAt))}::timestamptz[],
+        ${pgArray(stateRows.map((s) => s.targetAppliedAt))}::timestamptz[])
       on conflict (radiator_id) do update set
         last_reading_at = excluded.last_reading_at, room_temp_c = excluded.room_temp_c, setpoint_c = excluded.setpoint_c,
         power_w = excluded.power_w, energy_counter_wh = excluded.energy_counter_wh, cores_active = excluded.cores_active,
-        cores_wanted = excluded.cores_wanted, container_runtime = excluded.container_runtime
+        cores_wanted = excluded.cores_wanted, container_runtime = excluded.container_runtime,
+        target_sent_c = excluded.target_sent_c, target_sent_at = excluded.target_sent_at, target_applied_at = excluded.target_applied_at
+    ),
+    -- A change on a radiator's own thermostat becomes the room's (unless the resident changed it meanwhile), and is logged.
+    heating_set as (
+      update room_heating h set mode = v.mode::heating_mode, comfort_c = v.comfort_c, eco_c = v.eco_c, boost_until = v.boost_until,
+        mode_before_boost = v.mode_before_boost::heating_mode, override_target_c = v.override_target_c,
+        override_until = v.override_until, updated_at = ${nowIso}, updated_by_user_id = null
+      from jsonb_to_recordset(${jsonb(heating.roomChanges.map((c) => c.row))}) as v(room_id uuid, loaded_updated_at timestamptz,
+        mode text, comfort_c real, eco_c real, boost_until timestamptz, mode_before_boost text, override_target_c real,
+        override_until timestamptz)
+      where h.room_id = v.room_id and h.updated_at = v.loaded_updated_at
+      returning h.room_id
+    ),
+    heating_log as (
+      insert into heating_changes (room_id, at, actor, kind, details)
+      select v.room_id, ${nowIso}, 'thermostat', 'target', v.details
+      from jsonb_to_recordset(${jsonb(heating.roomChanges.map((c) => ({ room_id: c.row.room_id, details: c.details })))})
+        as v(room_id uuid, details jsonb)
+      where v.room_id in (select room_id from heating_set)
     ),
     seen as (
       update radiators set last_seen_at = ${nowIso}
@@ -811,8 +1023,8 @@ function responseFor(
     .map((a) => ({ radiatorSerial: serialOf.get(a.radiatorId)!, attemptId: a.attemptId }))
     .concat(stale);
   const setpoints = radiators
-    .filter((r) => r.targetTempC !== null)
-    .map((r) => ({ radiatorSerial: r.serial, setpointC: r.targetTempC! }));
+    .filter((r) => r.targetC !== null)
+    .map((r) => ({ radiatorSerial: r.serial, setpointC: r.targetC! }));
 
   const response: ReportResponse = { protocolVersion: PROTOCOL_VERSION, seq, serverTime: now.toISOString(), assignments, cancellations, setpoints };
   // Only when there are some: the answer of v1 stays as it was for gateways with sound clocks.

@@ -16,10 +16,13 @@ import {
   organizations,
   radiators,
   residents,
+  roomHeating,
   rooms,
   sites,
   users,
 } from "../db/schema";
+import { initialHeating, type ProgrammeTemplateId } from "../domain/heating";
+import { heatingColumnsOf } from "./heating";
 import { hashPassword } from "../auth/password";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../auth/demo-accounts";
 import { displayPrefixOf, hashApiKey } from "./api-keys";
@@ -146,6 +149,11 @@ const RESIDENT_HOMES: ReadonlyArray<{ email: string; building: string; label: st
   { email: "resident@hearth.test", building: "Bâtiment A", label: "A-204", movedInOn: "2019-09-01" },
   { email: "resident2@hearth.test", building: "Bâtiment Quai", label: "Q-305", movedInOn: "2021-04-15" },
 ];
+/** The demo residents' rooms run a programme; every other room is left to its radiators' thermostats. */
+const RESIDENT_PROGRAMMES: Readonly<Record<string, ProgrammeTemplateId>> = {
+  "resident@hearth.test": "out_at_work",
+  "resident2@hearth.test": "home_all_day",
+};
 
 // ---------------------------------------------------------------------------------------------
 // Plan: the fleet as plain objects, before any id exists
@@ -539,6 +547,11 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       movedInOn: h.movedInOn,
     }));
     const residentRows = await tx.insert(residents).values(residentValues).returning({ userId: residents.userId });
+    const heatingValues = RESIDENT_HOMES.flatMap((h, i) => {
+      const columns = heatingColumnsOf(initialHeating(RESIDENT_PROGRAMMES[h.email]));
+      return roomRows.filter((r) => r.dwellingId === residentValues[i]!.dwellingId).map((r) => ({ roomId: r.id, ...columns }));
+    });
+    await tx.insert(roomHeating).values(heatingValues);
 
     return {
       organizations: orgRows.length,

@@ -25,8 +25,6 @@ export type RoomSpec = Readonly<{
   key: string;
   name: string;
   areaM2: number;
-  /** The resident's chosen temperature as stored (the platform sends it in setpoints). */
-  targetTempC: number | null;
   /** building|flat, or null for a plant room. */
   dwellingKey: string | null;
   site: SiteSpec;
@@ -64,7 +62,6 @@ type Row = {
   room_id: string;
   room_name: string;
   area_m2: number;
-  target_temp_c: number | null;
   dwelling_label: string | null;
   building_name: string;
   site_name: string;
@@ -92,7 +89,7 @@ export async function loadFleet(db: Db, opts: { gatewaySerials?: readonly string
     ${opts.gatewaySerials ? sql`and g.serial in (select jsonb_array_elements_text(${jsonb(opts.gatewaySerials)}))` : sql``}`;
   const rows = await db.execute<Row>(sql`
     select g.id as gateway_id, g.serial as gateway_serial, r.id as radiator_id, r.serial, r.installed_on::text as installed_on,
-      ro.id as room_id, ro.name as room_name, ro.area_m2, ro.target_temp_c, d.label as dwelling_label,
+      ro.id as room_id, ro.name as room_name, ro.area_m2, d.label as dwelling_label,
       b.name as building_name, s.name as site_name, s.city, s.climate_zone, s.kind::text as site_kind,
       h.name as model_name, h.cores, h.max_power_w, h.ram_gb,
       (extract(epoch from rs.last_reading_at) * 1000)::float8 as last_reading_ms, rs.energy_counter_wh, rs.room_temp_c
@@ -132,7 +129,6 @@ export async function loadFleet(db: Db, opts: { gatewaySerials?: readonly string
         key: `${r.building_name}|${r.dwelling_label ?? ""}|${r.room_name}`,
         name: r.room_name,
         areaM2: Number(r.area_m2),
-        targetTempC: r.target_temp_c,
         dwellingKey,
         site,
       });

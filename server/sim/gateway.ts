@@ -199,9 +199,7 @@ export class SimGateway {
   /** The answer: the full list of setpoints, work to start, work to stop. */
   private apply(response: ReportResponse, nowMs: number, ctx: RunContext) {
     const setpoints = new Map(response.setpoints.map((s) => [s.radiatorSerial, s.setpointC]));
-    for (const r of this.radiators) {
-      r.platformSetpointC = setpoints.get(r.serial) ?? null;
-    }
+    for (const r of this.radiators) r.takeSetpoint(setpoints.get(r.serial) ?? null);
     const bySerial = new Map(this.radiators.map((r) => [r.serial, r]));
     for (const a of response.assignments) bySerial.get(a.radiatorSerial)?.assign(a, nowMs, ctx);
     for (const c of response.cancellations) bySerial.get(c.radiatorSerial)?.cancel(c.attemptId, nowMs);

@@ -50,6 +50,9 @@ const MAX_CHUNK_BYTES = 60_000;
 /** Attempt ids remembered, to start each at most once even when the platform repeats it. */
 const REMEMBERED_ATTEMPTS = 4096;
 
+/** The range of the radiator's own thermostat dial. */
+const MIN_LOCAL_SETPOINT_C = 5;
+const MAX_LOCAL_SETPOINT_C = 30;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A heated space and its lumped thermal state, shared by the radiators in it. */
@@ -67,7 +70,9 @@ export class SimRoom {
   /** Share of its dwelling's household gains (by floor area). */
   gainsShare = 1;
   /** The flat's household (set by the world), or null for plant rooms and heat sinks. */
-  household: { readonly state: HouseholdState; readonly day: number } | null = null;
+  household: { readonly state: HouseholdState; readonly day: number; readonly manualChangeC: number } | null = null;
+  /** The household's turn of the thermostat the room's radiators last took. */
+  manualChangeC = 0;
 
   constructor(
     readonly spec: RoomSpec,
@@ -106,6 +111,11 @@ export class SimRadiator implements RadiatorOutbox {
   energyWh: number;
   /** The setpoint the platform last sent for this radiator, or null: the local setting applies. */
   platformSetpointC: number | null = null;
+  /**
+   * A change made on the radiator's own thermostat while the platform sends a target: it holds
+   * until the platform sends a different target from the last one (the latest change wins).
+   */
+  localSetpointC: number | null = null;
   /** Power is off (breaker tripped): no readings, no work, no heat. */
   off = false;
 
@@ -143,12 +153,24 @@ export class SimRadiator implements RadiatorOutbox {
       this.powerW = 0;
       return;
     }
-    const setpoint = this.platformSetpointC ?? this.room.baseSetpointC;
+    const setpoint = this.platformSetpointC === null ? this.room.baseSetpointC : (this.localSetpointC ?? this.platformSetpointC);
     this.setpointC = setpoint;
     const out = thermostatStep(this.hardware, setpoint, this.room.state.airC, this.computingCores);
     this.coresWanted = out.coresWanted;
     this.coresActive = out.coresActive;
     this.powerW = out.powerW;
+  }
+
+  /** The platform's target from an answer (null: none); a different one replaces a local change. */
+  takeSetpoint(setpointC: number | null): void {
+    if (setpointC !== this.platformSetpointC) this.localSetpointC = null;
+    this.platformSetpointC = setpointC;
+  }
+
+  /** Someone turns the thermostat by `deltaC`: with a platform target, the radiator holds the new value itself. */
+  turnThermostat(deltaC: number): void {
+    if (this.platformSetpointC === null) return; // the household's setting already rules
+    this.localSetpointC = Math.min(MAX_LOCAL_SETPOINT_C, Math.max(MIN_LOCAL_SETPOINT_C, (this.localSetpointC ?? this.platformSetpointC) + deltaC));
   }
 
   /** A reading of the current step at `atIso`. */

@@ -34,7 +34,6 @@ export function syntheticFleet(radiators: number, opts: { hardware?: HardwareSpe
       key: `${dwellingKey}|${roomIndex}`,
       name: roomIndex === 0 ? "Séjour" : `Chambre ${roomIndex}`,
       areaM2: roomIndex === 0 ? 20 + 4 * hashUnit(flat, 0) : 10 + 3 * hashUnit(flat, roomIndex),
-      targetTempC: null,
       dwellingKey,
       site,
     };

@@ -122,6 +122,8 @@ export class SimDwelling {
   readonly state: HouseholdState = { occupancy: "home", setpointC: 19, gainsW: 0, windowOpen: false };
   /** The local day (Paris clock) of the last update, for per-day draws. */
   day = 0;
+  /** The turn of the thermostat in force now (°C, 0 for none), part of state.setpointC. */
+  manualChangeC = 0;
   readonly rooms: SimRoom[] = [];
   readonly profile: HouseholdProfile;
 
@@ -137,6 +139,7 @@ export class SimDwelling {
     const local = parisLocalMs(t);
     const day = Math.floor(local / DAY_MS);
     this.day = day;
+    this.manualChangeC = 0;
     // A manual change on about one evening in six: +0.5 to +1.5 °C (a cold evening, a bath) or
     // −1 °C, from 17:00–21:00 for one to four hours, while someone is home.
     if (this.state.occupancy === "home" && hashUnit(this.seed, day, 101) < 0.17) {
@@ -145,7 +148,8 @@ export class SimDwelling {
       const length = 60 + hashUnit(this.seed, day, 103) * 180;
       if (minute >= start && minute < start + length) {
         const u = hashUnit(this.seed, day, 104);
-        this.state.setpointC += u < 0.35 ? 0.5 : u < 0.65 ? 1 : u < 0.8 ? 1.5 : -1;
+        this.manualChangeC = u < 0.35 ? 0.5 : u < 0.65 ? 1 : u < 0.8 ? 1.5 : -1;
+        this.state.setpointC += this.manualChangeC;
       }
     }
   }
@@ -312,6 +316,12 @@ export class World {
         if (dwelling) {
           const s = dwelling.state;
           room.baseSetpointC = s.setpointC;
+          // The moment someone turns the thermostat, its radiators take the change on their own
+          // setting, over the platform's target (which then learns it from the readings).
+          if (dwelling.manualChangeC !== room.manualChangeC) {
+            if (dwelling.manualChangeC !== 0) for (const r of room.radiators) r.turnThermostat(dwelling.manualChangeC);
+            room.manualChangeC = dwelling.manualChangeC;
+          }
           inputs.gainsW = s.gainsW * room.gainsShare;
           // Each room takes part in about two airings in three.
           inputs.windowOpen = s.windowOpen && hashUnit(room.seed, dwelling.day, 7) < 0.67;

@@ -80,6 +80,11 @@ export const radiatorStates = pgTable(
       onDelete: "restrict",
     }),
     containerRuntime: boolean("container_runtime").notNull().default(false),
+    /** The room's target as last sent in an answer, and when it was sent (see heating in server/device/report.ts). */
+    targetSentC: real("target_sent_c"),
+    targetSentAt: timestamp("target_sent_at", { withTimezone: true }),
+    /** When a reading first showed the radiator at the target sent; null while it has not. */
+    targetAppliedAt: timestamp("target_applied_at", { withTimezone: true }),
   },
   (t) => [
     index("radiator_states_wanting_idx")

@@ -6,7 +6,6 @@ import {
   integer,
   pgEnum,
   pgTable,
-  real,
   text,
   timestamp,
   uniqueIndex,
@@ -88,8 +87,6 @@ export const rooms = pgTable(
     dwellingId: uuid("dwelling_id").references(() => dwellings.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     areaM2: doublePrecision("area_m2").notNull(),
-    /** The temperature the resident chose, sent to the room's radiators; null leaves their local setting. */
-    targetTempC: real("target_temp_c"),
   },
   (t) => [
     index("rooms_dwelling_idx").on(t.dwellingId),
