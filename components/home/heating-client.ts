@@ -1,0 +1,86 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { useFormatter, useTranslations } from "next-intl";
+import { useCallback } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import type { AppRouter } from "@/server/api/root";
+import { targetRefusal, TARGET_BOUNDS_C, MAX_PROGRAMME_BLOCKS } from "@/server/domain/heating";
+import type { HeatingRoomView } from "@/server/services/heating";
+
+/** How often the rooms are read again while the page is open: the gateways report every minute. */
+export const HEATING_REFRESH_MS = 4000;
+
+/** Temperatures, watts and times as the residents' pages show them; times on the site's clock. */
+export function useHeatingFormat(timeZone: string | null) {
+  const units = useTranslations("common.units");
+  const format = useFormatter();
+  const zone = timeZone ?? undefined;
+  return {
+    temp: (valueC: number) => units("tempC", { value: valueC }),
+    watts: (valueW: number) => units("watts", { value: valueW }),
+    time: (at: Date | number) => format.dateTime(at, { hour: "2-digit", minute: "2-digit", timeZone: zone }),
+    dateTime: (at: Date | number) => format.dateTime(at, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: zone }),
+  };
+}
+
+/** "07:30" for a minute of the day; 1440 is "24:00", the end of the day. */
+export const minuteLabel = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+
+export const DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+/** A refused field's message in the page's language: the domain's refusals name their field. */
+export function useFieldMessage() {
+  const t = useTranslations("heating.errors");
+  return useCallback(
+    (field: string, values: { ecoC?: number } = {}) => {
+      if (field === "ecoC" && values.ecoC !== undefined && targetRefusal(values.ecoC) === null) return t("ecoAboveComfort");
+      if (/(^|\.)(targetC|comfortC|ecoC)$/.test(field)) return t("temperature", { min: TARGET_BOUNDS_C.min, max: TARGET_BOUNDS_C.max });
+      // The page offers only quarter hours within the day: a refused time is an end not after its start.
+      if (/^blocks\.\d+\.(startMinute|endMinute)$/.test(field)) return t("endAfterStart");
+      if (/^blocks\.\d+$/.test(field)) return t("overlap");
+      if (field === "blocks") return t("tooMany", { max: MAX_PROGRAMME_BLOCKS });
+      return t("other");
+    },
+    [t],
+  );
+}
+
+/** The fields a refused change names, with the server's messages (null when it named none). */
+export function fieldErrorsOf(error: unknown): Record<string, string> | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data = (error as TRPCClientError<AppRouter>).data as { fieldErrors?: Record<string, string> | null } | undefined;
+  return data?.fieldErrors ?? null;
+}
+
+/** Bad input (the server said no), as against a fault or a lost connection. */
+export const isRefusal = (error: unknown) =>
+  error instanceof TRPCClientError && (error as TRPCClientError<AppRouter>).data?.code === "BAD_REQUEST";
+
+/**
+ * The heating changes of one room. Each answers with the room as `heating.room` shows it; that
+ * answer goes straight into the room's page and into the home's list, so both show it at once.
+ */
+export function useRoomChanges() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = async (room: HeatingRoomView) => {
+    // A read begun before the change would bring the old room back for a few seconds.
+    await queryClient.cancelQueries({ queryKey: trpc.heating.home.queryKey() });
+    queryClient.setQueryData(trpc.heating.room.queryKey({ roomId: room.id }), room);
+    queryClient.setQueryData(trpc.heating.home.queryKey(), (home) =>
+      home && { ...home, rooms: home.rooms.map((r) => (r.id === room.id ? { ...r, ...room } : r)) },
+    );
+  };
+  return {
+    setTarget: useMutation(trpc.heating.setTarget.mutationOptions({ onSuccess })),
+    setOverride: useMutation(trpc.heating.setOverride.mutationOptions({ onSuccess })),
+    cancelOverride: useMutation(trpc.heating.cancelOverride.mutationOptions({ onSuccess })),
+    setMode: useMutation(trpc.heating.setMode.mutationOptions({ onSuccess })),
+    boost: useMutation(trpc.heating.boost.mutationOptions({ onSuccess })),
+    setTemperatures: useMutation(trpc.heating.setTemperatures.mutationOptions({ onSuccess })),
+    setProgramme: useMutation(trpc.heating.setProgramme.mutationOptions({ onSuccess })),
+  };
+}
