@@ -1,11 +1,9 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { useTRPC } from "@/components/trpc/client";
-import type { AppRouter } from "@/server/api/root";
 import { targetRefusal, TARGET_BOUNDS_C, MAX_PROGRAMME_BLOCKS } from "@/server/domain/heating";
 import type { HeatingRoomView } from "@/server/services/heating";
 
@@ -48,20 +46,10 @@ export function useFieldMessage() {
   );
 }
 
-/** The fields a refused change names, with the server's messages (null when it named none). */
-export function fieldErrorsOf(error: unknown): Record<string, string> | null {
-  if (!(error instanceof TRPCClientError)) return null;
-  const data = (error as TRPCClientError<AppRouter>).data as { fieldErrors?: Record<string, string> | null } | undefined;
-  return data?.fieldErrors ?? null;
-}
-
-/** Bad input (the server said no), as against a fault or a lost connection. */
-export const isRefusal = (error: unknown) =>
-  error instanceof TRPCClientError && (error as TRPCClientError<AppRouter>).data?.code === "BAD_REQUEST";
-
 /**
  * The heating changes of one room. Each answers with the room as `heating.room` shows it; that
  * answer goes straight into the room's page and into the home's list, so both show it at once.
+ * A card calls this once and hands the mutations to its parts.
  */
 export function useRoomChanges() {
   const trpc = useTRPC();
@@ -84,3 +72,4 @@ export function useRoomChanges() {
     setProgramme: useMutation(trpc.heating.setProgramme.mutationOptions({ onSuccess })),
   };
 }
+export type RoomChanges = ReturnType<typeof useRoomChanges>;

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { BOOST_MINUTES, FROST_C, OVERRIDE_HOURS, type BaseMode } from "@/server/domain/heating";
 import type { HeatingRoomSummary } from "@/server/services/heating";
-import { useHeatingFormat, useRoomChanges } from "./heating-client";
+import { useHeatingFormat, type RoomChanges } from "./heating-client";
 import { TARGET_SEND_DELAY_MS } from "./target-draft";
 
 /** The modes a resident picks, in the order the page offers them (boost has its own buttons). */
@@ -16,10 +16,10 @@ const MODES = ["programme", "comfort", "eco", "frost", "off"] as const satisfies
  * The room's mode as a radio group. Arrow keys move through the modes; the one reached is sent
  * after the same pause as the target, so that walking through them sends one change.
  */
-export function ModeControl({ room, onError }: { room: HeatingRoomSummary; onError: (failed: boolean) => void }) {
+export function ModeControl({ room, changes, onError }: { room: HeatingRoomSummary; changes: RoomChanges; onError: (failed: boolean) => void }) {
   const t = useTranslations("heating");
   const f = useHeatingFormat(room.timeZone);
-  const { setMode } = useRoomChanges();
+  const { setMode } = changes;
   const name = useId();
   const serverMode = room.mode === "boost" ? room.modeBeforeBoost : room.mode;
   const [picked, setPicked] = useState<BaseMode | null>(null);
@@ -91,10 +91,10 @@ export function ModeControl({ room, onError }: { room: HeatingRoomSummary; onErr
 }
 
 /** Boost for a fixed time, and stop it: the room returns to the mode before it. */
-export function BoostControl({ room, onError }: { room: HeatingRoomSummary; onError: (failed: boolean) => void }) {
+export function BoostControl({ room, changes, onError }: { room: HeatingRoomSummary; changes: RoomChanges; onError: (failed: boolean) => void }) {
   const t = useTranslations("heating");
   const f = useHeatingFormat(room.timeZone);
-  const { boost, setMode } = useRoomChanges();
+  const { boost, setMode } = changes;
   const busy = boost.isPending || setMode.isPending;
   const report = (p: Promise<unknown>) => p.then(() => onError(false), () => onError(true));
   const duration = (minutes: number) => (minutes < 60 ? t("boost.minutes", { minutes }) : t("boost.hours", { hours: minutes / 60 }));
@@ -136,10 +136,10 @@ export function BoostControl({ room, onError }: { room: HeatingRoomSummary; onEr
  * A running override of the programme: how long it lasts (until the next block, or N hours from
  * now) and cancelling it. Only in programme mode: elsewhere the target is the mode's own.
  */
-export function OverrideControl({ room, onError }: { room: HeatingRoomSummary; onError: (failed: boolean) => void }) {
+export function OverrideControl({ room, changes, onError }: { room: HeatingRoomSummary; changes: RoomChanges; onError: (failed: boolean) => void }) {
   const t = useTranslations("heating");
   const f = useHeatingFormat(room.timeZone);
-  const { setOverride, cancelOverride } = useRoomChanges();
+  const { setOverride, cancelOverride } = changes;
   const id = useId();
   const [length, setLength] = useState<"next" | "hours">("next");
   const [hours, setHours] = useState(2);

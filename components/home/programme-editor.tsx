@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { refusedFields } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Select } from "@/components/ui/select";
@@ -16,7 +17,7 @@ import {
   type ProgrammeBlock,
   type ProgrammeTemplateId,
 } from "@/server/domain/heating";
-import { DAY_KEYS, fieldErrorsOf, minuteLabel, useFieldMessage, useHeatingFormat, useRoomChanges } from "./heating-client";
+import { DAY_KEYS, minuteLabel, useFieldMessage, useHeatingFormat, useRoomChanges } from "./heating-client";
 import { TempStepper } from "./temp-stepper";
 
 const QUARTERS = Array.from({ length: MINUTES_PER_DAY / PROGRAMME_GRAIN_MINUTES + 1 }, (_, i) => i * PROGRAMME_GRAIN_MINUTES);
@@ -86,7 +87,7 @@ export function ProgrammeEditor({ room }: { room: Room }) {
           setNotice(t("programme.saved"));
         },
         onError: (error) => {
-          const fields = fieldErrorsOf(error);
+          const fields = refusedFields(error);
           showErrors(fields ? Object.fromEntries(Object.keys(fields).map((k) => [k, fieldMessage(k)])) : { "": t("errors.other") });
         },
       },

@@ -6,7 +6,7 @@ import { useCallback, useId, useState, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { HeatingRoomSummary } from "@/server/services/heating";
-import { useHeatingFormat } from "./heating-client";
+import { useHeatingFormat, useRoomChanges } from "./heating-client";
 import { BoostControl, ModeControl, OverrideControl } from "./mode-control";
 import { TargetControl, useTargetDraft } from "./target-control";
 
@@ -54,7 +54,8 @@ export function RoomCard({ room, readAtMs, extra }: { room: HomeRoom; readAtMs: 
   const t = useTranslations("heating");
   const f = useHeatingFormat(room.timeZone);
   const headingId = useId();
-  const draft = useTargetDraft(room.id, room.target?.targetC ?? null);
+  const changes = useRoomChanges();
+  const draft = useTargetDraft(room.id, room.target?.targetC ?? null, changes.setTarget);
   const [failed, setFailed] = useState(false);
   const onError = useCallback((value: boolean) => setFailed(value), []);
   const heating = room.powerW > 0;
@@ -94,9 +95,9 @@ export function RoomCard({ room, readAtMs, extra }: { room: HomeRoom; readAtMs: 
           <Badge tone={heating ? "warning" : "neutral"}>{heating ? t("card.heating", { power: f.watts(room.powerW) }) : t("card.notHeating")}</Badge>
           <Badge tone={room.computing ? "info" : "neutral"}>{room.computing ? t("card.computing") : t("card.notComputing")}</Badge>
         </p>
-        <OverrideControl room={room} onError={onError} />
-        <ModeControl room={room} onError={onError} />
-        <BoostControl room={room} onError={onError} />
+        <OverrideControl room={room} changes={changes} onError={onError} />
+        <ModeControl room={room} changes={changes} onError={onError} />
+        <BoostControl room={room} changes={changes} onError={onError} />
         {extra}
       </div>
     </Card>

@@ -4,16 +4,16 @@ import { useTranslations } from "next-intl";
 import { useEffect, useReducer, useRef } from "react";
 import { cn } from "@/components/ui/cn";
 import { DEFAULT_COMFORT_C, TARGET_STEP_C } from "@/server/domain/heating";
-import { isRefusal, useHeatingFormat, useRoomChanges } from "./heating-client";
+import { isRefusal } from "@/components/trpc/errors";
+import { useHeatingFormat, type RoomChanges } from "./heating-client";
 import { canLower, canRaise, INITIAL_DRAFT, TARGET_SEND_DELAY_MS, targetDraftReducer } from "./target-draft";
 
 /**
  * The target being set with − and + (see target-draft.ts): shown at once, sent once after a
  * pause, rolled back with a message if the server refuses it.
  */
-export function useTargetDraft(roomId: string, serverTargetC: number | null) {
+export function useTargetDraft(roomId: string, serverTargetC: number | null, setTarget: RoomChanges["setTarget"]) {
   const [draft, dispatch] = useReducer(targetDraftReducer, INITIAL_DRAFT);
-  const { setTarget } = useRoomChanges();
   // The latest of each, without restarting the pause when a refresh or a render brings them again.
   const latest = useRef({ serverTargetC, send: setTarget.mutateAsync });
   useEffect(() => {

@@ -2,10 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { refusedFields } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { DEFAULT_COMFORT_C, DEFAULT_ECO_C, temperaturesRefusal } from "@/server/domain/heating";
-import { fieldErrorsOf, useFieldMessage, useRoomChanges } from "./heating-client";
+import { useFieldMessage, useRoomChanges } from "./heating-client";
 import { TempStepper } from "./temp-stepper";
 
 /** The room's comfort and eco temperatures (the programme's eco time, the comfort and eco modes). */
@@ -43,7 +44,7 @@ export function TemperaturesForm({ room }: { room: { id: string; comfortC: numbe
               setDraft(null);
               setSaved(true);
             },
-            onError: (error) => refuse(Object.keys(fieldErrorsOf(error) ?? { "": "" })),
+            onError: (error) => refuse(Object.keys(refusedFields(error) ?? { "": "" })),
           },
         );
       }}
