@@ -168,6 +168,13 @@ describe("heating through the gateway protocol", () => {
     expect(await heatingRoom(db, { ...resident, roomId: room.id, now: minutes(t0, 2) })).toMatchObject({ mode: "comfort", comfortC: 22 });
   });
 
+  it("takes a finer dial's setpoint near the target as holding it, not as a change", async () => {
+    await report(t0);
+    await report(minutes(t0, 2), [{ at: minutes(t0, 1).toISOString(), setpointC: 17.2 }]);
+    expect((await stateOf())!.targetAppliedAt).toEqual(minutes(t0, 1));
+    expect(await db.select().from(heatingChanges).where(eq(heatingChanges.actor, "thermostat"))).toHaveLength(0);
+  });
+
   it("ignores readings taken before the target was sent", async () => {
     await setHeatingProgramme(db, { ...resident, roomId: room.id, blocks: [], now: t0 });
     await report(t0);

@@ -575,6 +575,11 @@ class HourSums {
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** Setpoints travel as float4 in the database and as JSON numbers on the wire: equal within a hundredth. */
 const sameC = (a: number, b: number) => Math.abs(a - b) < 0.01;
+/**
+ * A radiator holds a target when its setpoint is the target once on the platform's step: a
+ * thermostat with a finer dial (20.2 °C for 20) is not making a change the room could take.
+ */
+const holds = (setpointC: number, targetC: number) => sameC(asTarget(setpointC), targetC);
 
 function heatingStateOf(h: HeatingJson): RoomHeating {
   return {
@@ -637,12 +642,12 @@ function heatingOfReport(reported: Reported[], readings: Readings, loaded: Loade
     const after = (readings.bySerial.get(entry.serial) ?? []).filter((r) => r.atMs > fromMs);
     if (after.length === 0) continue;
     if (state.targetAppliedMs === null) {
-      const first = after.find((r) => sameC(r.setpointC, sentC));
+      const first = after.find((r) => holds(r.setpointC, sentC));
       if (first) applied.set(radiatorId, first.atMs);
     }
     const newest = after[after.length - 1]!;
     const previous = local.get(radiator.roomId);
-    if (!sameC(newest.setpointC, sentC) && (!previous || newest.atMs > previous.atMs)) {
+    if (!holds(newest.setpointC, sentC) && (!previous || newest.atMs > previous.atMs)) {
       local.set(radiator.roomId, { setpointC: newest.setpointC, atMs: newest.atMs, serial: entry.serial });
     }
   }
@@ -699,7 +704,7 @@ function heatingOfReport(reported: Reported[], readings: Readings, loaded: Loade
       // A radiator already at the new target (its thermostat's own change, taken by the room) applies it now.
       const list = readings.bySerial.get(entry.serial) ?? [];
       const setpointC = list.length > 0 ? list[list.length - 1]!.setpointC : (state?.setpointC ?? null);
-      const at = targetC !== null && setpointC !== null && sameC(setpointC, targetC) ? nowMs : null;
+      const at = targetC !== null && setpointC !== null && holds(setpointC, targetC) ? nowMs : null;
       targets.set(radiatorId, { sentC: targetC, sentMs: targetC === null ? null : nowMs, appliedMs: at });
     } else if (applied.has(radiatorId)) {
       targets.set(radiatorId, { sentC, sentMs: state!.targetSentMs, appliedMs: applied.get(radiatorId)! });

@@ -87,6 +87,33 @@ describe("the world", () => {
   });
 });
 
+describe("a household's turn of the thermostat", () => {
+  it("changes the setpoint of radiators the platform drives, until the platform sends another target", () => {
+    const start = Date.parse("2026-01-05T00:00:00Z");
+    const world = new World(syntheticFleet(40), { seed: 3, startMs: start });
+    for (const r of world.radiators) r.takeSetpoint(20);
+    const turned = new Map<string, number>();
+    for (let t = start; t < start + 14 * DAY_MS; t += MINUTE_MS) {
+      world.sample(t);
+      for (const r of world.radiators) {
+        if (r.localSetpointC === null || r.off) continue;
+        turned.set(r.serial, r.localSetpointC);
+        expect(r.setpointC).toBe(r.localSetpointC);
+      }
+    }
+    // About one evening in six, a flat turns it up or down for a few hours, then back.
+    expect(turned.size).toBeGreaterThan(0);
+    for (const c of turned.values()) expect([19, 20, 20.5, 21, 21.5]).toContain(c);
+    const radiator = world.radiators.find((r) => turned.has(r.serial))!;
+    radiator.takeSetpoint(20); // the same target again: the change holds
+    expect(radiator.localSetpointC).toBe(turned.get(radiator.serial));
+    radiator.takeSetpoint(18); // a different one: the platform's wins
+    radiator.decide();
+    expect(radiator.localSetpointC).toBeNull();
+    expect(radiator.setpointC).toBe(18);
+  });
+});
+
 describe("outage schedule", () => {
   it("is a pure function of its seed, at about the rate asked, asked in any order", () => {
     const a = new OutageSchedule(42, 2, 2 * MINUTE_MS, 4 * 60 * MINUTE_MS);

@@ -317,9 +317,13 @@ export class World {
           const s = dwelling.state;
           room.baseSetpointC = s.setpointC;
           // The moment someone turns the thermostat, its radiators take the change on their own
-          // setting, over the platform's target (which then learns it from the readings).
+          // setting, over the platform's target (which then learns it from the readings); a few
+          // hours later they turn it back, unless the platform has sent another target meanwhile.
           if (dwelling.manualChangeC !== room.manualChangeC) {
-            if (dwelling.manualChangeC !== 0) for (const r of room.radiators) r.turnThermostat(dwelling.manualChangeC);
+            for (const r of room.radiators) {
+              if (room.manualChangeC !== 0 && r.localSetpointC !== null) r.turnThermostat(-room.manualChangeC);
+              if (dwelling.manualChangeC !== 0) r.turnThermostat(dwelling.manualChangeC);
+            }
             room.manualChangeC = dwelling.manualChangeC;
           }
           inputs.gainsW = s.gainsW * room.gainsShare;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { HEATING_MODES } from "@/server/domain/heating";
 import { METER_ANOMALY_REASONS } from "@/server/domain/metering";
 import { ATTEMPT_STATES, INSTANCE_STATES, SCHEDULING_TYPES } from "@/server/domain/task-state";
 import { useTestDb } from "@/server/test/db";
@@ -18,5 +19,6 @@ describe("database enums", () => {
     expect(await enumValues("attempt_state")).toEqual([...ATTEMPT_STATES]);
     expect(await enumValues("scheduling_type")).toEqual([...SCHEDULING_TYPES]);
     expect(await enumValues("meter_anomaly_reason")).toEqual([...METER_ANOMALY_REASONS]);
+    expect(await enumValues("heating_mode")).toEqual([...HEATING_MODES]);
   });
 });
