@@ -17,13 +17,26 @@ const tempOf = async (locator: Locator) => Number((await locator.innerText()).re
 /** A temperature as the French pages write it. */
 const frTemp = (valueC: number) => new RegExp(`^${valueC.toFixed(1).replace(".", ",")}\\s°C$`);
 const saved = (page: Page, procedure: string) => page.waitForResponse((r) => r.url().includes(`heating.${procedure}`) && r.ok());
+/** A mode's radio checked, and the change saved (sent after a short pause). */
+async function chooseMode(page: Page, radio: Locator) {
+  if (await radio.isChecked()) return;
+  const modeSaved = saved(page, "setMode");
+  await radio.check();
+  await modeSaved;
+}
 
-test("two taps on + raise a room by 1 °C at once, sent as one change the radiator then applies", async ({ page }) => {
+test("a resident picks comfort, then two taps on + raise the room by 1 °C at once, sent as one change the radiator applies", async ({ page }) => {
   const errors = watchConsole(page);
   await signInAndLand(page, RESIDENT, "/home");
   const room = roomCard(page, "Séjour");
   const target = room.getByTestId("target");
   const status = room.getByTestId("apply-status");
+
+  // Comfort: a target that does not depend on the time (the simulator's clock runs ahead of the
+  // platform's at 60×, so a programme's override may already be over on the radiators' clock).
+  const comfort = room.getByRole("radio", { name: /^Confort/ });
+  await chooseMode(page, comfort);
+  await expect(comfort).toBeChecked();
   await expect(target).toHaveText(/°C$/);
   const before = await tempOf(target);
 
@@ -46,6 +59,7 @@ test("two taps on + raise a room by 1 °C at once, sent as one change the radiat
   await expect(target).toHaveText(frTemp(before + 1));
   await page.reload();
   await expect(roomCard(page, "Séjour").getByTestId("target")).toHaveText(frTemp(before + 1));
+  await expect(roomCard(page, "Séjour").getByRole("radio", { name: /^Confort/ })).toBeChecked();
   await expectAxeClean(page);
   expect(errors).toEqual([]);
 });
@@ -57,38 +71,40 @@ test("the target stops at 28 °C: + is disabled there, − is not", async ({ pag
   const minus = room.getByRole("button", { name: "Baisser la consigne de Chambre 2" });
   const sent = saved(page, "setTarget");
   // At most 42 steps of 0.5 °C from 7 °C; the taps go as one change.
-  for (let i = 0; i < 50 && (await plus.isEnabled()); i++) await plus.click();
+  let taps = 0;
+  while (taps < 50 && (await plus.isEnabled())) {
+    await plus.click();
+    taps++;
+  }
   await expect(room.getByTestId("target")).toHaveText(frTemp(28));
   await expect(plus).toBeDisabled();
   await expect(minus).toBeEnabled();
-  await sent;
+  if (taps > 0) await sent;
   await expect(room.getByTestId("apply-status")).not.toHaveText("Envoi…");
   await page.reload();
   await expect(roomCard(page, "Chambre 2").getByTestId("target")).toHaveText(frTemp(28));
   await expect(roomCard(page, "Chambre 2").getByRole("button", { name: "Monter la consigne de Chambre 2" })).toBeDisabled();
 });
 
-test("a resident changes a room's mode and boosts it for an hour, then stops the boost", async ({ page }) => {
+test("a resident boosts a room for an hour, then stops the boost and its mode returns", async ({ page }) => {
   const errors = watchConsole(page);
   await signInAndLand(page, RESIDENT, "/home");
   const room = roomCard(page, "Chambre 1");
-  const comfort = room.getByRole("radio", { name: /^Confort/ });
-  const modeSaved = saved(page, "setMode");
-  await comfort.check();
-  await expect(comfort).toBeChecked();
-  await modeSaved;
-  await page.reload();
-  await expect(roomCard(page, "Chambre 1").getByRole("radio", { name: /^Confort/ })).toBeChecked();
+  const eco = room.getByRole("radio", { name: /^Éco/ });
+  await chooseMode(page, eco);
 
-  const again = roomCard(page, "Chambre 1");
-  await again.getByRole("button", { name: "Boost de 1 h dans Chambre 1" }).click();
-  await expect(again.getByText(/^Boost jusqu’à \d{2}:\d{2}$/)).toBeVisible();
-  await expect(again.getByTestId("target")).toHaveText(frTemp(28));
+  await room.getByRole("button", { name: "Boost de 1 h dans Chambre 1" }).click();
+  await expect(room.getByText(/^Boost jusqu’à \d{2}:\d{2}$/)).toBeVisible();
+  await expect(room.getByTestId("target")).toHaveText(frTemp(28));
   // The mode chosen before the boost stays chosen, and returns when it stops.
-  await expect(again.getByRole("radio", { name: /^Confort/ })).toBeChecked();
+  await expect(eco).toBeChecked();
+  await page.reload();
+  const again = roomCard(page, "Chambre 1");
+  await expect(again.getByText(/^Boost jusqu’à/)).toBeVisible();
   await again.getByRole("button", { name: "Arrêter le boost" }).click();
   await expect(again.getByText(/^Boost jusqu’à/)).toBeHidden();
-  await expect(again.getByRole("radio", { name: /^Confort/ })).toBeChecked();
+  await expect(again.getByRole("radio", { name: /^Éco/ })).toBeChecked();
+  await expect(again.getByTestId("target")).toHaveText(frTemp(17));
   await expectAxeClean(page);
   expect(errors).toEqual([]);
 });

@@ -15,9 +15,11 @@ import { canLower, canRaise, INITIAL_DRAFT, TARGET_SEND_DELAY_MS, targetDraftRed
 export function useTargetDraft(roomId: string, serverTargetC: number | null, setTarget: RoomChanges["setTarget"]) {
   const [draft, dispatch] = useReducer(targetDraftReducer, INITIAL_DRAFT);
   // The latest of each, without restarting the pause when a refresh or a render brings them again.
-  const latest = useRef({ serverTargetC, send: setTarget.mutateAsync });
+  // `unsent`: a value still in its pause, which leaving the page sends at once (the mutation outlives the page).
+  const latest = useRef({ serverTargetC, send: setTarget.mutateAsync, unsent: null as number | null });
   useEffect(() => {
-    latest.current = { serverTargetC, send: setTarget.mutateAsync };
+    const unsent = draft.value !== null && draft.sentSeq !== draft.seq ? draft.value : null;
+    latest.current = { serverTargetC, send: setTarget.mutateAsync, unsent };
   });
 
   useEffect(() => {
@@ -34,6 +36,14 @@ export function useTargetDraft(roomId: string, serverTargetC: number | null, set
     }, TARGET_SEND_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [draft, roomId]);
+
+  useEffect(
+    () => () => {
+      const { unsent, serverTargetC: serverC, send } = latest.current;
+      if (unsent !== null && unsent !== serverC) send({ roomId, targetC: unsent }).catch(() => undefined);
+    },
+    [roomId],
+  );
 
   const baseC = serverTargetC ?? DEFAULT_COMFORT_C;
   return {
