@@ -34,7 +34,7 @@ export function HomeRooms({ initial, extras }: { initial: Home; extras: Record<s
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {rooms.map((room) => (
             <li key={room.id}>
-              <RoomCard room={room} readAtMs={home.dataUpdatedAt} extra={extras[room.id]} />
+              <RoomCard room={room} extra={extras[room.id]} />
             </li>
           ))}
         </ul>

@@ -38,19 +38,30 @@ function ApplyStatusLine({ room, pending }: { room: HomeRoom; pending: boolean }
   );
 }
 
-/** `readAtMs`: when the prediction was read (it counts from then). */
-function Prediction({ room, readAtMs }: { room: HomeRoom; readAtMs: number }) {
+/**
+ * SLOT for the prediction: heatingHome does not send `minutesToTarget` yet. When
+ * predictMinutesToTarget (server/domain/thermal.ts) is merged, the service's roomView adds it and
+ * this line appears; until then it renders nothing. A duration, not a clock time, so that the
+ * server's render and the browser's agree.
+ */
+function Prediction({ room }: { room: HomeRoom }) {
   const t = useTranslations("heating.prediction");
-  const f = useHeatingFormat(room.timeZone);
   const minutes = room.minutesToTarget;
   if (minutes === undefined || room.target === null) return null;
   if (minutes === null) return <p className="text-sm text-stone-700">{t("out")}</p>;
   if (minutes === 0) return <p className="text-sm text-stone-700">{t("reached")}</p>;
-  const rounded = Math.ceil(minutes);
-  return <p className="text-sm text-stone-700">{t("eta", { time: f.time(readAtMs + rounded * 60_000), minutes: rounded })}</p>;
+  // Whole minutes under an hour, to the quarter hour beyond: a prediction, not a timetable.
+  const rounded = minutes < 60 ? Math.ceil(minutes) : Math.ceil(minutes / 15) * 15;
+  return (
+    <p className="text-sm text-stone-700">
+      {rounded < 60
+        ? t("eta", { minutes: rounded })
+        : t("etaHours", { hours: Math.floor(rounded / 60), minutes: String(rounded % 60).padStart(2, "0") })}
+    </p>
+  );
 }
 
-export function RoomCard({ room, readAtMs, extra }: { room: HomeRoom; readAtMs: number; extra?: ReactNode }) {
+export function RoomCard({ room, extra }: { room: HomeRoom; extra?: ReactNode }) {
   const t = useTranslations("heating");
   const f = useHeatingFormat(room.timeZone);
   const headingId = useId();
@@ -82,7 +93,7 @@ export function RoomCard({ room, readAtMs, extra }: { room: HomeRoom; readAtMs: 
         </div>
         <div aria-live="polite" className="flex flex-col gap-1">
           <ApplyStatusLine room={room} pending={draft.pending} />
-          <Prediction room={room} readAtMs={readAtMs} />
+          <Prediction room={room} />
         </div>
         {(draft.refused || failed) && (
           <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-800">
