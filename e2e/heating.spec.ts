@@ -12,11 +12,14 @@ const APPLIED_WITHIN_MS = 60_000;
 
 /** A room's card on the home page (a region named by its heading). */
 const roomCard = (page: Page, room: string) => page.getByRole("region", { name: room, exact: true });
-/** "20,5 °C" as a number. */
-const tempOf = async (locator: Locator) => Number((await locator.innerText()).replace(/[^\d,]/g, "").replace(",", "."));
 /** A temperature as the French pages write it. */
 const frTemp = (valueC: number) => new RegExp(`^${valueC.toFixed(1).replace(".", ",")}\\s°C$`);
 const saved = (page: Page, procedure: string) => page.waitForResponse((r) => r.url().includes(`heating.${procedure}`) && r.ok());
+/** The temperature a mode's radio offers ("Confort · 20,0 °C en continu"). */
+async function modeTempOf(room: Locator, radio: Locator) {
+  const label = await room.locator("label").filter({ has: radio }).innerText();
+  return Number(/(\d+,\d)\s°C/.exec(label)![1]!.replace(",", "."));
+}
 /** A mode's radio checked, and the change saved (sent after a short pause). */
 async function chooseMode(page: Page, radio: Locator) {
   if (await radio.isChecked()) return;
@@ -37,8 +40,8 @@ test("a resident picks comfort, then two taps on + raise the room by 1 °C at on
   const comfort = room.getByRole("radio", { name: /^Confort/ });
   await chooseMode(page, comfort);
   await expect(comfort).toBeChecked();
-  await expect(target).toHaveText(/°C$/);
-  const before = await tempOf(target);
+  const before = await modeTempOf(room, comfort);
+  await expect(target).toHaveText(frTemp(before));
 
   const requests: string[] = [];
   page.on("request", (r) => {
@@ -92,6 +95,8 @@ test("a resident boosts a room for an hour, then stops the boost and its mode re
   const room = roomCard(page, "Chambre 1");
   const eco = room.getByRole("radio", { name: /^Éco/ });
   await chooseMode(page, eco);
+  const ecoC = await modeTempOf(room, eco);
+  await expect(room.getByTestId("target")).toHaveText(frTemp(ecoC));
 
   await room.getByRole("button", { name: "Boost de 1 h dans Chambre 1" }).click();
   await expect(room.getByText(/^Boost jusqu’à \d{2}:\d{2}$/)).toBeVisible();
@@ -104,7 +109,7 @@ test("a resident boosts a room for an hour, then stops the boost and its mode re
   await again.getByRole("button", { name: "Arrêter le boost" }).click();
   await expect(again.getByText(/^Boost jusqu’à/)).toBeHidden();
   await expect(again.getByRole("radio", { name: /^Éco/ })).toBeChecked();
-  await expect(again.getByTestId("target")).toHaveText(frTemp(17));
+  await expect(again.getByTestId("target")).toHaveText(frTemp(ecoC));
   await expectAxeClean(page);
   expect(errors).toEqual([]);
 });
