@@ -4,8 +4,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { useTRPC } from "@/components/trpc/client";
-import { targetRefusal, TARGET_BOUNDS_C, MAX_PROGRAMME_BLOCKS } from "@/server/domain/heating";
 import type { HeatingRoomView } from "@/server/services/heating";
+import { refusalMessage } from "./refusals";
 
 /** How often the rooms are read again while the page is open: the gateways report every minute. */
 export const HEATING_REFRESH_MS = 4000;
@@ -29,18 +29,13 @@ export const minuteLabel = (minute: number) =>
 
 export const DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
-/** A refused field's message in the page's language: the domain's refusals name their field. */
+/** A refused field's message in the page's language (see refusals.ts). */
 export function useFieldMessage() {
   const t = useTranslations("heating.errors");
   return useCallback(
     (field: string, values: { ecoC?: number } = {}) => {
-      if (field === "ecoC" && values.ecoC !== undefined && targetRefusal(values.ecoC) === null) return t("ecoAboveComfort");
-      if (/(^|\.)(targetC|comfortC|ecoC)$/.test(field)) return t("temperature", { min: TARGET_BOUNDS_C.min, max: TARGET_BOUNDS_C.max });
-      // The page offers only quarter hours within the day: a refused time is an end not after its start.
-      if (/^blocks\.\d+\.(startMinute|endMinute)$/.test(field)) return t("endAfterStart");
-      if (/^blocks\.\d+$/.test(field)) return t("overlap");
-      if (field === "blocks") return t("tooMany", { max: MAX_PROGRAMME_BLOCKS });
-      return t("other");
+      const message = refusalMessage(field, values);
+      return "values" in message ? t(message.key, message.values) : t(message.key);
     },
     [t],
   );
