@@ -127,9 +127,9 @@ test("a resident copies a day of a room's programme, applies a ready-made one, a
   await page.getByRole("checkbox", { name: "Samedi" }).check();
   await page.getByRole("checkbox", { name: "Dimanche" }).check();
   await page.getByRole("button", { name: "Copier", exact: true }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Lundi copié vers 2 jours" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Programme du lundi copié vers 2 jours" })).toBeVisible();
   await page.getByRole("tab", { name: "Samedi" }).click();
-  await expect(page.getByRole("heading", { name: "Créneaux du Samedi" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Créneaux du samedi" })).toBeVisible();
   await expect(page.getByRole("group", { name: "Créneau 06:30 – 08:30" })).toBeVisible();
   await expect(page.getByRole("group", { name: "Créneau 17:30 – 22:30" })).toBeVisible();
   let programmeSaved = saved(page, "setProgramme");

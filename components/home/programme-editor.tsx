@@ -59,6 +59,8 @@ export function ProgrammeEditor({ room }: { room: Room }) {
   const blocks = draft ?? room.programme ?? [];
   const comfortC = room.comfortC ?? DEFAULT_COMFORT_C;
   const dayName = (d: number) => t(`days.${DAY_KEYS[d]!}`);
+  /** A day within a sentence (lower case in French). */
+  const dayInText = (d: number) => t(`daysInText.${DAY_KEYS[d]!}`);
   /** A change of the page's programme (null: back to the saved one). */
   const edit = (next: ProgrammeBlock[] | null, message: string | null = null) => {
     setDraft(next);
@@ -145,7 +147,7 @@ export function ProgrammeEditor({ room }: { room: Room }) {
         </div>
 
         <div role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${day}`} className="mt-4 flex flex-col gap-4">
-          <h2 className="text-lg font-semibold text-stone-900">{t("programme.dayBlocks", { day: dayName(day) })}</h2>
+          <h2 className="text-lg font-semibold text-stone-900">{t("programme.dayBlocks", { day: dayInText(day) })}</h2>
           {dayBlocks.length === 0 ? (
             <p className="text-sm text-stone-700">{t("programme.noBlocks", { eco: f.temp(room.ecoC ?? comfortC) })}</p>
           ) : (
@@ -211,7 +213,7 @@ export function ProgrammeEditor({ room }: { room: Room }) {
           </Button>
 
           <fieldset className="rounded-lg border border-stone-200 bg-white p-3">
-            <legend className="px-1 text-sm font-semibold text-stone-900">{t("programme.copyLegend", { day: dayName(day) })}</legend>
+            <legend className="px-1 text-sm font-semibold text-stone-900">{t("programme.copyLegend", { day: dayInText(day) })}</legend>
             <div className="grid grid-cols-2 gap-1 sm:grid-cols-3">
               {DAY_KEYS.map((key, d) =>
                 d === day ? null : (
@@ -233,7 +235,7 @@ export function ProgrammeEditor({ room }: { room: Room }) {
               onClick={() => {
                 const to = copyTo.filter((d) => d !== day);
                 if (to.length === 0) return setNotice(t("programme.copyNone"));
-                edit(copyDay(blocks, day, to), t("programme.copied", { day: dayName(day), count: to.length }));
+                edit(copyDay(blocks, day, to), t("programme.copied", { day: dayInText(day), count: to.length }));
                 setCopyTo([]);
               }}
             >
