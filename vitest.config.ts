@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const TEST_DIRS = ["server", "scripts"];
+const TEST_DIRS = ["server", "scripts", "components"];
 
 /**
  * Test files that open the test database (through server/test/db). They share one database

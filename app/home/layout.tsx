@@ -1,14 +1,17 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { NextIntlClientProvider } from "next-intl";
 import { AppShell } from "@/components/layout/app-shell";
+import { TRPCReactProvider } from "@/components/providers/trpc-provider";
 import { requireRole } from "@/server/auth/session";
 
 export default async function Layout({ children }: { children: React.ReactNode }) {
   const user = await requireRole("resident", "/home");
   const [locale, t] = await Promise.all([getLocale(), getTranslations("home")]);
   return (
-    <AppShell locale={locale} audience={t("audience")} homeHref="/home" userName={user.name}>
-      <NextIntlClientProvider>{children}</NextIntlClientProvider>
-    </AppShell>
+    <TRPCReactProvider user={user.id}>
+      <AppShell locale={locale} audience={t("audience")} homeHref="/home" userName={user.name}>
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </AppShell>
+    </TRPCReactProvider>
   );
 }

@@ -14,3 +14,14 @@ export function readErrorMessage(error: unknown, fallback: string): string {
   }
   return error instanceof Error && error.message ? error.message : fallback;
 }
+
+/** The fields a refused change names, each with the server's message; null when it named none. */
+export function refusedFields(error: unknown): Record<string, string> | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data = (error as TRPCClientError<AppRouter>).data as { fieldErrors?: Record<string, string> | null } | undefined;
+  return data?.fieldErrors ?? null;
+}
+
+/** Bad input the server refused, as against a fault or a lost connection. */
+export const isRefusal = (error: unknown) =>
+  error instanceof TRPCClientError && (error as TRPCClientError<AppRouter>).data?.code === "BAD_REQUEST";

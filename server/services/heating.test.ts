@@ -106,9 +106,9 @@ describe("heating", () => {
   it("boosts, then the mode before returns; a mode chosen ends the boost", async () => {
     await setHeatingMode(db, { ...mine, roomId, mode: "comfort", now });
     const boosted = await boostHeating(db, { ...mine, roomId, minutes: 60, now });
-    expect(boosted).toMatchObject({ mode: "boost", boostUntil: new Date(now.getTime() + 3_600_000), target: { targetC: 28, source: "boost" } });
+    expect(boosted).toMatchObject({ mode: "boost", modeBeforeBoost: "comfort", boostUntil: new Date(now.getTime() + 3_600_000), target: { targetC: 28, source: "boost" } });
     const after = await heatingRoom(db, { ...mine, roomId, now: new Date(now.getTime() + 3_600_000) });
-    expect(after).toMatchObject({ mode: "comfort", boostUntil: null, target: { targetC: 20, source: "comfort", until: null } });
+    expect(after).toMatchObject({ mode: "comfort", modeBeforeBoost: null, boostUntil: null, target: { targetC: 20, source: "comfort", until: null } });
     const off = await setHeatingMode(db, { ...mine, roomId, mode: "off", now });
     expect(off.target).toEqual({ targetC: 7, source: "off", until: null });
     const back = await setHeatingTarget(db, { ...mine, roomId, targetC: 19, now });

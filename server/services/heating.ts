@@ -218,6 +218,8 @@ function roomView(room: RoomRow, list: RadiatorRow[], now: Date) {
     comfortC: state?.comfortC ?? null,
     ecoC: state?.ecoC ?? null,
     boostUntil: mode === "boost" ? dateOf(state!.boostUntilMs) : null,
+    /** What a running boost returns to (the mode its page shows chosen, and "stop the boost" restores). */
+    modeBeforeBoost: mode === "boost" ? (state!.modeBeforeBoost ?? "programme") : null,
     override: override ? { targetC: override.targetC, until: dateOf(override.untilMs) } : null,
     roomTempC,
     minutesToTarget: minutesToTarget(room, list, roomTempC, target?.targetC ?? null, nowMs),
