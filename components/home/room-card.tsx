@@ -11,11 +11,10 @@ import { BoostControl, ModeControl, OverrideControl } from "./mode-control";
 import { TargetControl, useTargetDraft } from "./target-control";
 
 /**
- * A room as the home page shows it. `minutesToTarget` is the predicted time to reach the target
- * (server/domain/thermal.ts predictMinutesToTarget): absent, the page shows no prediction; null,
- * the target is out of reach; 0, reached.
+ * A room as the home page shows it. `minutesToTarget` is the predicted time to reach the target:
+ * undefined, nothing to predict from (no prediction shown); null, out of reach; 0, reached.
  */
-export type HomeRoom = HeatingRoomSummary & { minutesToTarget?: number | null };
+type HomeRoom = HeatingRoomSummary;
 
 /** Whether the radiators follow the room's target, in a sentence (live: it changes as they report). */
 function ApplyStatusLine({ room, pending }: { room: HomeRoom; pending: boolean }) {
@@ -38,12 +37,7 @@ function ApplyStatusLine({ room, pending }: { room: HomeRoom; pending: boolean }
   );
 }
 
-/**
- * SLOT for the prediction: heatingHome does not send `minutesToTarget` yet. When
- * predictMinutesToTarget (server/domain/thermal.ts) is merged, the service's roomView adds it and
- * this line appears; until then it renders nothing. A duration, not a clock time, so that the
- * server's render and the browser's agree.
- */
+/** The predicted time to reach the target: a duration, not a clock time, so that the server's render and the browser's agree. */
 function Prediction({ room }: { room: HomeRoom }) {
   const t = useTranslations("heating.prediction");
   const minutes = room.minutesToTarget;
