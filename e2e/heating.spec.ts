@@ -4,7 +4,8 @@ import { expectAxeClean, signInAndLand, watchConsole } from "./helpers";
 // A resident on a phone, in French (the default). The tests change the same flat's heating, one
 // room each, one after another.
 test.use({ viewport: { width: 390, height: 844 } });
-test.describe.configure({ mode: "serial" });
+// Waiting for a radiator's confirmation takes up to a minute: more than the default 30 s per test.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const RESIDENT = "resident@hearth.test";
 /** The simulator reports every simulated minute (a second at 60×); a confirmation takes a pull and a report. */
@@ -16,8 +17,8 @@ const roomCard = (page: Page, room: string) => page.getByRole("region", { name: 
 const frTemp = (valueC: number) => new RegExp(`^${valueC.toFixed(1).replace(".", ",")}\\s°C$`);
 const saved = (page: Page, procedure: string) => page.waitForResponse((r) => r.url().includes(`heating.${procedure}`) && r.ok());
 /** The temperature a mode's radio offers ("Confort · 20,0 °C en continu"). */
-async function modeTempOf(room: Locator, radio: Locator) {
-  const label = await room.locator("label").filter({ has: radio }).innerText();
+async function modeTempOf(radio: Locator) {
+  const label = await radio.evaluate((el) => el.closest("label")?.textContent ?? "");
   return Number(/(\d+,\d)\s°C/.exec(label)![1]!.replace(",", "."));
 }
 /** A mode's radio checked, and the change saved (sent after a short pause). */
@@ -40,7 +41,7 @@ test("a resident picks comfort, then two taps on + raise the room by 1 °C at on
   const comfort = room.getByRole("radio", { name: /^Confort/ });
   await chooseMode(page, comfort);
   await expect(comfort).toBeChecked();
-  const before = await modeTempOf(room, comfort);
+  const before = await modeTempOf(comfort);
   await expect(target).toHaveText(frTemp(before));
 
   const requests: string[] = [];
@@ -95,7 +96,7 @@ test("a resident boosts a room for an hour, then stops the boost and its mode re
   const room = roomCard(page, "Chambre 1");
   const eco = room.getByRole("radio", { name: /^Éco/ });
   await chooseMode(page, eco);
-  const ecoC = await modeTempOf(room, eco);
+  const ecoC = await modeTempOf(eco);
   await expect(room.getByTestId("target")).toHaveText(frTemp(ecoC));
 
   await room.getByRole("button", { name: "Boost de 1 h dans Chambre 1" }).click();

@@ -12,7 +12,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 
 export async function signInAndLand(page: Page, email: string, path: string) {
   await signIn(page, email);
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
+  // A password check is slow on purpose (scrypt), and the first one warms a cold server.
+  await expect(page).toHaveURL(new RegExp(`${path}$`), { timeout: 20_000 });
 }
 
 /** Collects console errors and uncaught page errors: a script blocked by the content security policy shows up as one. */
