@@ -12,7 +12,7 @@ import {
   markAttemptsRunning,
   recordOffers,
 } from "@/server/services/scheduler";
-import { ensureTelemetryPartitions } from "@/server/services/telemetry-partitions";
+import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -76,6 +76,23 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
   const readings = parseReadings(report, now);
   // Before the report's transaction: creating a month's partition locks the table briefly.
   if (readings.count > 0) await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
+  try {
+    return await processReport(db, gatewayId, report, readings, now);
+  } catch (error) {
+    // Another process's retention dropped a month this one had cached: learn again, once.
+    if (!isMissingPartition(error)) throw error;
+    forgetTelemetryPartitions();
+    await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
+    return processReport(db, gatewayId, report, readings, now);
+  }
+}
+
+function isMissingPartition(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === "23514" && /no partition of relation/.test(e.message ?? "");
+}
+
+async function processReport(db: Db, gatewayId: string, report: Report, readings: ReturnType<typeof parseReadings>, now: Date): Promise<ReportResponse> {
   return db.transaction(async (tx) => {
     // Generic plans up to the writes (the report's read and writes, and the by-key updates of its
     // events): their shape never changes, and planning each afresh for its parameters cost more

@@ -90,6 +90,11 @@ describe("raw telemetry's monthly partitions", () => {
     await report(now, new Map([[gateway.radiators[0]!.serial, [{ at: "2031-03-15T11:59:00Z", roomTempC: 20, setpointC: 20, powerW: 300, energyCounterWh: 1, coresActive: 1, coresWanted: 1 }]]]));
     const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from telemetry_readings_203103`);
     expect(row!.n).toBe(1);
+    // Another process's retention drops it while this one has it cached: the next report still lands.
+    await db.execute(sql`drop table telemetry_readings_203103`);
+    await report(now, new Map([[gateway.radiators[0]!.serial, [{ at: "2031-03-15T11:59:30Z", roomTempC: 20, setpointC: 20, powerW: 300, energyCounterWh: 2, coresActive: 1, coresWanted: 1 }]]]));
+    const [again] = await db.execute<{ n: number }>(sql`select count(*)::int as n from telemetry_readings_203103`);
+    expect(again!.n).toBe(1);
     await db.execute(sql`drop table telemetry_readings_203103`);
     await resetEngine(db);
     seq = 0;

@@ -31,31 +31,27 @@ const PARTITION_LOCK = [0x6877_0002, 1] as const;
 const LOCK_TIMEOUT = "5s";
 
 /**
- * Months this process knows to have a partition. Only months retention cannot drop yet are
- * trusted from here (see `ensureTelemetryPartitions`), so another process's drop cannot make it lie.
+ * Months this process knows to have a partition. Another process's retention may drop one of
+ * them: the report handler then fails on the missing partition, forgets them all and retries once.
  */
 const knownMonths = new Set<number>();
+
+export function forgetTelemetryPartitions() {
+  knownMonths.clear();
+}
 
 export function retentionDaysFromEnv(): number {
   return rawRetentionDays(process.env.HEARTH_RAW_RETENTION_DAYS);
 }
 
 /**
- * Makes sure a partition exists for each month of [fromMs, toMs] (readings' times). Months old
- * enough for retention to drop are checked in the database every time: such readings are rare
- * (a gateway back after weeks offline), and the partition made for them is dropped again later.
+ * Makes sure a partition exists for each month of [fromMs, toMs] (readings' times). A month
+ * retention has dropped is made again for late readings (a gateway back after weeks offline);
+ * retention drops it again later, the hourly rollups keeping what it held.
  */
-export async function ensureTelemetryPartitions(
-  db: Db,
-  fromMs: number,
-  toMs: number,
-  opts: { now?: Date; retentionDays?: number } = {},
-): Promise<string[]> {
+export async function ensureTelemetryPartitions(db: Db, fromMs: number, toMs: number): Promise<string[]> {
   if (!(toMs >= fromMs)) return [];
-  // The wall clock, as retention's, even for a simulated report: only then can a cached month not have been dropped.
-  const nowMs = (opts.now ?? new Date()).getTime();
-  const retentionDays = opts.retentionDays ?? retentionDaysFromEnv();
-  const missing = monthsCovering(fromMs, toMs).filter((m) => !knownMonths.has(m) || isMonthExpired(m, nowMs, retentionDays));
+  const missing = monthsCovering(fromMs, toMs).filter((m) => !knownMonths.has(m));
   if (missing.length === 0) return [];
   const created: string[] = [];
   await db.transaction(async (tx) => {
@@ -103,7 +99,7 @@ export async function dropExpiredTelemetryPartitions(db: Db, opts: { now?: Date;
 export async function maintainTelemetryPartitions(db: Db, now = new Date()) {
   const retentionDays = retentionDaysFromEnv();
   const thisMonth = monthStartMs(now.getTime());
-  const created = await ensureTelemetryPartitions(db, thisMonth, nextMonthMs(thisMonth), { now, retentionDays });
+  const created = await ensureTelemetryPartitions(db, thisMonth, nextMonthMs(thisMonth));
   const dropped = await dropExpiredTelemetryPartitions(db, { now, retentionDays });
   return { created, dropped };
 }
