@@ -1230,7 +1230,10 @@ async function benchHistory(db: Db, sql: postgres.Sql) {
             where radiator_id = ${room!.radiatorId} and hour_start >= ${fromAt} and hour_start < ${toAt}`
         : sql`select day, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w, energy_wh from telemetry_daily
             where radiator_id = ${room!.radiatorId} and day >= ${from}::date and day < ${to}::date`;
-    return sql`${rollups}; select hour_start, temp_c from outdoor_temperatures where site_id = ${site!.id} and hour_start >= ${fromAt} and hour_start < ${toAt}`.simple();
+    return async () => {
+      await rollups;
+      await sql`select hour_start, temp_c from outdoor_temperatures where site_id = ${site!.id} and hour_start >= ${fromAt} and hour_start < ${toAt}`;
+    };
   };
   const figures: Record<string, { ours: number; bare: number; points: number }> = {};
   for (const range of ranges) {
@@ -1239,7 +1242,7 @@ async function benchHistory(db: Db, sql: postgres.Sql) {
     let points = 0;
     for (let i = 0; i < HISTORY.samples + 5; i++) {
       const b0 = performance.now();
-      await bare(range);
+      await bare(range)();
       const b1 = performance.now();
       const answer = await roomHistory(db, { dwellingId: room!.dwellingId, roomId: room!.roomId, range, anchor });
       const o1 = performance.now();
