@@ -13,7 +13,7 @@ import {
   recordOffers,
 } from "@/server/services/scheduler";
 import { monthStartMs, nextMonthMs } from "@/server/domain/telemetry-months";
-import { ensureTelemetryPartitions } from "@/server/services/telemetry-partitions";
+import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -75,15 +75,18 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report, now);
+  // Before the report's transaction: making a month's partition locks the table briefly.
+  if (readings.count > 0) await ensureTelemetryPartitions(db, readingMonths(readings));
   try {
     return await processReport(db, gatewayId, report, readings, now);
   } catch (error) {
-    // A reading in a month without a partition (see server/services/telemetry-partitions.ts):
-    // make the months of the readings the report kept (refused ones were filtered out in place),
-    // then process it again from the start; the failed attempt left nothing behind.
+    // Another process's retention dropped a month this one had cached: learn again, once, and
+    // process the report again from the start (the failed attempt left nothing behind).
     if (!isMissingPartition(error)) throw error;
-    await ensureTelemetryPartitions(db, readingMonths(readings));
-    return processReport(db, gatewayId, report, parseReadings(report, now), now);
+    forgetTelemetryPartitions();
+    const again = parseReadings(report, now);
+    await ensureTelemetryPartitions(db, readingMonths(again));
+    return processReport(db, gatewayId, report, again, now);
   }
 }
 
