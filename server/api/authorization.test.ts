@@ -12,6 +12,7 @@ import {
   jobs,
   meterAnomalies,
   notifications,
+  outdoorTemperatures,
   organizations,
   radiators,
   residents,
@@ -65,6 +66,11 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "heating.boost": (f) => ({ roomId: f.roomOfResident, minutes: 30 }),
   "heating.setTemperatures": (f) => ({ roomId: f.roomOfResident, comfortC: 20, ecoC: 17 }),
   "heating.setProgramme": (f) => ({ roomId: f.roomOfResident, blocks: [{ day: 0, startMinute: 420, endMinute: 540, targetC: 20 }] }),
+  "history.room": (f) => ({ roomId: f.roomOfResident, range: "week", anchor: "2026-01-14" }),
+  "history.importOutdoor": (f) => ({
+    siteId: f.siteOfLandlord,
+    csv: "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJHH;T\nAUTHZ001;AUTHZ;48.8;2.3;35;2026011412;6,5\n",
+  }),
   "portfolio.buildings": () => undefined,
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
@@ -131,6 +137,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "heating.boost": (f) => ({ id: f.roomOfResident, mode: "boost", target: { targetC: 28, source: "boost", until: expect.any(Date) } }),
   "heating.setTemperatures": (f) => ({ id: f.roomOfResident, comfortC: 20, ecoC: 17 }),
   "heating.setProgramme": (f) => ({ id: f.roomOfResident, programme: [{ day: 0, startMinute: 420, endMinute: 540, targetC: 20 }] }),
+  "history.room": (f) => ({ roomId: f.roomOfResident, startDate: "2026-01-12", points: expect.toSatisfy((p: unknown[]) => p.length === 168, "168 hours") }),
+  "history.importOutdoor": () => ({ station: "AUTHZ001", refused: [] }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -287,6 +295,7 @@ afterAll(async () => {
   await db.delete(jobs).where(like(jobs.name, "AUTHZ %"));
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
+  await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account";
 import { computeRouter } from "./routers/compute";
 import { fleetRouter } from "./routers/fleet";
 import { heatingRouter } from "./routers/heating";
+import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   home: homeRouter,
   heating: heatingRouter,
+  history: historyRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,

@@ -22,6 +22,8 @@ import {
   TARGET_STEP_C,
   withTarget,
 } from "@/server/domain/heating";
+import { monthStartMs, nextMonthMs } from "@/server/domain/telemetry-months";
+import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -109,6 +111,46 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report, now);
+  // Before the report's transaction: making a month's partition locks the table briefly.
+  if (readings.count > 0) await ensureTelemetryPartitions(db, readingMonths(readings));
+  try {
+    return await processReport(db, gatewayId, report, readings, now);
+  } catch (error) {
+    // Another process's retention dropped a month this one had cached: learn again, once, and
+    // process the report again from the start (the failed attempt left nothing behind).
+    if (!isMissingPartition(error)) throw error;
+    forgetTelemetryPartitions();
+    const again = parseReadings(report, now);
+    await ensureTelemetryPartitions(db, readingMonths(again));
+    return processReport(db, gatewayId, report, again, now);
+  }
+}
+
+/** The UTC months the readings fall in (each radiator's list is in time order). */
+function readingMonths(readings: ReturnType<typeof parseReadings>): number[] {
+  const months = new Set<number>();
+  let start = Infinity;
+  let end = -Infinity;
+  for (const list of readings.bySerial.values()) {
+    for (const r of list) {
+      if (r.atMs >= start && r.atMs < end) continue;
+      start = monthStartMs(r.atMs);
+      end = nextMonthMs(start);
+      months.add(start);
+    }
+  }
+  return [...months];
+}
+
+/** PostgreSQL's refusal of a row no partition takes, as it comes or wrapped by drizzle (its cause). */
+function isMissingPartition(error: unknown): boolean {
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23514" && /no partition of relation/.test(e.message ?? "")) return true;
+  }
+  return false;
+}
+
+async function processReport(db: Db, gatewayId: string, report: Report, readings: ReturnType<typeof parseReadings>, now: Date): Promise<ReportResponse> {
   return db.transaction(async (tx) => {
     // Generic plans up to the writes (the report's read and writes, and the by-key updates of its
     // events): their shape never changes, and planning each afresh for its parameters cost more
@@ -894,7 +936,8 @@ async function writeTelemetry(
         cores_wanted_sum = telemetry_hourly.cores_wanted_sum + excluded.cores_wanted_sum,
         energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh,
         idle_energy_wh = telemetry_hourly.idle_energy_wh + excluded.idle_energy_wh,
-        idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds
+        idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds,
+        rolled_up = false
     ),
     ledger as (
       insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, organization_id)

@@ -4,3 +4,4 @@ export * from "./compute";
 export * from "./device";
 export * from "./customer";
 export * from "./heating";
+export * from "./weather";

@@ -1,0 +1,98 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { pgArray } from "@/server/db/sql-params";
+import {
+  isMonthExpired,
+  monthStartMs,
+  nextMonthMs,
+  partitionMonthMs,
+  partitionName,
+  rawRetentionDays,
+} from "@/server/domain/telemetry-months";
+
+/**
+ * The monthly partitions of telemetry_readings, managed by the app.
+ *
+ * Partitions are made on demand, before a report's transaction, for every month its readings fall
+ * in, rather than caught by a DEFAULT partition: with one, making a month's partition later means
+ * scanning and moving the rows that landed there under an exclusive lock, and retention could not
+ * drop them a month at a time. On demand costs set lookups per report in the common case (the
+ * months this process already made sure of) and a short DDL transaction once a month; the engine
+ * loop also makes this month's and next month's ahead of time. A month retention drops while
+ * another process has it cached fails that process's next report into it, which forgets the cache
+ * and retries once (server/device/report.ts).
+ *
+ * Making or dropping a partition locks the parent table against reports for its duration, so
+ * both run in their own short transactions with a lock timeout, never inside a report's.
+ */
+
+/** Second key of the advisory lock that serialises partition changes across processes. */
+const PARTITION_LOCK = [0x6877_0002, 1] as const;
+/** Wait this long at most for reports in flight before creating or dropping; retried next time. */
+const LOCK_TIMEOUT = "5s";
+
+/** Months this process knows to have a partition. */
+const knownMonths = new Set<number>();
+
+export function forgetTelemetryPartitions() {
+  knownMonths.clear();
+}
+
+export function retentionDaysFromEnv(): number {
+  return rawRetentionDays(process.env.HEARTH_RAW_RETENTION_DAYS);
+}
+
+/** Makes sure each month (UTC month starts) has its partition; returns the partitions made. */
+export async function ensureTelemetryPartitions(db: Db, months: readonly number[]): Promise<string[]> {
+  const missing = [...new Set(months.map(monthStartMs))].filter((m) => !knownMonths.has(m));
+  if (missing.length === 0) return [];
+  const created = await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true), pg_advisory_xact_lock(${PARTITION_LOCK[0]}::int, ${PARTITION_LOCK[1]}::int)`);
+    const names = missing.map(partitionName);
+    const existing = await tx.execute<{ name: string }>(sql`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'telemetry_readings'::regclass and c.relname = any(${pgArray(names)}::text[])`);
+    const have = new Set(existing.map((r) => r.name));
+    const made: string[] = [];
+    for (const month of missing) {
+      const name = partitionName(month);
+      if (have.has(name)) continue;
+      const from = new Date(month).toISOString();
+      const to = new Date(nextMonthMs(month)).toISOString();
+      await tx.execute(sql.raw(`create table "${name}" partition of telemetry_readings for values from ('${from}') to ('${to}')`));
+      made.push(name);
+    }
+    return made;
+  });
+  for (const month of missing) knownMonths.add(month);
+  return created;
+}
+
+/** Drops the partitions whose whole month is older than the retention; returns their names. */
+export async function dropExpiredTelemetryPartitions(db: Db, opts: { now?: Date; retentionDays?: number } = {}): Promise<string[]> {
+  const nowMs = (opts.now ?? new Date()).getTime();
+  const retentionDays = opts.retentionDays ?? retentionDaysFromEnv();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true), pg_advisory_xact_lock(${PARTITION_LOCK[0]}::int, ${PARTITION_LOCK[1]}::int)`);
+    const partitions = await tx.execute<{ name: string }>(sql`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'telemetry_readings'::regclass order by 1`);
+    const expired = partitions
+      .map((p) => ({ name: p.name, month: partitionMonthMs(p.name) }))
+      .filter((p): p is { name: string; month: number } => p.month !== null && isMonthExpired(p.month, nowMs, retentionDays));
+    for (const p of expired) {
+      await tx.execute(sql.raw(`drop table "${p.name}"`));
+      knownMonths.delete(p.month);
+    }
+    return expired.map((p) => p.name);
+  });
+}
+
+/** The periodic part: this month's and next month's partitions, and retention. */
+export async function maintainTelemetryPartitions(db: Db, now = new Date()) {
+  const retentionDays = retentionDaysFromEnv();
+  const thisMonth = monthStartMs(now.getTime());
+  const created = await ensureTelemetryPartitions(db, [thisMonth, nextMonthMs(thisMonth)]);
+  const dropped = await dropExpiredTelemetryPartitions(db, { now, retentionDays });
+  return { created, dropped };
+}
