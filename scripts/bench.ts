@@ -30,6 +30,16 @@
  *             a large log; against the same p95 with no load, measured just before. value = ratio
  *             = unloaded p95 / loaded p95 (1 is perfect). Goal: loaded p95 under 100 ms and within
  *             3× of unloaded. Requests go through the web's own handlers, in this process.
+ *   history   a resident's room over a day, a week, a month and a year (`roomHistory`, the service
+ *             behind history.room) with a year of hourly and daily rollups for 1,000 radiators
+ *             (100 with --quick) and the site's hourly outdoor temperatures in the database; p95 of
+ *             each view against a bare SQL read of the same rollup rows, alternating. value = ratio
+ *             = bare p95 / our p95 for the year view. Goal: year view p95 under 50 ms and within 2×
+ *             of the bare read.
+ *   retention seconds to drop a month of raw readings, 10,000 radiators × one reading every 10
+ *             minutes (1,000 radiators with --quick), through `dropExpiredTelemetryPartitions`;
+ *             baseline: a bare DROP TABLE of a plain table of the same rows and primary key.
+ *             value = ratio = baseline time / our time.
  *
  * Each figure is measured 3 times, alternating with its baseline, from the same starting state;
  * the medians are reported, and every run is checked for correctness.
@@ -49,6 +59,9 @@ import type { Db } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import * as schema from "../server/db/schema";
 import { assignWork, SILENT_AFTER_S } from "../server/services/scheduler";
+import { roomHistory } from "../server/services/history";
+import { historyPeriod } from "../server/domain/history-period";
+import { dropExpiredTelemetryPartitions } from "../server/services/telemetry-partitions";
 import { createTask } from "../server/services/tasks";
 import type { SessionUser } from "../server/auth/authenticate";
 import { TRPC_MAX_BATCH_CALLS } from "../server/domain/api-limits";
@@ -68,7 +81,7 @@ const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(fig
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-const FIGURES = ["simulate", "dispatch", "ingest", "fairness"] as const;
+const FIGURES = ["simulate", "dispatch", "ingest", "fairness", "history", "retention"] as const;
 type Figure = (typeof FIGURES)[number];
 const USAGE = `Use: npm run bench [-- [--quick] [--only ${FIGURES.join(",")}]]`;
 
@@ -1155,12 +1168,196 @@ async function benchSimulate() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. history
+
+const HISTORY = {
+  radiators: quick ? 100 : 1_000,
+  /** The year of rollups: the last whole year, and the views' anchor in its December. */
+  year: new Date().getUTCFullYear() - 1,
+  samples: quick ? 60 : 200,
+  goalMs: 50,
+  goalFactor: 2,
+};
+
+async function benchHistory(db: Db, sql: postgres.Sql) {
+  const t0 = Date.now();
+  const year = HISTORY.year;
+  // A year of hourly rollups for the first radiators, a winter's heating shape, and the daily
+  // rollups as the engine's job makes them (sums of the hours by Paris day).
+  await sql`truncate telemetry_hourly, telemetry_daily, outdoor_temperatures`;
+  await sql`
+    insert into telemetry_hourly (radiator_id, hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w,
+      max_power_w, cores_active_sum, cores_wanted_sum, energy_wh, idle_energy_wh, idle_core_seconds, rolled_up)
+    select r.id, h, 60, 60 * (19 + x.w), 1200, 60 * x.p, x.p, 60 * 8, 60 * 8, x.p, x.p / 2, 1800, true
+    from (select id from radiators order by serial limit ${HISTORY.radiators}) r,
+      generate_series(make_timestamptz(${year}, 1, 1, 0, 0, 0, 'UTC') - interval '1 hour',
+        make_timestamptz(${year + 1}, 1, 1, 0, 0, 0, 'UTC'), interval '1 hour') h,
+      lateral (select 0.5 + 0.5 * cos(extract(doy from h) / 365.0 * 2 * pi()) as w) y,
+      lateral (select y.w as w, (100 + 800 * y.w)::int as p) x`;
+  await sql`
+    insert into telemetry_daily (radiator_id, day, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w,
+      cores_active_sum, energy_wh, idle_energy_wh)
+    select radiator_id, (hour_start at time zone 'Europe/Paris')::date, sum(reading_count), sum(room_temp_sum_c),
+      sum(setpoint_sum_c), sum(power_sum_w), sum(cores_active_sum), sum(energy_wh), sum(idle_energy_wh)
+    from telemetry_hourly group by 1, 2`;
+  const [site] = await sql<{ id: string }[]>`select id from sites limit 1`;
+  await sql`
+    insert into outdoor_temperatures (site_id, hour_start, temp_c, source)
+    select ${site!.id}, h, 11 - 7 * cos(extract(doy from h) / 365.0 * 2 * pi()), 'bench'
+    from generate_series(make_timestamptz(${year}, 1, 1, 0, 0, 0, 'UTC') - interval '1 hour',
+      make_timestamptz(${year + 1}, 1, 1, 0, 0, 0, 'UTC'), interval '1 hour') h`;
+  await sql`analyze telemetry_hourly, telemetry_daily, outdoor_temperatures`;
+  const [counts] = await sql<{ hours: number; days: number }[]>`
+    select (select count(*) from telemetry_hourly)::int as hours, (select count(*) from telemetry_daily)::int as days`;
+  // A room of the middle radiator, and its flat.
+  const [room] = await sql<{ roomId: string; dwellingId: string; radiatorId: string }[]>`
+    select ro.id as "roomId", ro.dwelling_id as "dwellingId", r.id as "radiatorId"
+    from (select id, room_id from radiators order by serial limit ${HISTORY.radiators}) r join rooms ro on ro.id = r.room_id
+    order by r.id offset ${Math.floor(HISTORY.radiators / 2)} limit 1`;
+  say(`history: ${counts!.hours} hourly and ${counts!.days} daily rollups of ${HISTORY.radiators} radiators, ${year}, filled in ${seconds(Date.now() - t0)}`);
+
+  const anchor = `${year}-12-10`;
+  const ranges = ["day", "week", "month", "year"] as const;
+  // The same rollup rows, read bare: hours for a day or a week, days for a month or a year, and the site's hours.
+  const bare = (range: (typeof ranges)[number]) => {
+    const period = historyPeriod(range, anchor)!;
+    const [from, to] = [period.startDate, period.endDate];
+    const fromAt = sql`(${from}::date::timestamp at time zone 'Europe/Paris')`;
+    const toAt = sql`(${to}::date::timestamp at time zone 'Europe/Paris')`;
+    const rollups =
+      range === "day" || range === "week"
+        ? sql`select hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w, energy_wh from telemetry_hourly
+            where radiator_id = ${room!.radiatorId} and hour_start >= ${fromAt} and hour_start < ${toAt}`
+        : sql`select day, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w, energy_wh from telemetry_daily
+            where radiator_id = ${room!.radiatorId} and day >= ${from}::date and day < ${to}::date`;
+    return sql`${rollups}; select hour_start, temp_c from outdoor_temperatures where site_id = ${site!.id} and hour_start >= ${fromAt} and hour_start < ${toAt}`.simple();
+  };
+  const figures: Record<string, { ours: number; bare: number; points: number }> = {};
+  for (const range of ranges) {
+    const ours: number[] = [];
+    const base: number[] = [];
+    let points = 0;
+    for (let i = 0; i < HISTORY.samples + 5; i++) {
+      const b0 = performance.now();
+      await bare(range);
+      const b1 = performance.now();
+      const answer = await roomHistory(db, { dwellingId: room!.dwellingId, roomId: room!.roomId, range, anchor });
+      const o1 = performance.now();
+      if (i < 5) continue; // warm-up
+      base.push(b1 - b0);
+      ours.push(o1 - b1);
+      points = answer.points.length;
+      if (answer.points.every((p) => p.energyWh === 0) || answer.points.some((p) => p.outdoorTempC === null)) {
+        throw new Error(`history: the ${range} view misses rollups or outdoor temperatures`);
+      }
+    }
+    figures[range] = { ours: percentile(ours, 0.95), bare: percentile(base, 0.95), points };
+    say(`  ${range}: ${points} points, p95 ${figures[range].ours.toFixed(1)} ms; bare SQL p95 ${figures[range].bare.toFixed(1)} ms`);
+  }
+  const yearFigure = figures.year!;
+  const ratio = yearFigure.bare / yearFigure.ours;
+  if (yearFigure.ours > HISTORY.goalMs || yearFigure.ours > HISTORY.goalFactor * yearFigure.bare) {
+    say(`  NOTE: below the goal (year view p95 under ${HISTORY.goalMs} ms and within ${HISTORY.goalFactor}× of bare SQL)`);
+  }
+  emit({
+    name: "history",
+    value: round(ratio, 3),
+    unit: "bare SQL p95 / history p95 (year view)",
+    baseline: 1,
+    ratio: round(ratio, 3),
+    ...Object.fromEntries(
+      ranges.flatMap((r) => [
+        [`${r}_p95_ms`, round(figures[r]!.ours, 1)],
+        [`${r}_bare_p95_ms`, round(figures[r]!.bare, 1)],
+        [`${r}_ratio`, round(figures[r]!.bare / figures[r]!.ours, 3)],
+        [`${r}_points`, figures[r]!.points],
+      ]),
+    ),
+    radiators: HISTORY.radiators,
+    hourly_rollups: counts!.hours,
+    daily_rollups: counts!.days,
+    samples: HISTORY.samples,
+    goal: `year p95 < ${HISTORY.goalMs} ms and ≤ ${HISTORY.goalFactor}× bare SQL`,
+    checked: true,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. retention
+
+const RETENTION = {
+  radiators: quick ? 1_000 : 10_000,
+  readingEveryMin: 10,
+  /** A month retention has long passed: January of last year. */
+  monthStart: `${new Date().getUTCFullYear() - 1}-01-01`,
+  monthEnd: `${new Date().getUTCFullYear() - 1}-02-01`,
+};
+
+async function benchRetention(db: Db, sql: postgres.Sql) {
+  const name = `telemetry_readings_${RETENTION.monthStart.slice(0, 4)}01`;
+  const from = `${RETENTION.monthStart}T00:00:00Z`;
+  const to = `${RETENTION.monthEnd}T00:00:00Z`;
+  // The month's readings of the radiators: into `table`.
+  const fill = (table: string) => sql`
+    insert into ${sql(table)} (radiator_id, recorded_at, room_temp_c, setpoint_c, power_w, energy_counter_wh, cores_active, cores_wanted)
+    select r.id, t, 19.5, 20, 400, 1000, 4, 4
+    from (select id from radiators order by serial limit ${RETENTION.radiators}) r,
+      generate_series(${from}::timestamptz, ${to}::timestamptz - interval '1 minute', ${`${RETENTION.readingEveryMin} minutes`}::interval) t`;
+  const baseRuns: Array<{ ms: number }> = [];
+  const runs: Array<{ ms: number }> = [];
+  let rows = 0;
+  for (let i = 1; i <= RUNS; i++) {
+    const t0 = Date.now();
+    await sql`drop table if exists retention_baseline`;
+    await sql`create table retention_baseline (like telemetry_readings including defaults, primary key (radiator_id, recorded_at))`;
+    await fill("retention_baseline");
+    await sql.unsafe(`create table if not exists "${name}" partition of telemetry_readings for values from ('${from}') to ('${to}')`);
+    await fill("telemetry_readings");
+    await sql`checkpoint`;
+    const [count] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(name)}`;
+    rows = count!.n;
+    if (i === 1) say(`retention: ${rows} readings of ${RETENTION.radiators} radiators in ${name} and in a plain table (filled in ${seconds(Date.now() - t0)})`);
+
+    const b0 = performance.now();
+    await sql`drop table retention_baseline`;
+    const base = { ms: performance.now() - b0 };
+    const o0 = performance.now();
+    const dropped = await dropExpiredTelemetryPartitions(db, { retentionDays: 60 });
+    const run = { ms: performance.now() - o0 };
+    const [left] = await sql<{ n: number }[]>`select count(*)::int as n from telemetry_readings where recorded_at >= ${from} and recorded_at < ${to}`;
+    if (!dropped.includes(name) || left!.n !== 0) throw new Error(`retention: ${name} was not dropped (${dropped.join(", ")}; ${left!.n} readings left)`);
+    baseRuns.push(base);
+    runs.push(run);
+    say(`  run ${i}/${RUNS}: baseline (bare DROP TABLE) ${base.ms.toFixed(1)} ms, dropExpiredTelemetryPartitions ${run.ms.toFixed(1)} ms; checked`);
+  }
+  const ms = median(runs).ms;
+  const baseMs = median(baseRuns).ms;
+  const ratio = baseMs / ms;
+  emit({
+    name: "retention",
+    value: round(ratio, 3),
+    unit: "bare DROP TABLE time / our time",
+    baseline: 1,
+    ratio: round(ratio, 3),
+    ms: round(ms, 1),
+    baseline_ms: round(baseMs, 1),
+    radiators: RETENTION.radiators,
+    readings: rows,
+    reading_every_min: RETENTION.readingEveryMin,
+    runs: RUNS,
+    ms_per_run: runs.map((r) => round(r.ms, 1)),
+    baseline_ms_per_run: baseRuns.map((r) => round(r.ms, 1)),
+    checked: true,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   say(`${quick ? "quick" : "full"} run`);
   // Pure CPU, no database: measured first, away from the database's background work.
   if (only.has("simulate")) await benchSimulate();
-  if (interrupted || (!only.has("dispatch") && !only.has("ingest") && !only.has("fairness"))) return;
+  if (interrupted || !FIGURES.some((f) => f !== "simulate" && only.has(f))) return;
   await openServer();
   if (interrupted) return;
   const url = await freshDatabase(serverUrl!);
@@ -1179,6 +1376,10 @@ async function main() {
     await sql`truncate tasks, instances, instance_attempts, instance_logs cascade`;
     await benchFairness(url, db, sql);
   }
+  if (interrupted) return;
+  if (only.has("history")) await benchHistory(db, sql);
+  if (interrupted) return;
+  if (only.has("retention")) await benchRetention(db, sql);
 }
 
 let finishing = false;

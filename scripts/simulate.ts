@@ -25,6 +25,7 @@ import { closeDb, createDb } from "../server/db/client";
 import { createProfilePool } from "../server/profiles/worker";
 import { loadFleet, newestReadingMs, radiatorCount } from "../server/sim/fleet";
 import { CredentialsRevokedError, HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "../server/sim/simulation";
+import { importSimulatedWeather } from "../server/sim/weather-feed";
 import { seconds } from "./proc";
 
 const say = (line: string) => console.error(`[sim] ${line}`);
@@ -116,6 +117,21 @@ async function main() {
         (newest === null ? "" : `; resuming after ${new Date(newest).toISOString()}`),
     );
 
+    // The sites' outdoor temperatures, observed hour by hour: the simulated weather, imported as a
+    // station's file would be, from the start to now, then each simulated hour while live.
+    let weatherToMs = Date.now();
+    const weatherHours = await importSimulatedWeather(db, { seed: s.seed, fromMs: sim.nowMs, toMs: weatherToMs });
+    say(`outdoor temperatures: ${weatherHours} site-hours imported`);
+    let weatherImport: Promise<unknown> = Promise.resolve();
+    const importWeather = () => {
+      if (sim.nowMs - weatherToMs < HOUR_MS) return;
+      const fromMs = weatherToMs + 1;
+      weatherToMs = sim.nowMs;
+      weatherImport = weatherImport
+        .then(() => importSimulatedWeather(db, { seed: s.seed, fromMs, toMs: weatherToMs }))
+        .catch((err: unknown) => say(`outdoor temperatures: import failed: ${err instanceof Error ? err.message : String(err)}`));
+    };
+
     // History: from the start up to the present, at the history cadence, as fast as it goes.
     const t0 = Date.now();
     const totalMs = Math.max(0, Date.now() - sim.nowMs);
@@ -156,6 +172,7 @@ async function main() {
       cadence: LIVE_CADENCE,
       signal: abort.signal,
       onStep: () => {
+        importWeather();
         if (Date.now() - lastStatus < STATUS_EVERY_MS) return;
         lastStatus = Date.now();
         const running = sim.world.radiators.reduce((n, r) => n + r.attempts.size, 0);

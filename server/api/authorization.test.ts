@@ -12,6 +12,7 @@ import {
   jobs,
   meterAnomalies,
   notifications,
+  outdoorTemperatures,
   organizations,
   radiators,
   residents,
@@ -55,6 +56,11 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "account.overview": () => undefined,
   "home.overview": () => undefined,
   "home.room": (f) => ({ roomId: f.roomOfResident }),
+  "history.room": (f) => ({ roomId: f.roomOfResident, range: "week", anchor: "2026-01-14" }),
+  "history.importOutdoor": (f) => ({
+    siteId: f.siteOfLandlord,
+    csv: "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJHH;T\nAUTHZ001;AUTHZ;48.8;2.3;35;2026011412;6,5\n",
+  }),
   "portfolio.buildings": () => undefined,
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
@@ -110,6 +116,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "account.overview": (f) => ({ organization: { id: f.organizationOfCustomer }, members: listing({ email: accounts.customer[0] }) }),
   "home.overview": (f) => ({ rooms: listing({ id: f.roomOfResident }) }),
   "home.room": (f) => ({ id: f.roomOfResident }),
+  "history.room": (f) => ({ roomId: f.roomOfResident, startDate: "2026-01-12", points: expect.toSatisfy((p: unknown[]) => p.length === 168, "168 hours") }),
+  "history.importOutdoor": () => ({ station: "AUTHZ001", refused: [] }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -265,6 +273,7 @@ afterAll(async () => {
   await db.delete(jobs).where(like(jobs.name, "AUTHZ %"));
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
+  await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

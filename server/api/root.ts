@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { computeRouter } from "./routers/compute";
 import { fleetRouter } from "./routers/fleet";
+import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -8,6 +9,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   home: homeRouter,
+  history: historyRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,

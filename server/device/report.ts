@@ -12,6 +12,7 @@ import {
   markAttemptsRunning,
   recordOffers,
 } from "@/server/services/scheduler";
+import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -73,6 +74,25 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report, now);
+  // Before the report's transaction: creating a month's partition locks the table briefly.
+  if (readings.count > 0) await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
+  try {
+    return await processReport(db, gatewayId, report, readings, now);
+  } catch (error) {
+    // Another process's retention dropped a month this one had cached: learn again, once.
+    if (!isMissingPartition(error)) throw error;
+    forgetTelemetryPartitions();
+    await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
+    return processReport(db, gatewayId, report, readings, now);
+  }
+}
+
+function isMissingPartition(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === "23514" && /no partition of relation/.test(e.message ?? "");
+}
+
+async function processReport(db: Db, gatewayId: string, report: Report, readings: ReturnType<typeof parseReadings>, now: Date): Promise<ReportResponse> {
   return db.transaction(async (tx) => {
     // Generic plans up to the writes (the report's read and writes, and the by-key updates of its
     // events): their shape never changes, and planning each afresh for its parameters cost more
@@ -698,7 +718,8 @@ async function writeTelemetry(
         cores_wanted_sum = telemetry_hourly.cores_wanted_sum + excluded.cores_wanted_sum,
         energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh,
         idle_energy_wh = telemetry_hourly.idle_energy_wh + excluded.idle_energy_wh,
-        idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds
+        idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds,
+        rolled_up = false
     ),
     ledger as (
       insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, organization_id)

@@ -1,6 +1,8 @@
 import type { Db } from "@/server/db/client";
 import { sendPendingEmail } from "./notifications";
 import { assignWork, failOverdueAttempts, reclaimSilentRadiators } from "./scheduler";
+import { rollUpTelemetryDays } from "./telemetry-daily";
+import { maintainTelemetryPartitions } from "./telemetry-partitions";
 
 /**
  * What the platform does on its own, besides answering gateways: take work back from radiators
@@ -19,15 +21,27 @@ export const ENGINE_TICK_MS = 15_000;
 
 const globalForLoop = globalThis as unknown as { hearthEngineLoop?: ReturnType<typeof setInterval> };
 
+/** Raw telemetry's partitions (next month's ahead, expired ones dropped) are seen to this often. */
+export const PARTITIONS_EVERY_MS = 3_600_000;
+
+const partitionsState = { lastMs: -Infinity };
+
 /**
  * One round of the process's periodic work: the engine's tick unless another clock drives it
- * (`tick: false`, as while the fleet simulator runs), then pending notification e-mail, always
- * (nothing without SMTP_URL).
+ * (`tick: false`, as while the fleet simulator runs), then pending notification e-mail (nothing
+ * without SMTP_URL) and the daily telemetry rollup, always; raw telemetry's partitions hourly, on
+ * the wall clock (retention is about real days, whatever clock the fleet runs on).
  */
 export async function runPeriodicWork(db: Db, opts: { tick: boolean; now?: Date; mail?: Parameters<typeof sendPendingEmail>[1] }) {
   const tick = opts.tick ? await runEngineTick(db, opts.now) : null;
   const mail = await sendPendingEmail(db, opts.mail);
-  return { tick, mail };
+  const rolledUpHours = await rollUpTelemetryDays(db);
+  let partitions = null;
+  if (Date.now() - partitionsState.lastMs >= PARTITIONS_EVERY_MS) {
+    partitions = await maintainTelemetryPartitions(db);
+    partitionsState.lastMs = Date.now();
+  }
+  return { tick, mail, rolledUpHours, partitions };
 }
 
 /** Starts the periodic work once per process; a round still running makes the next one wait. */

@@ -105,6 +105,11 @@ export class OutageSchedule {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The seed of a climate's weather in a simulation: the same for the world's rooms and the sites' observations. */
+export function weatherSeed(simulationSeed: number, climate: ClimateKey): number {
+  return seedFromString(`${simulationSeed}|weather|${climate}`);
+}
+
 /** Weather of one climate, shared by the sites in it (Bordeaux and Mérignac are 10 km apart). */
 export class SimClimate {
   outdoorC = 10;
@@ -220,7 +225,7 @@ export class World {
     for (const { spec, radiators } of rooms.values()) {
       let climate = climates.get(spec.site.climate);
       if (!climate) {
-        climate = new SimClimate(spec.site.climate, seedFromString(`${this.seed}|weather|${spec.site.climate}`));
+        climate = new SimClimate(spec.site.climate, weatherSeed(this.seed, spec.site.climate));
         climates.set(spec.site.climate, climate);
         this.climates.push(climate);
       }

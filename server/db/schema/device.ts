@@ -2,6 +2,8 @@ import {
   bigint,
   boolean,
   check,
+  date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -88,7 +90,12 @@ export const radiatorStates = pgTable(
   ],
 );
 
-/** Raw readings as reported; charts and statements read the hourly rollup. */
+/**
+ * Raw readings as reported; charts and statements read the rollups. Partitioned by UTC month
+ * (telemetry_readings_YYYYMM, see drizzle's telemetry_partitions migration and
+ * server/services/telemetry-partitions.ts), kept HEARTH_RAW_RETENTION_DAYS and dropped a month at a
+ * time. Drizzle sees the parent's columns only.
+ */
 export const telemetryReadings = pgTable(
   "telemetry_readings",
   {
@@ -128,8 +135,39 @@ export const telemetryHourly = pgTable(
     idleEnergyWh: bigint("idle_energy_wh", { mode: "number" }).notNull().default(0),
     /** Core-seconds the radiator ran for heat alone in this hour. */
     idleCoreSeconds: bigint("idle_core_seconds", { mode: "number" }).notNull().default(0),
+    /**
+     * False when the hour changed since its local day was last rolled up into telemetry_daily: the
+     * report handler's insert and update leave it false, the daily rollup sets it.
+     */
+    rolledUp: boolean("rolled_up").notNull().default(false),
   },
-  (t) => [primaryKey({ columns: [t.radiatorId, t.hourStart] })],
+  (t) => [
+    primaryKey({ columns: [t.radiatorId, t.hourStart] }),
+    index("telemetry_hourly_pending_idx").on(t.radiatorId, t.hourStart).where(sql`not ${t.rolledUp}`),
+  ],
+);
+
+/**
+ * telemetry_hourly summed per local day of the radiator's site (server/services/telemetry-daily.ts),
+ * kept for good: the year view reads a radiator's 365 rows, not 8,760.
+ */
+export const telemetryDaily = pgTable(
+  "telemetry_daily",
+  {
+    radiatorId: uuid("radiator_id")
+      .notNull()
+      .references(() => radiators.id, { onDelete: "cascade" }),
+    /** The local day in the site's zone (23 or 25 hours across a daylight-saving change). */
+    day: date("day", { mode: "string" }).notNull(),
+    readingCount: integer("reading_count").notNull(),
+    roomTempSumC: doublePrecision("room_temp_sum_c").notNull(),
+    setpointSumC: doublePrecision("setpoint_sum_c").notNull(),
+    powerSumW: bigint("power_sum_w", { mode: "number" }).notNull(),
+    coresActiveSum: bigint("cores_active_sum", { mode: "number" }).notNull(),
+    energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
+    idleEnergyWh: bigint("idle_energy_wh", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.radiatorId, t.day] })],
 );
 
 /**

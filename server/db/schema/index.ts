@@ -3,3 +3,4 @@ export * from "./fleet";
 export * from "./compute";
 export * from "./device";
 export * from "./customer";
+export * from "./weather";

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_RAW_RETENTION_DAYS,
+  isMonthExpired,
+  monthStartMs,
+  monthsCovering,
+  nextMonthMs,
+  partitionMonthMs,
+  partitionName,
+  rawRetentionDays,
+} from "./telemetry-months";
+
+const at = (iso: string) => Date.parse(iso);
+
+describe("telemetry months", () => {
+  it("cuts UTC months and names their partitions", () => {
+    expect(new Date(monthStartMs(at("2026-12-31T23:59:59.999Z"))).toISOString()).toBe("2026-12-01T00:00:00.000Z");
+    expect(new Date(nextMonthMs(at("2026-12-01T00:00:00Z"))).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    expect(partitionName(at("2027-01-01T00:00:00Z"))).toBe("telemetry_readings_202701");
+    expect(partitionMonthMs("telemetry_readings_202701")).toBe(at("2027-01-01T00:00:00Z"));
+    expect(partitionMonthMs("telemetry_readings_202713")).toBeNull();
+    expect(partitionMonthMs("telemetry_readings")).toBeNull();
+  });
+
+  it("lists every month a span of readings touches", () => {
+    expect(monthsCovering(at("2026-11-30T23:00:00Z"), at("2027-01-01T00:00:00Z")).map(partitionName)).toEqual([
+      "telemetry_readings_202611",
+      "telemetry_readings_202612",
+      "telemetry_readings_202701",
+    ]);
+    expect(monthsCovering(at("2026-11-03T00:00:00Z"), at("2026-11-04T00:00:00Z"))).toHaveLength(1);
+  });
+
+  it("expires a month only when all of it is older than the retention", () => {
+    const october = at("2026-10-01T00:00:00Z");
+    // October ends on 1 November; 60 days later is 31 December.
+    expect(isMonthExpired(october, at("2026-12-30T23:59:59Z"), 60)).toBe(false);
+    expect(isMonthExpired(october, at("2026-12-31T00:00:00Z"), 60)).toBe(true);
+  });
+
+  it("reads the retention from the environment, refusing nonsense", () => {
+    expect(rawRetentionDays(undefined)).toBe(DEFAULT_RAW_RETENTION_DAYS);
+    expect(rawRetentionDays(" ")).toBe(DEFAULT_RAW_RETENTION_DAYS);
+    expect(rawRetentionDays("90")).toBe(90);
+    expect(() => rawRetentionDays("0")).toThrow(/HEARTH_RAW_RETENTION_DAYS/);
+    expect(() => rawRetentionDays("2.5")).toThrow(/HEARTH_RAW_RETENTION_DAYS/);
+  });
+});
