@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { PageTitle } from "@/components/layout/app-shell";
 import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
+import { RoomHistoryLinks } from "@/components/home/room-history-links";
 import { RadiatorDetails } from "@/components/home/radiator-details";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { serverApi } from "@/server/api/request-context";
@@ -45,6 +46,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           </li>
         ))}
       </ul>
+      <RoomHistoryLinks rooms={rooms} />
     </>
   );
 }
