@@ -7,8 +7,8 @@ test.use({ viewport: { width: 390, height: 844 } });
 async function untilChartShows(page: Page) {
   await expect(async () => {
     await page.reload();
-    await expect(page.locator("figure svg.recharts-surface").first()).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 90_000, intervals: [1_000, 3_000, 5_000] });
+    await expect(page.locator("figure svg.recharts-surface").first()).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 90_000, intervals: [1_000, 5_000] });
 }
 
 async function expectNoSidewaysScroll(page: Page) {
@@ -16,7 +16,7 @@ async function expectNoSidewaysScroll(page: Page) {
 }
 
 test("a resident on a phone reads a room's heating history by day and by year, in French then English", async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const year = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()));
   await signInAndLand(page, "resident@hearth.test", "/home");
   await page.getByRole("link", { name: "Historique : Séjour" }).click();

@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 
 /** A tick of the temperature chart's axis, from the label of the period it starts. */
 const TICK: Record<HistoryRange, Options> = {
-  day: { hour: "2-digit", minute: "2-digit" },
+  day: { hour: "numeric", minute: "2-digit" },
   week: { weekday: "short", day: "numeric" },
   month: { day: "numeric", month: "short" },
   year: { month: "short" },
@@ -23,7 +23,7 @@ const TICK: Record<HistoryRange, Options> = {
 
 /** A tick of the energy chart: an hour, a weekday, a day of the month, a month. */
 const BAR_TICK: Record<HistoryRange, Options> = {
-  day: { hour: "2-digit" },
+  day: { hour: "numeric" },
   week: { weekday: "short", day: "numeric" },
   month: { day: "numeric" },
   year: { month: "short" },

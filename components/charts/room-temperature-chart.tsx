@@ -80,7 +80,7 @@ export function RoomTemperatureChart({ range, startMs, endMs, rows, bands, ticks
             tickLine={false}
             axisLine={false}
             allowDecimals={false}
-            domain={[(min: number) => Math.floor(min) - 1, (max: number) => Math.ceil(max) + 1]}
+            domain={["auto", "auto"]}
             tickFormatter={(v: number) => `${format.number(v)}°`}
           />
           <Tooltip content={({ active, payload }) => <TemperatureTooltip active={active} row={payload?.[0]?.payload} />} isAnimationActive={false} />

@@ -1,6 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { formatFigure, formatPeriod } from "@/components/charts/history-format";
-import { Stat } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { hasFigures, type ViewPoint } from "@/server/domain/history-view";
 
@@ -15,17 +14,27 @@ export async function HistoryTotals({ totals }: { totals: Totals }) {
       <h2 id="history-totals" className="sr-only">
         {t("title")}
       </h2>
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-        <Stat label={t("energy")} value={units("kwh", { value: totals.energyWh / 1000 })} />
-        <Stat label={t("roomTemp")} value={temp(totals.roomTempC)} />
-        <Stat label={t("target")} value={temp(totals.targetTempC)} />
-        <Stat label={t("outdoor")} value={temp(totals.outdoorTempC)} />
-        <Stat
+      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
+        <Figure label={t("energy")} value={units("kwh", { value: totals.energyWh / 1000 })} />
+        <Figure label={t("roomTemp")} value={temp(totals.roomTempC)} />
+        <Figure label={t("target")} value={temp(totals.targetTempC)} />
+        <Figure label={t("outdoor")} value={temp(totals.outdoorTempC)} />
+        <Figure
           label={t("heating")}
           value={totals.heatingShare === null ? formatFigure(format, null) : format.number(totals.heatingShare, { style: "percent" })}
         />
       </dl>
     </section>
+  );
+}
+
+/** A headline figure, compact enough for five on a phone's first screen. */
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm">
+      <dt className="text-sm text-stone-600">{label}</dt>
+      <dd className="text-xl font-semibold tabular-nums text-stone-900">{value}</dd>
+    </div>
   );
 }
 
@@ -38,7 +47,7 @@ export async function HistoryTable({ points }: { points: ViewPoint[] }) {
       <summary className="flex min-h-11 cursor-pointer items-center px-4 font-medium text-brand-700 underline-offset-4 hover:underline">
         {t("show")}
       </summary>
-      <Table caption={t("caption", { count: rows.length })}>
+      <Table caption={t("caption", { count: rows.length })} scrollable>
         <THead>
           <tr>
             <Th>{t("time")}</Th>
