@@ -87,9 +87,12 @@ export async function handleReport(db: Db, gatewayId: string, report: Report, no
   }
 }
 
+/** PostgreSQL's refusal of a row no partition takes, as it comes or wrapped by drizzle (its cause). */
 function isMissingPartition(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  return e?.code === "23514" && /no partition of relation/.test(e.message ?? "");
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23514" && /no partition of relation/.test(e.message ?? "")) return true;
+  }
+  return false;
 }
 
 async function processReport(db: Db, gatewayId: string, report: Report, readings: ReturnType<typeof parseReadings>, now: Date): Promise<ReportResponse> {

@@ -75,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.execute(sql`truncate telemetry_daily, outdoor_temperatures`);
+  await db.execute(sql`truncate telemetry_daily, outdoor_temperatures, outdoor_daily`);
   await resetEngine(db);
   await dropExpiredTelemetryPartitions(db, { retentionDays: 60 });
   await gateway.forget();

@@ -8,7 +8,8 @@ import { InvalidInputError, NotFoundError } from "./errors";
 /**
  * A room's heating history for residents' charts: a day or a week hour by hour, a month or a year
  * day by day, in the site's zone. Hours come from telemetry_hourly, days from telemetry_daily
- * (a year is 365 rows a radiator), outdoor temperatures from outdoor_temperatures; the energy
+ * (a year is 365 rows a radiator), outdoor temperatures from outdoor_temperatures (by hour) or
+ * outdoor_daily (by day); the energy
  * per day and the totals of a day, a week or a month from the metering read side (energy.ts),
  * a year's from the daily rollup, which sums the same hourly figures.
  *
@@ -178,7 +179,7 @@ export async function hourRows(db: Tx, q: Query): Promise<Row[]> {
     order by g`);
 }
 
-/** Every local day of the period, with the room's daily rollups and the site's observations summed by local day. */
+/** Every local day of the period, with the room's daily rollups and the site's daily observations. */
 export async function dayRows(db: Tx, q: Query & { startDate: string; endDate: string }): Promise<Row[]> {
   return db.execute<Row>(sql`
     with rads as (${roomRadiators(q.roomId)}),
@@ -191,10 +192,8 @@ export async function dayRows(db: Tx, q: Query & { startDate: string; endDate: s
       group by 1
     ),
     outdoor as (
-      select (o.hour_start at time zone ${q.timeZone})::date as day, sum(o.temp_c) as total, count(*) as n
-      from outdoor_temperatures o
-      where o.site_id = ${q.siteId} and o.hour_start >= ${q.fromIso}::timestamptz and o.hour_start < ${q.toIso}::timestamptz
-      group by 1
+      select day, temp_sum_c as total, hours as n from outdoor_daily
+      where site_id = ${q.siteId} and day >= ${q.startDate}::date and day < ${q.endDate}::date
     )
     select extract(epoch from g::timestamp at time zone ${q.timeZone}) * 1000 as "startMs",
       extract(epoch from (g + interval '1 day')::timestamp at time zone ${q.timeZone}) * 1000 as "endMs",

@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { date, doublePrecision, integer, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { sites } from "./fleet";
 
 /**
@@ -18,4 +18,21 @@ export const outdoorTemperatures = pgTable(
     source: text("source").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.hourStart] })],
+);
+
+/**
+ * outdoor_temperatures summed per local day of the site, rewritten by each import for the days it
+ * touched: a year's chart reads 365 rows, not 8,760.
+ */
+export const outdoorDaily = pgTable(
+  "outdoor_daily",
+  {
+    siteId: uuid("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    tempSumC: doublePrecision("temp_sum_c").notNull(),
+    hours: integer("hours").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day] })],
 );
