@@ -70,3 +70,10 @@ test("a resident on a phone reads a room's heating history by day and by year, i
   await page.getByRole("button", { name: /Français/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Séjour : historique");
 });
+
+test("a room that is not the resident's has no history to show", async ({ page }) => {
+  await signInAndLand(page, "resident@hearth.test", "/home");
+  const response = await page.goto(`/home/rooms/${crypto.randomUUID()}/history?range=week`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+});

@@ -31,7 +31,7 @@ export function EnergyBarsChart({ range, bars, title }: { range: HistoryRange; b
             tick={AXIS}
             tickLine={false}
             axisLine={false}
-            tickFormatter={(kWh: number) => format.number(kWh, { maximumFractionDigits: 2 })}
+            tickFormatter={(kWh: number) => format.number(kWh, { maximumFractionDigits: 3 })}
           />
           <Tooltip
             cursor={{ fill: "#f5f5f4" }}

@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { getFormatter, getLocale, getTimeZone, getTranslations } from "next-intl/server";
 import { EnergyBarsChart } from "@/components/charts/energy-bars-chart";
 import { HistoryLegend } from "@/components/charts/history-legend";
 import { RoomTemperatureChart } from "@/components/charts/room-temperature-chart";
 import { formatFigure } from "@/components/charts/history-format";
 import { HistoryTable, HistoryTotals } from "@/components/home/history-figures";
+import { HistoryLoading } from "@/components/home/history-loading";
 import { HistoryNav } from "@/components/home/history-nav";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { orNotFound, serverApi } from "@/server/api/request-context";
+import type { HistoryRange } from "@/server/domain/history-period";
 import {
   anchorOrToday,
   axisTicks,
@@ -31,11 +34,34 @@ export default async function RoomHistoryPage({ params, searchParams }: { params
   const [{ roomId }, query] = await Promise.all([params, searchParams]);
   const range = isHistoryRange(query.range) ? query.range : "day";
   const api = await serverApi("resident", `/home/rooms/${roomId}/history`);
-  const load = (today: string) => orNotFound(api.history.room({ roomId, range, anchor: anchorOrToday(query.anchor, today) }));
+  // Another flat's room is a 404 before anything streams; the history itself may take a moment.
+  const [room, t] = await Promise.all([orNotFound(api.home.room({ roomId })), getTranslations("history")]);
+  return (
+    <>
+      <PageTitle back={{ href: "/home", label: t("back") }} title={t("title", { room: room.name })} />
+      <Suspense key={`${range}/${query.anchor}`} fallback={<HistoryLoading />}>
+        <RoomHistoryView api={api} roomId={roomId} range={range} asked={query.anchor} />
+      </Suspense>
+    </>
+  );
+}
+
+async function RoomHistoryView({
+  api,
+  roomId,
+  range,
+  asked,
+}: {
+  api: Awaited<ReturnType<typeof serverApi>>;
+  roomId: string;
+  range: HistoryRange;
+  asked: Query["anchor"];
+}) {
+  const load = (today: string) => api.history.room({ roomId, range, anchor: anchorOrToday(asked, today) });
   // Today is the site's: guessed from the pages' zone, asked again in the site's own when they differ.
-  const [room, guessed] = await Promise.all([orNotFound(api.home.room({ roomId })), load(localDay(new Date(), await getTimeZone()))]);
+  const guessed = await load(localDay(new Date(), await getTimeZone()));
   const today = localDay(new Date(), guessed.timeZone);
-  const history = guessed.anchor === anchorOrToday(query.anchor, today) ? guessed : await load(today);
+  const history = guessed.anchor === anchorOrToday(asked, today) ? guessed : await load(today);
 
   const [t, units, format, locale] = await Promise.all([getTranslations("history"), getTranslations("common.units"), getFormatter(), getLocale()]);
   const points: ViewPoint[] = history.points.map((p) => ({ ...p, startMs: p.start.getTime(), endMs: p.end.getTime() }));
@@ -50,11 +76,7 @@ export default async function RoomHistoryPage({ params, searchParams }: { params
 
   return (
     <>
-      <PageTitle
-        back={{ href: "/home", label: t("back") }}
-        title={t("title", { room: room.name })}
-        subtitle={t("subtitle", { zone: zone ?? history.timeZone })}
-      />
+      <p className="-mt-4 mb-4 text-sm text-stone-600">{t("subtitle", { zone: zone ?? history.timeZone })}</p>
       <HistoryNav roomId={roomId} period={history} today={today} />
       {history.totals.readingCount === 0 ? (
         <Card role="status">
