@@ -12,7 +12,8 @@ import {
   markAttemptsRunning,
   recordOffers,
 } from "@/server/services/scheduler";
-import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
+import { monthStartMs, nextMonthMs } from "@/server/domain/telemetry-months";
+import { ensureTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
 type Cancellation = ReportResponse["cancellations"][number];
@@ -74,17 +75,32 @@ type Reported = { radiatorId: string; entry: Report["radiators"][number] };
  */
 export async function handleReport(db: Db, gatewayId: string, report: Report, now: Date): Promise<ReportResponse> {
   const readings = parseReadings(report, now);
-  // Before the report's transaction: creating a month's partition locks the table briefly.
-  if (readings.count > 0) await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
   try {
     return await processReport(db, gatewayId, report, readings, now);
   } catch (error) {
-    // Another process's retention dropped a month this one had cached: learn again, once.
+    // A reading in a month without a partition (see server/services/telemetry-partitions.ts):
+    // make the months of the readings the report kept (refused ones were filtered out in place),
+    // then process it again from the start; the failed attempt left nothing behind.
     if (!isMissingPartition(error)) throw error;
-    forgetTelemetryPartitions();
-    await ensureTelemetryPartitions(db, readings.minMs, readings.maxMs);
-    return processReport(db, gatewayId, report, readings, now);
+    await ensureTelemetryPartitions(db, readingMonths(readings));
+    return processReport(db, gatewayId, report, parseReadings(report, now), now);
   }
+}
+
+/** The UTC months the readings fall in (each radiator's list is in time order). */
+function readingMonths(readings: ReturnType<typeof parseReadings>): number[] {
+  const months = new Set<number>();
+  let start = Infinity;
+  let end = -Infinity;
+  for (const list of readings.bySerial.values()) {
+    for (const r of list) {
+      if (r.atMs >= start && r.atMs < end) continue;
+      start = monthStartMs(r.atMs);
+      end = nextMonthMs(start);
+      months.add(start);
+    }
+  }
+  return [...months];
 }
 
 /** PostgreSQL's refusal of a row no partition takes, as it comes or wrapped by drizzle (its cause). */

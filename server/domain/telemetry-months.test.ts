@@ -3,7 +3,6 @@ import {
   DEFAULT_RAW_RETENTION_DAYS,
   isMonthExpired,
   monthStartMs,
-  monthsCovering,
   nextMonthMs,
   partitionMonthMs,
   partitionName,
@@ -20,15 +19,6 @@ describe("telemetry months", () => {
     expect(partitionMonthMs("telemetry_readings_202701")).toBe(at("2027-01-01T00:00:00Z"));
     expect(partitionMonthMs("telemetry_readings_202713")).toBeNull();
     expect(partitionMonthMs("telemetry_readings")).toBeNull();
-  });
-
-  it("lists every month a span of readings touches", () => {
-    expect(monthsCovering(at("2026-11-30T23:00:00Z"), at("2027-01-01T00:00:00Z")).map(partitionName)).toEqual([
-      "telemetry_readings_202611",
-      "telemetry_readings_202612",
-      "telemetry_readings_202701",
-    ]);
-    expect(monthsCovering(at("2026-11-03T00:00:00Z"), at("2026-11-04T00:00:00Z"))).toHaveLength(1);
   });
 
   it("expires a month only when all of it is older than the retention", () => {

@@ -21,16 +21,9 @@ export function nextMonthMs(monthMs: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-/** The month starts covering [fromMs, toMs], both included. */
-export function monthsCovering(fromMs: number, toMs: number): number[] {
-  const months: number[] = [];
-  for (let m = monthStartMs(fromMs); m <= toMs; m = nextMonthMs(m)) months.push(m);
-  return months;
-}
-
 export function partitionName(monthMs: number): string {
   const d = new Date(monthMs);
-  return `${TELEMETRY_PARTITION_PREFIX}${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  return `${TELEMETRY_PARTITION_PREFIX}${String(d.getUTCFullYear()).padStart(4, "0")}${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
 /** The month a partition's name stands for, or null for any other table. */
