@@ -70,10 +70,16 @@ export function RoomCard({ room, extra }: { room: HomeRoom; extra?: ReactNode })
         <h2 id={headingId} className="text-base font-semibold text-stone-900">
           {room.name}
         </h2>
-        <Link href={`/home/rooms/${room.id}`} className="text-sm text-brand-700 underline underline-offset-2">
-          {t("card.programmeLink")}
-          <span className="sr-only"> {t("card.programmeLinkOf", { room: room.name })}</span>
-        </Link>
+        <nav aria-label={t("card.linksOf", { room: room.name })} className="flex flex-col items-end gap-1 text-sm">
+          <Link href={`/home/rooms/${room.id}`} className="text-brand-700 underline underline-offset-2">
+            {t("card.programmeLink")}
+            <span className="sr-only"> {t("card.programmeLinkOf", { room: room.name })}</span>
+          </Link>
+          <Link href={`/home/rooms/${room.id}/history`} className="text-brand-700 underline underline-offset-2">
+            {t("card.historyLink")}
+            <span className="sr-only"> {t("card.historyLinkOf", { room: room.name })}</span>
+          </Link>
+        </nav>
       </header>
       <div className="flex flex-1 flex-col gap-4 p-4">
         <div className="flex flex-wrap items-end justify-between gap-4">

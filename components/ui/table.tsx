@@ -1,10 +1,19 @@
 import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
 
-/** A table that scrolls sideways on narrow screens instead of overflowing the page. */
-export function Table({ caption, className, children, ...props }: HTMLAttributes<HTMLTableElement> & { caption?: string }) {
+/**
+ * A table that scrolls sideways on narrow screens instead of overflowing the page. A wide one
+ * (`scrollable`) is a named region in the tab order, so keyboards can scroll it too.
+ */
+export function Table({
+  caption,
+  scrollable,
+  className,
+  children,
+  ...props
+}: HTMLAttributes<HTMLTableElement> & { caption?: string; scrollable?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" {...(scrollable && { role: "region", tabIndex: 0, "aria-label": caption })}>
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props}>
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}
