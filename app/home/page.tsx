@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { PageTitle } from "@/components/layout/app-shell";
 import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
+import { BuildingComparison } from "@/components/home/building-comparison";
 import { HomeRooms } from "@/components/home/home-rooms";
 import { RadiatorDetails } from "@/components/home/radiator-details";
 import { serverApi } from "@/server/api/request-context";
+import { localDay } from "@/server/domain/history-view";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("home");
@@ -20,6 +22,8 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
     getTranslations("common.units"),
   ]);
   const radiatorCount = rooms.reduce((n, r) => n + r.radiators.length, 0);
+  // This month so far, in the site's calendar.
+  const comparison = heating.timeZone ? await api.home.comparison({ month: localDay(new Date(), heating.timeZone).slice(0, 7) }) : null;
   const { elsewhere } = await searchParams;
   // The radiators of each room, rendered here and shown in its live card.
   const extras = Object.fromEntries(
@@ -46,6 +50,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         subtitle={t("flatSubtitle", { building: home.buildingName, address: home.address, rooms: rooms.length, radiators: radiatorCount })}
       />
       <HomeRooms initial={heating} extras={extras} />
+      {comparison && <BuildingComparison comparison={comparison} />}
     </>
   );
 }

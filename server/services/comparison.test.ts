@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dwellings, gateways, hardwareModels, radiators, rooms, telemetryHourly } from "@/server/db/schema";
 import { resetEngine, useTestDb } from "@/server/test/db";
 import { buildingComparison, COMPARISON_MIN_DWELLINGS } from "./comparison";
+import { rollUpTelemetryDays } from "./telemetry-daily";
 
 const db = useTestDb();
 const HOUR_MS = 3_600_000;
@@ -54,6 +55,8 @@ async function reportRadiators(rows: Radiator[], startIso: string, hours: number
     })),
   );
   await db.insert(telemetryHourly).values(values);
+  // The comparison reads the daily rollups, which the engine's loop keeps.
+  await rollUpTelemetryDays(db);
 }
 
 // Bâtiment A in Paris (the resident's A-204 and four neighbours), and Bâtiment Quai in Bordeaux.

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
-import { radiatorEnergy } from "./energy";
 import { isUuid } from "@/server/domain/text";
 import { InvalidInputError, NotFoundError } from "./errors";
 
@@ -9,12 +8,14 @@ import { InvalidInputError, NotFoundError } from "./errors";
  * figures are averages over at least COMPARISON_MIN_DWELLINGS dwellings, or nothing: no
  * neighbour's own figure ever leaves this module, and none is even read into it.
  *
- * A dwelling contributes to a month when its radiators reported readings in it (in the site's
- * time zone). Its temperature is the mean of its rooms' hourly mean temperatures; the building's
- * is the mean of its contributing dwellings', each flat counting once. Energy per m² is metered
- * energy over heated floor area: the building's is its dwellings' energy over the contributing
- * dwellings' area, so a big flat weighs more, as in any kWh/m² figure. A dwelling that did not
- * report has no energy in the month either (energy is metered from the readings' counters).
+ * Read from the daily rollups (telemetry_daily, local days of the site), so a month is about 30
+ * rows per radiator. A dwelling contributes to a month when its radiators reported readings in
+ * it. Its temperature is the mean of its radiators' readings; the building's is the mean of its
+ * contributing dwellings', each flat counting once. Energy per m² is metered energy over heated
+ * floor area: the building's is its dwellings' energy (plant rooms left out) over the
+ * contributing dwellings' area, so a big flat weighs more, as in any kWh/m² figure. A dwelling
+ * that did not report has no energy in the month either (energy is metered from the readings'
+ * counters). The rollup lags the readings by one round of the engine's loop.
  */
 
 /** Fewer dwellings than this and the building's average would come close to a neighbour's own figure. */
@@ -61,70 +62,51 @@ export async function buildingComparison(db: Tx, opts: { dwellingId: string; mon
   const from = new Date(place.fromMs);
   const to = new Date(place.toMs);
 
-  // Temperatures and floor areas, aggregated in the statement: neighbours' rows never reach us.
-  const [temps] = await db.execute<{
+  // Each contributing dwelling's figures from the daily rollups of the month's local days, and
+  // their aggregates, in one statement: neighbours' rows never reach us.
+  const [row] = await db.execute<{
     dwellings: number;
     buildingTempC: number | null;
+    buildingEnergyWh: number;
     buildingAreaM2: number;
     homeTempC: number | null;
+    homeEnergyWh: number | null;
     homeAreaM2: number;
   }>(sql`
-    with room_hours as (
-      select ro.dwelling_id, sum(th.room_temp_sum_c) / sum(th.reading_count) as temp_c
-      from telemetry_hourly th join radiators r on r.id = th.radiator_id join rooms ro on ro.id = r.room_id
-      where ro.building_id = ${place.buildingId} and ro.dwelling_id is not null and th.reading_count > 0
-        and th.hour_start >= ${from.toISOString()} and th.hour_start < ${to.toISOString()}
-      group by ro.dwelling_id, ro.id, th.hour_start
-    ),
-    contributing as (
-      select dwelling_id, avg(temp_c) as temp_c,
-        (select sum(a.area_m2) from rooms a where a.dwelling_id = room_hours.dwelling_id) as area_m2
-      from room_hours group by dwelling_id
+    with contributing as (
+      select ro.dwelling_id, sum(td.room_temp_sum_c) / sum(td.reading_count) as temp_c, sum(td.energy_wh) as energy_wh,
+        (select sum(a.area_m2) from rooms a where a.dwelling_id = ro.dwelling_id) as area_m2
+      from telemetry_daily td join radiators r on r.id = td.radiator_id join rooms ro on ro.id = r.room_id
+      where ro.building_id = ${place.buildingId} and ro.dwelling_id is not null and td.reading_count > 0
+        and td.day >= ${firstDay}::date and td.day < (${firstDay}::date + interval '1 month')
+      group by ro.dwelling_id
     )
-    select count(*)::int as dwellings, avg(temp_c)::float8 as "buildingTempC", coalesce(sum(area_m2), 0)::float8 as "buildingAreaM2",
+    select count(*)::int as dwellings, avg(temp_c)::float8 as "buildingTempC",
+      coalesce(sum(energy_wh), 0)::float8 as "buildingEnergyWh", coalesce(sum(area_m2), 0)::float8 as "buildingAreaM2",
       (select temp_c from contributing where dwelling_id = ${opts.dwellingId})::float8 as "homeTempC",
+      (select energy_wh from contributing where dwelling_id = ${opts.dwellingId})::float8 as "homeEnergyWh",
       (select coalesce(sum(area_m2), 0) from rooms where dwelling_id = ${opts.dwellingId})::float8 as "homeAreaM2"
     from contributing`);
   // An aggregate without group by: always one row.
-  const figures = temps!;
-  const contributing = figures.dwellings;
-
-  let home: ComparisonFigures = { roomTempC: null, energyWhPerM2: null };
-  if (figures.homeTempC !== null) {
-    const energy = await radiatorEnergy(db, { dwellingId: opts.dwellingId }, { kind: "dwelling", dwellingId: opts.dwellingId }, { from, to });
-    home = { roomTempC: roundTempC(figures.homeTempC), energyWhPerM2: energy ? perM2(energy.total.energyWh, figures.homeAreaM2) : null };
-  }
-  const enough = contributing >= COMPARISON_MIN_DWELLINGS;
+  const figures = row!;
+  const enough = figures.dwellings >= COMPARISON_MIN_DWELLINGS;
   return {
     month: opts.month,
     timeZone: place.timeZone,
     from,
     to,
-    contributingDwellings: contributing,
+    contributingDwellings: figures.dwellings,
     minimumDwellings: COMPARISON_MIN_DWELLINGS,
     building: enough
       ? {
           roomTempC: roundTempC(figures.buildingTempC),
-          energyWhPerM2: perM2(await dwellingsEnergyWh(db, place.buildingId, { from, to }), figures.buildingAreaM2),
+          energyWhPerM2: perM2(figures.buildingEnergyWh, figures.buildingAreaM2),
           hiddenReason: null,
         }
       : { roomTempC: null, energyWhPerM2: null, hiddenReason: "too-few-dwellings" },
-    home,
+    home: {
+      roomTempC: roundTempC(figures.homeTempC),
+      energyWhPerM2: figures.homeEnergyWh === null ? null : perM2(figures.homeEnergyWh, figures.homeAreaM2),
+    },
   };
-}
-
-/**
- * The energy of the building's dwellings: the building's meters less its plant rooms'. Read with
- * the operator's scope, which a resident lacks, because it only ever leaves as an average.
- */
-async function dwellingsEnergyWh(db: Tx, buildingId: string, range: { from: Date; to: Date }): Promise<number> {
-  const staff = { staff: true } as const;
-  const building = await radiatorEnergy(db, staff, { kind: "building", buildingId }, range);
-  const plantRooms = await db.execute<{ id: string }>(sql`select id from rooms where building_id = ${buildingId} and dwelling_id is null`);
-  let energyWh = building?.total.energyWh ?? 0;
-  for (const room of plantRooms) {
-    const plant = await radiatorEnergy(db, staff, { kind: "room", roomId: room.id }, range);
-    energyWh -= plant?.total.energyWh ?? 0;
-  }
-  return energyWh;
 }

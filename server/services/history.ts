@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { heatingShare, historyPeriod, type HistoryRange } from "@/server/domain/history-period";
+import { localDay } from "@/server/domain/history-view";
 import { isUuid } from "@/server/domain/text";
 import { radiatorEnergy } from "./energy";
 import { InvalidInputError, NotFoundError } from "./errors";
@@ -217,6 +218,3 @@ function round(value: number | null, digits: number): number | null {
   return Math.round(value * f) / f;
 }
 
-function localDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-}
