@@ -2,16 +2,12 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { formatRange } from "@/components/charts/history-format";
 import { cn } from "@/components/ui/cn";
+import { historyHref } from "./history-href";
 import { HISTORY_RANGES, type HistoryRange } from "@/server/domain/history-period";
 import { hasBegun, lastDayOf } from "@/server/domain/history-view";
 
 type Period = { range: HistoryRange; anchor: string; startDate: string; endDate: string; previousAnchor: string; nextAnchor: string };
 
-/** A page of a room's history: the range and anchor live in the URL, so back, reload and sharing keep the view. */
-export function historyHref(roomId: string, range: HistoryRange, anchor?: string): string {
-  const query = new URLSearchParams({ range, ...(anchor ? { anchor } : {}) });
-  return `/home/rooms/${roomId}/history?${query}`;
-}
 
 const step = "inline-flex min-h-11 items-center rounded-md border border-stone-300 bg-white px-3 text-sm font-medium";
 

@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import type { HeatingRoomSummary } from "@/server/services/heating";
 import { useHeatingFormat, useRoomChanges } from "./heating-client";
 import { BoostControl, ModeControl, OverrideControl } from "./mode-control";
+import { historyHref } from "./history-href";
 import { TargetControl, useTargetDraft } from "./target-control";
 
 /**
@@ -75,7 +76,7 @@ export function RoomCard({ room, extra }: { room: HomeRoom; extra?: ReactNode })
             {t("card.programmeLink")}
             <span className="sr-only"> {t("card.programmeLinkOf", { room: room.name })}</span>
           </Link>
-          <Link href={`/home/rooms/${room.id}/history`} className="text-brand-700 underline underline-offset-2">
+          <Link href={historyHref(room.id, "day")} className="text-brand-700 underline underline-offset-2">
             {t("card.historyLink")}
             <span className="sr-only"> {t("card.historyLinkOf", { room: room.name })}</span>
           </Link>
