@@ -27,7 +27,7 @@ export function EnergyBarsChart({ range, bars, title }: { range: HistoryRange; b
             tickFormatter={(key: string) => formatBarTick(format, range, key)}
           />
           <YAxis
-            width={40}
+            width={52}
             tick={AXIS}
             tickLine={false}
             axisLine={false}
