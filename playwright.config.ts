@@ -9,6 +9,9 @@ export default defineConfig({
   testDir: "e2e",
   workers: 2,
   retries: 0,
+  // Two sign-ins (a deliberately slow password check) and a cold server on two cores take more than
+  // the default 30 s; a test that hangs still fails.
+  timeout: 60_000,
   // The JSON report (path from PLAYWRIGHT_JSON_OUTPUT_FILE) feeds the test count of `npm test`.
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["list"], ["json"]] : "list",
   forbidOnly: !!process.env.CI,
