@@ -5,3 +5,4 @@ export * from "./device";
 export * from "./customer";
 export * from "./heating";
 export * from "./weather";
+export * from "./refunds";
