@@ -8,7 +8,6 @@ import { hasBegun, lastDayOf } from "@/server/domain/history-view";
 
 type Period = { range: HistoryRange; anchor: string; startDate: string; endDate: string; previousAnchor: string; nextAnchor: string };
 
-
 const step = "inline-flex min-h-11 items-center rounded-md border border-stone-300 bg-white px-3 text-sm font-medium";
 
 /**

@@ -23,7 +23,7 @@ export const refundEnrolments = pgTable(
     deliveryPoint: text("delivery_point").notNull(),
     /** The IBAN, AES-256-GCM encrypted under HEARTH_DATA_KEY; never sent anywhere whole. */
     ibanEncrypted: text("iban_encrypted").notNull(),
-    /** What may be shown: country, check digits and last four characters, e.g. "FR76 •••• 1234". */
+    /** What may be shown: country, check digits and last four characters, e.g. "FR76 •••• •••• •••• 1234". */
     ibanMasked: text("iban_masked").notNull(),
     bic: text("bic"),
     /** The contract's tariff option, matched against tariff_versions.option (e.g. "base-6kva"). */
