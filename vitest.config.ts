@@ -34,6 +34,8 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The fixed test data key (HEARTH_DATA_KEY), for the bank details of the seeded database.
+    setupFiles: ["server/test/setup.ts"],
     projects: [
       {
         extends: true,

@@ -116,7 +116,7 @@ describe.skipIf(!BUILT || process.platform !== "linux")("npm start, stopped by a
       HEARTH_DEMO: "1",
       NEXT_TELEMETRY_DISABLED: "1",
     };
-    for (const name of ["DATABASE_URL", "AUTH_SECRET", "HEARTH_SIM", "HEARTH_ENGINE_LOOP", "HEARTH_DEBUG"]) delete env[name];
+    for (const name of ["DATABASE_URL", "AUTH_SECRET", "HEARTH_DATA_KEY", "HEARTH_SIM", "HEARTH_ENGINE_LOOP", "HEARTH_DEBUG"]) delete env[name];
     const child = spawn("npm", ["start"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     npm = child;
     let output = "";

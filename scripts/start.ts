@@ -4,10 +4,11 @@
  *   no DATABASE_URL  → embedded PostgreSQL in .data/pg (port HEARTH_PG_PORT, default 54329),
  *                      database `hearth` created if absent (as root, in /var/lib/hearth when the
  *                      postgres user cannot reach the checkout: see scripts/embedded-pg.ts)
- *   HEARTH_DATA_DIR  → the folder of local data instead of .data (auth secret, embedded PostgreSQL)
+ *   HEARTH_DATA_DIR  → the folder of local data instead of .data (auth secret, data key, embedded PostgreSQL)
  *   DATABASE_URL     → that database, as is
  *   then: migrations; the demo seed when the database is empty (unless HEARTH_DEMO=0);
- *   AUTH_SECRET from the environment or .data/auth-secret; `next build` when the sources are
+ *   AUTH_SECRET from the environment or .data/auth-secret, HEARTH_DATA_KEY (which encrypts bank
+ *   details) from the environment or .data/data-key; `next build` when the sources are
  *   newer than .next/BUILD_ID (HEARTH_BUILD=0: serve the existing build as it is);
  *   `next start` on PORT (default 3000), HEARTH_HOST (default localhost);
  *   the fleet simulator (scripts/simulate.ts) in the background with the demo, unless HEARTH_SIM=0:
@@ -137,20 +138,25 @@ async function phase<T>(label: string, run: () => Promise<T>, done?: (result: T)
 
 // ---------------------------------------------------------------------------------------------
 
-async function authSecret(): Promise<string> {
-  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
-  const file = path.join(DATA_DIR, "auth-secret");
+/** A secret from the environment, else from its file in the data folder, made there (32 random bytes) the first time. */
+async function localSecret(variable: string, fileName: string, what: string, encoding: "base64" | "base64url"): Promise<string> {
+  if (process.env[variable]) return process.env[variable];
+  const file = path.join(DATA_DIR, fileName);
   if (existsSync(file)) {
     const secret = readFileSync(file, "utf8").trim();
     if (secret) return secret;
   }
   await fs.mkdir(DATA_DIR, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
+  const secret = randomBytes(32).toString(encoding);
   await fs.writeFile(file, `${secret}\n`, { mode: 0o600 });
   await fs.chmod(file, 0o600);
-  say(`created a session secret in ${displayPath(file)}`);
+  say(`created ${what} in ${displayPath(file)}`);
   return secret;
 }
+
+const authSecret = () => localSecret("AUTH_SECRET", "auth-secret", "a session secret", "base64url");
+/** Bank details are stored encrypted under it: losing it makes them unreadable, so it is kept like the database. */
+const dataKey = () => localSecret("HEARTH_DATA_KEY", "data-key", "a data key (it encrypts bank details; back it up with the database)", "base64");
 
 async function waitUntilServing(url: string, server: Managed) {
   while (!server.hasExited() && !shuttingDown) {
@@ -200,6 +206,8 @@ async function main() {
   const port = process.env.PORT || "3000";
   const host = process.env.HEARTH_HOST || "localhost";
   const secret = await authSecret();
+  // The seed below encrypts the demo's bank details in this process; the app gets it in its env.
+  process.env.HEARTH_DATA_KEY = await dataKey();
 
   // 1. Database server
   let databaseUrl = process.env.DATABASE_URL;

@@ -18,6 +18,7 @@ import { createDatabase, dropDatabase, dropDatabasesWithPrefix, scratchDatabaseN
 import { closeDb, createDb } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import { seedDemo } from "../server/services/seed";
+import { TEST_DATA_KEY } from "../server/test/keys";
 import { startEmbeddedPostgres, TEST_PG_PORT } from "./embedded-pg";
 import type { EmbeddedPostgres } from "./embedded-pg";
 import { bin, exitCode, ROOT, seconds, spawnManaged } from "./proc";
@@ -28,6 +29,8 @@ process.chdir(ROOT);
 const CHROMIUM = "/usr/bin/chromium";
 const TEST_AUTH_SECRET = "hearth-test-auth-secret-not-for-production-0000";
 const TEST_DB_PREFIX = "hearth_test_";
+// The seed encrypts the demo's bank details here; vitest and the browser tests' server read them with it.
+process.env.HEARTH_DATA_KEY = TEST_DATA_KEY;
 const startedAt = Date.now();
 
 const say = (line: string) => console.log(`[test] ${line}`);

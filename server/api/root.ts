@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { computeRouter } from "./routers/compute";
+import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
 import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   home: homeRouter,
   heating: heatingRouter,
   history: historyRouter,
+  enrolment: enrolmentRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,

@@ -15,17 +15,21 @@ import {
   hardwareModels,
   organizations,
   radiators,
+  refundEnrolments,
   residents,
   roomHeating,
   rooms,
   sites,
   users,
 } from "../db/schema";
-import { initialHeating, type ProgrammeTemplateId } from "../domain/heating";
+import { initialHeating, zoneOffsetMs, type ProgrammeTemplateId } from "../domain/heating";
+import { localDay } from "../domain/history-view";
+import { maskIban } from "../domain/iban";
 import { heatingColumnsOf } from "./heating";
 import { hashPassword } from "../auth/password";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../auth/demo-accounts";
 import { displayPrefixOf, hashApiKey } from "./api-keys";
+import { seal } from "./secret-box";
 
 export type SeedSummary = {
   organizations: number;
@@ -39,6 +43,7 @@ export type SeedSummary = {
   radiators: number;
   residents: number;
   apiKeys: number;
+  refundEnrolments: number;
 };
 
 /** Arbitrary key for the advisory lock that keeps two seeders from racing. */
@@ -149,6 +154,26 @@ const RESIDENT_HOMES: ReadonlyArray<{ email: string; building: string; label: st
   { email: "resident@hearth.test", building: "Bâtiment A", label: "A-204", movedInOn: "2019-09-01" },
   { email: "resident2@hearth.test", building: "Bâtiment Quai", label: "Q-305", movedInOn: "2021-04-15" },
 ];
+/**
+ * The demo residents enrolled for the electricity refund (resident2@ is not, so that both paths can
+ * be tried). A test IBAN of a French bank; never a real account.
+ */
+const DEMO_ENROLMENTS: ReadonlyArray<{ email: string; deliveryPoint: string; iban: string; bic: string | null }> = [
+  { email: "resident@hearth.test", deliveryPoint: "30001234567890", iban: "FR7630006000011234567890189", bic: "AGRIFRPP" },
+];
+
+/**
+ * 00:00 on the wall clock of `timeZone` on the 1st of the month `monthsBack` months before `at`'s
+ * month there: the demo's enrolments date from two months back, so last month is covered in full.
+ */
+export function localMonthStart(at: Date, timeZone: string, monthsBack: number): Date {
+  const [year, month] = localDay(at, timeZone).split("-").map(Number);
+  const wallMs = Date.UTC(year!, month! - 1 - monthsBack, 1);
+  // The offset at the guess, then at the instant it gives (they differ only across a change of offset).
+  const guess = wallMs - zoneOffsetMs(wallMs, timeZone);
+  return new Date(wallMs - zoneOffsetMs(guess, timeZone));
+}
+
 /** The demo residents' rooms run a programme; every other room is left to its radiators' thermostats. */
 const RESIDENT_PROGRAMMES: Readonly<Record<string, ProgrammeTemplateId>> = {
   "resident@hearth.test": "out_at_work",
@@ -352,6 +377,8 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     ...EXTRA_USERS,
   ];
   const hashes = await Promise.all(people.map(() => hashPassword(DEMO_PASSWORD)));
+  // Under HEARTH_DATA_KEY (npm start and npm test set it): without it the seed stops here, saying so.
+  const sealedIbans = DEMO_ENROLMENTS.map((e) => seal(e.iban));
   const plan = planFleet();
 
   return db.transaction(async (tx) => {
@@ -417,8 +444,9 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
           kind: s.kind,
         })),
       )
-      .returning({ id: sites.id, name: sites.name });
+      .returning({ id: sites.id, name: sites.name, timeZone: sites.timeZone });
     const siteIdByName = new Map(siteRows.map((r) => [r.name, r.id]));
+    const timeZoneBySite = new Map(siteRows.map((r) => [r.name, r.timeZone]));
 
     // Buildings (names are unique across the demo)
     const buildingPlans = plan.flatMap((s) => s.buildings.map((b) => ({ site: s, building: b })));
@@ -553,6 +581,30 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
     });
     await tx.insert(roomHeating).values(heatingValues);
 
+    // Refund enrolments, consented at the start of the month two months back (site-local)
+    const seededAt = new Date();
+    const enrolmentRows = await tx
+      .insert(refundEnrolments)
+      .values(
+        DEMO_ENROLMENTS.map((e, i) => {
+          const home = RESIDENT_HOMES.find((h) => h.email === e.email)!;
+          const site = buildingPlans.find(({ building }) => building.name === home.building)!.site;
+          const consentAt = localMonthStart(seededAt, must(timeZoneBySite, site.name, "site"), 2);
+          return {
+            dwellingId: residentValues[RESIDENT_HOMES.indexOf(home)]!.dwellingId,
+            userId: must(userIdByEmail, e.email, "user"),
+            holderName: DEMO_PEOPLE[e.email]!.name,
+            deliveryPoint: e.deliveryPoint,
+            ibanEncrypted: sealedIbans[i]!,
+            ibanMasked: maskIban(e.iban),
+            bic: e.bic,
+            consentAt,
+            createdAt: consentAt,
+          };
+        }),
+      )
+      .returning({ id: refundEnrolments.id });
+
     return {
       organizations: orgRows.length,
       users: userRows.length,
@@ -565,6 +617,7 @@ export async function seedDemo(db: Db): Promise<SeedSummary> {
       radiators: radiatorRows.length,
       residents: residentRows.length,
       apiKeys: apiKeyRows.length,
+      refundEnrolments: enrolmentRows.length,
     };
   });
 }
