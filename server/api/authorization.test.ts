@@ -15,6 +15,7 @@ import {
   outdoorTemperatures,
   organizations,
   radiators,
+  refundEnrolments,
   residents,
   rooms,
   sites,
@@ -67,6 +68,8 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "heating.setTemperatures": (f) => ({ roomId: f.roomOfResident, comfortC: 20, ecoC: 17 }),
   "heating.setProgramme": (f) => ({ roomId: f.roomOfResident, blocks: [{ day: 0, startMinute: 420, endMinute: 540, targetC: 20 }] }),
   "history.room": (f) => ({ roomId: f.roomOfResident, range: "week", anchor: "2026-01-14" }),
+  "enrolment.mine": () => undefined,
+  "enrolment.save": () => ({ holderName: "AUTHZ holder", deliveryPoint: "12345678901234", iban: "DE89370400440532013000", consent: true }),
   "history.importOutdoor": (f) => ({
     siteId: f.siteOfLandlord,
     csv: "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJHH;T\nAUTHZ001;AUTHZ;48.8;2.3;35;2026011412;6,5\n",
@@ -139,6 +142,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "heating.setProgramme": (f) => ({ id: f.roomOfResident, programme: [{ day: 0, startMinute: 420, endMinute: 540, targetC: 20 }] }),
   "history.room": (f) => ({ roomId: f.roomOfResident, startDate: "2026-01-12", points: expect.toSatisfy((p: unknown[]) => p.length === 168, "168 hours") }),
   "history.importOutdoor": () => ({ station: "AUTHZ001", refused: [] }),
+  "enrolment.mine": () => ({ enrolled: true, current: { holderName: "Nadia Benali", ibanMasked: "FR76 •••• •••• •••• 0189" } }),
+  "enrolment.save": () => ({ enrolled: true, current: { holderName: "AUTHZ holder", ibanMasked: "DE89 •••• •••• •••• 3000" } }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -182,6 +187,7 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
  */
 const unscoped = new Set([
   "home.comparison",
+  "enrolment.save",
   "compute.submitTask",
   "compute.tasks",
   "compute.jobs",
@@ -219,7 +225,8 @@ beforeAll(async () => {
     .innerJoin(dwellings, eq(dwellings.id, residents.dwellingId))
     .where(eq(residents.userId, await userIdByEmail(db, accounts.resident[0]!)));
   const roomRows = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.dwellingId, link!.dwellingId));
-  markers.resident = [link!.dwellingId, `"${link!.label}"`, ...roomRows.map((r) => r.id)];
+  const enrolmentRows = await db.select({ deliveryPoint: refundEnrolments.deliveryPoint }).from(refundEnrolments).where(eq(refundEnrolments.dwellingId, link!.dwellingId));
+  markers.resident = [link!.dwellingId, `"${link!.label}"`, ...roomRows.map((r) => r.id), "Nadia Benali", ...enrolmentRows.map((r) => r.deliveryPoint)];
 
   const landlordOrg = await organizationOf(accounts.landlord[0]!);
   const buildingRows = await db
@@ -296,6 +303,7 @@ afterAll(async () => {
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
   await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
+  await db.delete(refundEnrolments).where(eq(refundEnrolments.holderName, "AUTHZ holder"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);
