@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { PageTitle } from "@/components/layout/app-shell";
 import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { BuildingComparison } from "@/components/home/building-comparison";
+import { EnrolmentCard } from "@/components/home/enrolment-card";
 import { HomeRooms } from "@/components/home/home-rooms";
 import { RadiatorDetails } from "@/components/home/radiator-details";
 import { serverApi } from "@/server/api/request-context";
@@ -15,9 +16,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const api = await serverApi("resident", "/home");
-  const [{ home, rooms }, heating, t, units] = await Promise.all([
+  const [{ home, rooms }, heating, enrolment, t, units] = await Promise.all([
     api.home.overview(),
     api.heating.home(),
+    api.enrolment.mine(),
     getTranslations("home"),
     getTranslations("common.units"),
   ]);
@@ -49,6 +51,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         title={t("flatTitle", { label: home.dwellingLabel })}
         subtitle={t("flatSubtitle", { building: home.buildingName, address: home.address, rooms: rooms.length, radiators: radiatorCount })}
       />
+      <EnrolmentCard enrolment={enrolment} />
       <HomeRooms initial={heating} extras={extras} />
       {comparison && <BuildingComparison comparison={comparison} />}
     </>
