@@ -47,6 +47,9 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     env: { ...(process.env as Record<string, string>) },
+    // The server's output joins the run's, where scripts/test.ts checks that no IBAN appears whole.
+    stdout: "pipe",
+    stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
   },
 });

@@ -18,7 +18,7 @@ import { createDatabase, dropDatabase, dropDatabasesWithPrefix, scratchDatabaseN
 import { closeDb, createDb } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import { seedDemo } from "../server/services/seed";
-import { TEST_DATA_KEY } from "../server/test/keys";
+import { DEMO_IBAN, E2E_IBAN, TEST_DATA_KEY } from "../server/test/keys";
 import { startEmbeddedPostgres, TEST_PG_PORT } from "./embedded-pg";
 import type { EmbeddedPostgres } from "./embedded-pg";
 import { bin, exitCode, ROOT, seconds, spawnManaged } from "./proc";
@@ -170,18 +170,42 @@ function countTests() {
 type Step = { name: string; status: "passed" | "failed" | "skipped"; ms: number; note?: string };
 const steps: Step[] = [];
 
-async function runStep(name: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
+/** The IBANs of the browser tests (the demo's, and the one a spec types), whole, written compact or in groups. */
+const WHOLE_IBAN = new RegExp([DEMO_IBAN, E2E_IBAN].map((iban) => iban.split("").join("[\\s-]?")).join("|"), "i");
+
+/**
+ * Passes a child's output through, and tells whether `forbidden` appeared in it (across chunk
+ * boundaries too): bank details must never reach a log.
+ */
+function watchOutput(child: Managed, forbidden: RegExp) {
+  let tail = "";
+  let seen = false;
+  const watch = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) =>
+    stream?.on("data", (chunk: Buffer) => {
+      out.write(chunk);
+      const text = tail + chunk.toString("utf8");
+      if (forbidden.test(text)) seen = true;
+      tail = text.slice(-64);
+    });
+  watch(child.child.stdout, process.stdout);
+  watch(child.child.stderr, process.stderr);
+  return () => seen;
+}
+
+async function runStep(name: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv, forbidden?: RegExp) {
   const t0 = Date.now();
   say(`${name}: ${path.basename(command)} ${commandArgs.join(" ")}`);
-  const child = spawnManaged(command, commandArgs, { env });
+  const child = spawnManaged(command, commandArgs, { env, stdio: forbidden ? ["ignore", "pipe", "pipe"] : undefined });
+  const seenForbidden = forbidden ? watchOutput(child, forbidden) : () => false;
   children.add(child);
   const exit = await child.exited;
   children.delete(child);
   await child.stop(); // whatever it left in its process group
   if (interrupted) return false;
   const code = exitCode(exit);
-  const step: Step = { name, status: code === 0 ? "passed" : "failed", ms: Date.now() - t0 };
+  const step: Step = { name, status: code === 0 && !seenForbidden() ? "passed" : "failed", ms: Date.now() - t0 };
   if (code !== 0) step.note = `exit ${code}`;
+  else if (seenForbidden()) step.note = "a whole IBAN appeared in the output (the server's included)";
   steps.push(step);
   say(`${name}: ${step.status}${step.note ? ` (${step.note})` : ""} in ${seconds(step.ms)}`);
   return code === 0;
@@ -256,7 +280,8 @@ async function main() {
         env: e2eEnv,
       });
       children.add(simulator);
-      await runStep("e2e", bin("playwright"), ["test"], { ...e2eEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: PLAYWRIGHT_REPORT });
+      // The web server's output comes through playwright (webServer.stdout "pipe"): no IBAN may appear in it whole.
+      await runStep("e2e", bin("playwright"), ["test"], { ...e2eEnv, PLAYWRIGHT_JSON_OUTPUT_FILE: PLAYWRIGHT_REPORT }, WHOLE_IBAN);
       children.delete(simulator);
       await simulator.stop();
     } else {

@@ -6,3 +6,6 @@ export const TEST_DATA_KEY = Buffer.alloc(32, "hearth-test-data-key-not-secret!"
 
 /** The demo's test IBAN (seeded for resident@hearth.test); it must never appear whole in an answer or a log. */
 export const DEMO_IBAN = "FR7630006000011234567890189";
+
+/** The IBAN the browser tests type for resident2@hearth.test (e2e/resident-enrolment.spec.ts), checked the same way. */
+export const E2E_IBAN = "DE89370400440532013000";
