@@ -1,10 +1,12 @@
 /**
- * Seeds the demo data: `DATABASE_URL=postgres://user@host:5432/db tsx scripts/seed.ts`.
+ * Seeds the demo data: `DATABASE_URL=postgres://user@host:5432/db HEARTH_DATA_KEY=… tsx scripts/seed.ts`
+ * (the key that will serve the app: the demo's IBAN is stored encrypted under it).
  * Applies pending migrations first; does nothing if the database already holds organizations.
  */
 import { closeDb, createDb } from "../server/db/client";
 import { migrateDb } from "../server/db/migrate";
 import { isSeeded, seedDemo } from "../server/services/seed";
+import { DataKeyError } from "../server/services/secret-box";
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL;
@@ -40,7 +42,8 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(err);
+    // The demo's bank details are sealed under HEARTH_DATA_KEY: say what to set, not a stack.
+    console.error(err instanceof DataKeyError ? err.message : err);
     process.exitCode = 1;
   },
 );
