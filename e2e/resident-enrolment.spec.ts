@@ -11,11 +11,11 @@ const GOOD_IBAN = E2E_IBAN.replace(/(.{4})/g, "$1 ").trim();
 
 test("a resident on a phone enrols for the refund: a bad IBAN is refused beside its field, then a valid one is shown masked", async ({ page }) => {
   await signInAndLand(page, "resident2@hearth.test", "/home");
-  await expect(page.getByText(/Vous n’êtes pas encore inscrit/)).toBeVisible();
+  await expect(page.getByText(/Votre logement n’est pas encore inscrit/)).toBeVisible();
   await page.getByRole("link", { name: "M’inscrire au remboursement" }).click();
   await expect(page).toHaveURL(/\/home\/enrolment$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Remboursement de l’électricité");
-  await expect(page.getByRole("heading", { level: 2, name: "Pas encore inscrit" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Logement pas encore inscrit" })).toBeVisible();
 
   // A wrong check digit: refused beside the IBAN field, in the summary that takes focus, with everything typed kept.
   await page.getByLabel("Nom du titulaire du contrat d’électricité").fill("Mathieu Lefèvre");
@@ -48,7 +48,7 @@ test("a resident on a phone enrols for the refund: a bad IBAN is refused beside 
   await iban.fill(GOOD_IBAN);
   await page.getByRole("button", { name: "M’inscrire", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Enregistré" })).toBeVisible();
-  await expect(page.getByRole("heading", { level: 2, name: /^Inscrit depuis / })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: /^Logement inscrit depuis / })).toBeVisible();
   await expect(page.getByTestId("current-iban")).toHaveText("DE89 •••• •••• •••• 3000");
   await expect(summary).toBeHidden();
   await expect(iban).toHaveValue("");
@@ -67,5 +67,5 @@ test("a resident on a phone enrols for the refund: a bad IBAN is refused beside 
 
   await page.getByRole("link", { name: "Mon logement" }).first().click();
   await expect(page).toHaveURL(/\/home$/);
-  await expect(page.getByText(/Inscrit depuis .* : remboursements versés sur DE89 •••• •••• •••• 3000\./)).toBeVisible();
+  await expect(page.getByText(/Logement inscrit depuis .* : remboursements versés sur DE89 •••• •••• •••• 3000\./)).toBeVisible();
 });
