@@ -74,7 +74,7 @@ async function enrolledDwellings(tx: Tx, month: string, now: Date): Promise<Enro
     from dwellings d
     join buildings b on b.id = d.building_id
     join sites s on s.id = b.site_id
-    join lateral (select consent_at from refund_enrolments f where f.dwelling_id = d.id order by f.id limit 1) f on true
+    join lateral (select consent_at from refund_enrolments f where f.dwelling_id = d.id order by f.created_at, f.id limit 1) f on true
     join lateral (select id, tariff_option from refund_enrolments e where e.dwelling_id = d.id and e.created_at <= ${now.toISOString()}
       order by e.created_at desc, e.id desc limit 1) e on true
     where date_trunc('month', f.consent_at at time zone s.time_zone)::date <= ${month}::date
@@ -351,13 +351,12 @@ export async function runClose(db: Db, input: { month: string; userId: string | 
 }
 
 /** Whether some enrolled dwelling still waits for the month's statement. */
-async function hasOpenDwellings(db: Db, month: string, now: Date): Promise<boolean> {
+async function hasOpenDwellings(db: Db, month: string): Promise<boolean> {
   const [row] = await db.execute<{ open: boolean }>(sql`
     select exists (
       select 1 from dwellings d join buildings b on b.id = d.building_id join sites s on s.id = b.site_id
-      join lateral (select consent_at from refund_enrolments f where f.dwelling_id = d.id order by f.id limit 1) f on true
+      join lateral (select consent_at from refund_enrolments f where f.dwelling_id = d.id order by f.created_at, f.id limit 1) f on true
       where date_trunc('month', f.consent_at at time zone s.time_zone)::date <= ${month}::date
-        and f.consent_at <= ${now.toISOString()}
         and not exists (select 1 from refund_statements r where r.dwelling_id = d.id and r.month = ${month}::date)
     ) as open`);
   return row!.open;
@@ -369,7 +368,7 @@ export const CLOSE_DAY_OF_MONTH = 3;
 export async function closeDueMonth(db: Db, now = new Date()) {
   if (now.getUTCDate() < CLOSE_DAY_OF_MONTH) return null;
   const month = addMonths(monthOf(now.toISOString().slice(0, 10)), -1);
-  if (!(await hasOpenDwellings(db, month, now))) return null;
+  if (!(await hasOpenDwellings(db, month))) return null;
   return { month, ...(await runClose(db, { month, userId: null }, now)) };
 }
 
@@ -384,7 +383,7 @@ export async function closeSimulatedHistory(db: Db, range: { fromMs: number; toM
   if (Date.parse(`${month}T00:00:00Z`) - EARLIEST_ZONE_AHEAD_MS < range.fromMs) month = addMonths(month, 1);
   // ... to the last ending by toMs everywhere.
   for (; Date.parse(`${addMonths(month, 1)}T00:00:00Z`) + LATEST_ZONE_BEHIND_MS <= Math.min(range.toMs, now.getTime()); month = addMonths(month, 1)) {
-    if (await hasOpenDwellings(db, month, now)) results.push({ month, ...(await runClose(db, { month, userId: null }, now)) });
+    if (await hasOpenDwellings(db, month)) results.push({ month, ...(await runClose(db, { month, userId: null }, now)) });
   }
   return results;
 }
