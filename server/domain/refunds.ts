@@ -53,12 +53,21 @@ export function addMonths(month: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The instant of 00:00 on a local date in a zone. */
+const midnights = new Map<string, number>();
+
+/** The instant of 00:00 on a local date in a zone (remembered: a close asks for the same few thousands of times). */
 export function localMidnightMs(date: string, timeZone: string): number {
-  const wallMs = Date.parse(`${date}T00:00:00Z`);
-  // The offset at the instant itself: one guess from the wall time, then corrected once.
-  const guess = wallMs - zoneOffsetMs(wallMs, timeZone);
-  return wallMs - zoneOffsetMs(guess, timeZone);
+  const key = `${date}|${timeZone}`;
+  let ms = midnights.get(key);
+  if (ms === undefined) {
+    const wallMs = Date.parse(`${date}T00:00:00Z`);
+    // The offset at the instant itself: one guess from the wall time, then corrected once.
+    const guess = wallMs - zoneOffsetMs(wallMs, timeZone);
+    ms = wallMs - zoneOffsetMs(guess, timeZone);
+    if (midnights.size > 10_000) midnights.clear();
+    midnights.set(key, ms);
+  }
+  return ms;
 }
 
 /** The local date of an instant in a zone, 'YYYY-MM-DD'. */

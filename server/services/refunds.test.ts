@@ -89,6 +89,8 @@ describe("the close", () => {
       ["gateway", "GW-REFUNDTEST", 100, 100, 0, 200_000, 0],
       ["gateway", "GW-REFUNDTEST", 100, 3_700, 3_600, 250_000, 90],
     ]);
+    // Room names are kept as they are, quotes, commas and backslashes included.
+    expect(lines[0]).toMatchObject({ room_name: String.raw`Chambre "bleue", côté cour \ nord` });
     expect(lines[1]).toMatchObject({ period_start: "2026-02-28T23:00:00+00:00", period_end: "2026-03-15T23:00:00+00:00", energy_month: "2026-03-01" });
     expect(statement).toMatchObject({ energy_wh: 66_921, amount_cents: 1423 });
   });

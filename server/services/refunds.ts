@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
-import { jsonb, pgArray } from "@/server/db/sql-params";
+import { pgArray } from "@/server/db/sql-params";
 import {
   addMonths,
   adjustmentLines,
@@ -32,6 +32,13 @@ import { InvalidInputError, NotFoundError } from "./errors";
 
 /** First key of the two-key advisory lock: one close of a month at a time. */
 const CLOSE_LOCK_NAMESPACE = 0x6877_0010;
+/**
+ * From this many devices of a zone on, the close sums every device's hours of the range and keeps
+ * those it needs: cheaper than testing each hour's device against a long list, and never more
+ * than one pass over the range's hours. Below it, the devices' hours are read by key.
+ */
+const SCAN_ALL_FROM_DEVICES = 2_000;
+
 /** A month can be closed once it has ended in every zone (the latest is UTC−12). */
 const LATEST_ZONE_BEHIND_MS = 12 * 3_600_000;
 /** ... and begins first at UTC+14. */
@@ -55,6 +62,11 @@ type ComputedStatement = {
   energyWh: number;
   amountCents: number;
 };
+
+/** A PostgreSQL array literal of texts, each quoted (serials and room names may hold commas, quotes, spaces). */
+function quotedArray(values: ReadonlyArray<string | null>): string {
+  return `{${values.map((v) => (v === null ? "NULL" : `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`)).join(",")}}`;
+}
 
 function checkMonth(month: string): void {
   if (!isMonth(month)) throw new InvalidInputError("A month is its first day, YYYY-MM-01.", "month");
@@ -90,85 +102,107 @@ async function tariffVersions(tx: Tx): Promise<TariffVersion[]> {
 }
 
 type DeviceRow = { id: string; kind: "radiator" | "gateway"; serial: string; roomName: string | null; dwellingId: string; timeZone: string };
-type SegmentRow = {
-  deviceId: string;
-  bucket: number;
-  energyWh: string;
-  readingCount: string;
-  restarts: string;
-  firstCounterWh: string | null;
-  lastCounterWh: string | null;
-  lastHourMs: number | null;
-};
+/** A device's aggregate: its id, its last hour, and per part k of the range e<k>, n<k>, r<k>, f<k>, l<k> (see meteredDevices). */
+type SegmentRow = { deviceId: string; lastAnyMs: number } & Record<string, string | number | null>;
 
 /**
  * Every device's metered hours over [fromMonth, month's end), summed per device and per part of
  * that range between consecutive `thresholds` (local dates: month starts and tariff changes),
- * with the counters at each part's first and last reading and before the range. One statement
- * per table; the cut is done on UTC instants, the thresholds' local midnights in each zone.
+ * with the counters at each part's first and last reading and before the range. Per zone and
+ * table: one aggregate of the hours grouped by device alone, each part a set of filtered sums
+ * (the cut on UTC instants, the thresholds' local midnights), as cheap as a plain sum; then the
+ * counters at the parts' edges, read by key.
  */
 async function meteredDevices(tx: Tx, devices: DeviceRow[], fromMonth: string, endMonth: string, thresholds: string[]) {
-  const zones = [...new Set(devices.map((d) => d.timeZone))];
-  const cuts = zones.map((zone) => ({
-    zone,
-    cuts: `{${thresholds.map((t) => new Date(localMidnightMs(t, zone)).toISOString()).join(",")}}`,
-    from: new Date(localMidnightMs(fromMonth, zone)).toISOString(),
-    to: new Date(localMidnightMs(endMonth, zone)).toISOString(),
-  }));
   const segments = new Map<string, MeterSegment[]>();
   const before = new Map<string, number | null>();
-  const lastHour = new Map<string, number | null>();
+  const lastHour = new Map<string, number>();
 
-  const read = async (kind: "radiator" | "gateway") => {
-    const list = devices.filter((d) => d.kind === kind);
-    if (list.length === 0) return;
+  const read = async (kind: "radiator" | "gateway", timeZone: string) => {
+    const ids = devices.filter((d) => d.kind === kind && d.timeZone === timeZone).map((d) => d.id);
+    if (ids.length === 0) return;
     const table = kind === "radiator" ? sql`telemetry_hourly` : sql`gateway_hourly`;
     const idColumn = kind === "radiator" ? sql`radiator_id` : sql`gateway_id`;
-    const targets = sql`(select t.id, z.cuts::timestamptz[] as cuts, z.from_at::timestamptz as from_at, z.to_at::timestamptz as to_at
-        from unnest(${pgArray(list.map((d) => d.id))}::uuid[], ${pgArray(list.map((d) => zones.indexOf(d.timeZone)))}::int[]) as t(id, zone)
-        join jsonb_to_recordset(${jsonb(cuts.map((c, i) => ({ i, cuts: c.cuts, from_at: c.from, to_at: c.to })))})
-          as z(i int, cuts text, from_at text, to_at text) on z.i = t.zone)`;
-    const rows = await tx.execute<SegmentRow>(sql`
-      with targets as materialized ${targets},
-      agg as (
-        select h.${idColumn} as device_id, width_bucket(h.hour_start, t.cuts) as bucket, sum(h.energy_wh) as energy_wh,
-          sum(h.reading_count) as reading_count, sum(h.counter_restarts) as restarts,
-          min(h.hour_start) filter (where h.first_counter_wh is not null) as first_hour,
-          max(h.hour_start) filter (where h.last_counter_wh is not null) as last_hour
-        from targets t join ${table} h on h.${idColumn} = t.id and h.hour_start >= t.from_at and h.hour_start < t.to_at
-        group by 1, 2
-      )
-      select a.device_id as "deviceId", a.bucket, a.energy_wh as "energyWh", a.reading_count as "readingCount", a.restarts,
-        f.first_counter_wh as "firstCounterWh", l.last_counter_wh as "lastCounterWh",
-        (extract(epoch from a.last_hour) * 1000)::float8 as "lastHourMs"
-      from agg a
-      left join ${table} f on f.${idColumn} = a.device_id and f.hour_start = a.first_hour
-      left join ${table} l on l.${idColumn} = a.device_id and l.hour_start = a.last_hour
-      union all
-      -- The counter before the range: the last hour that read it.
-      select t.id, 0, 0, 0, 0, null, (select h.last_counter_wh from ${table} h where h.${idColumn} = t.id and h.hour_start < t.from_at
-        and h.last_counter_wh is not null order by h.hour_start desc limit 1), null
-      from targets t`);
+    const cuts = [...thresholds, endMonth].map((t) => new Date(localMidnightMs(t, timeZone)).toISOString());
+    const from = cuts[0]!;
+    const to = cuts[cuts.length - 1]!;
+    const epochMs = (value: SQL) => sql`(extract(epoch from ${value}) * 1000)::float8`;
+    // One part needs no filter; more are told apart by the part of each hour, computed once.
+    const parts = thresholds.map((_, k) => {
+      const within = thresholds.length === 1 ? sql`true` : sql`h.part = ${k + 1}`;
+      return sql`sum(h.energy_wh) filter (where ${within})::text as ${sql.identifier(`e${k}`)},
+        sum(h.reading_count) filter (where ${within})::text as ${sql.identifier(`n${k}`)},
+        sum(h.counter_restarts) filter (where ${within})::text as ${sql.identifier(`r${k}`)},
+        min(h.first_counter_wh) filter (where ${within})::text as ${sql.identifier(`fc${k}`)},
+        max(h.last_counter_wh) filter (where ${within})::text as ${sql.identifier(`lc${k}`)},
+        ${epochMs(sql`min(h.hour_start) filter (where ${within} and h.first_counter_wh is not null)`)} as ${sql.identifier(`f${k}`)},
+        ${epochMs(sql`max(h.hour_start) filter (where ${within} and h.last_counter_wh is not null)`)} as ${sql.identifier(`l${k}`)}`;
+    });
+    const aggregates = await tx.execute<SegmentRow>(sql`
+      select h.${idColumn} as "deviceId", ${epochMs(sql`max(h.hour_start)`)} as "lastAnyMs", ${sql.join(parts, sql`, `)}
+      from (select *, width_bucket(hour_start, ${pgArray(cuts.slice(0, -1))}::timestamptz[]) as part from ${table}
+        where hour_start >= ${from}::timestamptz and hour_start < ${to}::timestamptz
+          ${ids.length <= SCAN_ALL_FROM_DEVICES ? sql`and ${idColumn} = any(${pgArray(ids)}::uuid[])` : sql``}) h
+      group by 1`);
+    const wanted = new Set(ids);
+    const rows = aggregates.filter((a) => wanted.has(a.deviceId)).flatMap((a) =>
+      thresholds.flatMap((_, k) =>
+        a[`n${k}`] === null
+          ? []
+          : [
+              {
+                deviceId: a.deviceId,
+                bucket: k + 1,
+                energyWh: a[`e${k}`] as string,
+                readingCount: a[`n${k}`] as string,
+                restarts: a[`r${k}`] as string,
+                firstHourMs: a[`f${k}`] as number | null,
+                lastHourMs: a[`l${k}`] as number | null,
+                // A counter that never restarted in the part only grows: its edges are its least and greatest readings.
+                firstCounterWh: a[`fc${k}`] as string | null,
+                lastCounterWh: a[`lc${k}`] as string | null,
+                lastAnyMs: a.lastAnyMs,
+              },
+            ],
+      ),
+    );
+    // Where the counter restarted, the readings at the part's edges, by key; and the counter before the range.
+    const edges = rows.filter((r) => r.restarts !== "0").flatMap((r) => [
+      ...(r.firstHourMs === null ? [] : [{ id: r.deviceId, at: new Date(r.firstHourMs).toISOString() }]),
+      ...(r.lastHourMs === null ? [] : [{ id: r.deviceId, at: new Date(r.lastHourMs).toISOString() }]),
+    ]);
+    const counters = edges.length === 0 ? [] : await tx.execute<{ id: string; atMs: number; first: string | null; last: string | null }>(sql`
+      select h.${idColumn} as id, (extract(epoch from h.hour_start) * 1000)::float8 as "atMs", h.first_counter_wh::text as first,
+        h.last_counter_wh::text as last
+      from unnest(${pgArray(edges.map((e) => e.id))}::uuid[], ${pgArray(edges.map((e) => e.at))}::timestamptz[]) as u(id, at)
+      cross join lateral (select * from ${table} h where h.${idColumn} = u.id and h.hour_start = u.at) h`);
+    const counterAt = new Map(counters.map((c) => [`${c.id}|${c.atMs}`, c]));
+    const at = (id: string, ms: number | null) => (ms === null ? undefined : counterAt.get(`${id}|${ms}`));
+    const previous = await tx.execute<{ id: string; last: string | null }>(sql`
+      select u.id, (select h.last_counter_wh from ${table} h where h.${idColumn} = u.id and h.hour_start < ${from}::timestamptz
+        and h.last_counter_wh is not null order by h.hour_start desc limit 1)::text as last
+      from unnest(${pgArray(ids)}::uuid[]) as u(id)`);
+    for (const p of previous) before.set(p.id, p.last === null ? null : Number(p.last));
     for (const r of rows) {
-      if (r.bucket === 0) {
-        before.set(r.deviceId, r.lastCounterWh === null ? null : Number(r.lastCounterWh));
-        continue;
-      }
       const list = segments.get(r.deviceId) ?? [];
+      const first = r.restarts === "0" ? r.firstCounterWh : at(r.deviceId, r.firstHourMs)?.first;
+      const last = r.restarts === "0" ? r.lastCounterWh : at(r.deviceId, r.lastHourMs)?.last;
       list.push({
         fromDate: thresholds[r.bucket - 1]!,
         energyWh: Number(r.energyWh),
         readingCount: Number(r.readingCount),
         restarts: Number(r.restarts),
-        firstCounterWh: r.firstCounterWh === null ? null : Number(r.firstCounterWh),
-        lastCounterWh: r.lastCounterWh === null ? null : Number(r.lastCounterWh),
+        firstCounterWh: first == null ? null : Number(first),
+        lastCounterWh: last == null ? null : Number(last),
       });
       segments.set(r.deviceId, list);
-      if (r.lastHourMs !== null) lastHour.set(r.deviceId, Math.max(lastHour.get(r.deviceId) ?? 0, r.lastHourMs));
+      lastHour.set(r.deviceId, Math.max(lastHour.get(r.deviceId) ?? 0, r.lastAnyMs));
     }
   };
-  await read("radiator");
-  await read("gateway");
+  for (const zone of new Set(devices.map((d) => d.timeZone))) {
+    await read("radiator", zone);
+    await read("gateway", zone);
+  }
 
   return devices.map((d) => ({
     row: d,
@@ -314,35 +348,21 @@ export async function runClose(db: Db, input: { month: string; userId: string | 
         from unnest(${pgArray(ids)}::uuid[], ${pgArray(statements.map((s) => s.dwelling.dwellingId))}::uuid[],
           ${pgArray(statements.map((s) => s.dwelling.enrolmentId))}::bigint[], ${pgArray(statements.map((s) => s.energyWh))}::bigint[],
           ${pgArray(statements.map((s) => s.amountCents))}::bigint[]) as u(id, dwelling_id, enrolment_id, energy_wh, amount_cents)`);
-      const lines = statements.flatMap((s, i) =>
-        s.lines.map((l, position) => ({
-          statement_id: ids[i],
-          position,
-          kind: l.kind,
-          radiator_id: l.radiatorId,
-          gateway_id: l.gatewayId,
-          device_serial: l.deviceSerial,
-          room_name: l.roomName,
-          energy_month: l.energyMonth,
-          period_start: new Date(l.periodStartMs).toISOString(),
-          period_end: new Date(l.periodEndMs).toISOString(),
-          meter_start_wh: l.meterStartWh,
-          meter_end_wh: l.meterEndWh,
-          energy_wh: l.energyWh,
-          tariff_version_id: l.tariffVersionId,
-          price: l.priceMicroEurosPerKWh,
-          amount_cents: l.amountCents,
-        })),
-      );
+      const lines = statements.flatMap((s, i) => s.lines.map((line, position) => ({ statementId: ids[i]!, position, line })));
       if (lines.length > 0) {
+        const column = <T extends string | number | null>(of: (l: (typeof lines)[number]) => T) => lines.map(of);
         await tx.execute(sql`
           insert into refund_statement_lines (statement_id, position, kind, radiator_id, gateway_id, device_serial, room_name, energy_month,
             period_start, period_end, meter_start_wh, meter_end_wh, energy_wh, tariff_version_id, price_micro_euros_per_kwh, amount_cents)
-          select statement_id, position, kind::refund_line_kind, radiator_id, gateway_id, device_serial, room_name, energy_month, period_start,
-            period_end, meter_start_wh, meter_end_wh, energy_wh, tariff_version_id, price, amount_cents
-          from jsonb_to_recordset(${jsonb(lines)}) as l(statement_id uuid, position int, kind text, radiator_id uuid, gateway_id uuid,
-            device_serial text, room_name text, energy_month date, period_start timestamptz, period_end timestamptz, meter_start_wh bigint,
-            meter_end_wh bigint, energy_wh bigint, tariff_version_id bigint, price int, amount_cents bigint)`);
+          select * from unnest(${pgArray(column((l) => l.statementId))}::uuid[], ${pgArray(column((l) => l.position))}::int[],
+            ${pgArray(column((l) => l.line.kind))}::refund_line_kind[], ${pgArray(column((l) => l.line.radiatorId))}::uuid[],
+            ${pgArray(column((l) => l.line.gatewayId))}::uuid[], ${quotedArray(column((l) => l.line.deviceSerial))}::text[],
+            ${quotedArray(column((l) => l.line.roomName))}::text[], ${pgArray(column((l) => l.line.energyMonth))}::date[],
+            ${pgArray(column((l) => new Date(l.line.periodStartMs).toISOString()))}::timestamptz[],
+            ${pgArray(column((l) => new Date(l.line.periodEndMs).toISOString()))}::timestamptz[],
+            ${pgArray(column((l) => l.line.meterStartWh))}::bigint[], ${pgArray(column((l) => l.line.meterEndWh))}::bigint[],
+            ${pgArray(column((l) => l.line.energyWh))}::bigint[], ${pgArray(column((l) => l.line.tariffVersionId))}::bigint[],
+            ${pgArray(column((l) => l.line.priceMicroEurosPerKWh))}::int[], ${pgArray(column((l) => l.line.amountCents))}::bigint[])`);
       }
     }
     await tx.execute(sql`update refund_closes set finished_at = clock_timestamp() where id = ${closeId}`);

@@ -22,7 +22,7 @@ export async function makeRefundDwelling(db: Db, tag: string) {
     .insert(rooms)
     .values([
       { buildingId: building!.id, dwellingId: dwelling!.id, name: "Séjour", areaM2: 20 },
-      { buildingId: building!.id, dwellingId: dwelling!.id, name: "Chambre", areaM2: 12 },
+      { buildingId: building!.id, dwellingId: dwelling!.id, name: String.raw`Chambre "bleue", côté cour \ nord`, areaM2: 12 },
     ])
     .returning({ id: rooms.id });
   const [gateway] = await db
