@@ -48,9 +48,10 @@ export function monthOf(date: string): string {
 
 /** The first day of the month `n` months after `month` (n may be negative). */
 export function addMonths(month: string, n: number): string {
-  const d = new Date(`${month.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
+  // In whole months since year 0, without dates: the close asks this for every device.
+  const total = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  const year = Math.floor(total / 12);
+  return `${String(year).padStart(4, "0")}-${String(total - year * 12 + 1).padStart(2, "0")}-01`;
 }
 
 const midnights = new Map<string, number>();
@@ -297,13 +298,14 @@ export function assembleStatement(lines: readonly StatementLine[]): { lines: Sta
 
 /** Whether a device's month needs a look before the close: no reading at all, silent at the end, a counter restart. */
 export function deviceAnomalies(device: MeteredDevice, month: string, lastReadingMs: number | null, timeZone: string): Array<{ kind: CloseAnomalyKind; detail: string }> {
-  const inMonth = device.segments.filter((s) => s.fromDate >= month && s.fromDate < addMonths(month, 1));
+  const next = addMonths(month, 1);
+  const inMonth = device.segments.filter((s) => s.fromDate >= month && s.fromDate < next);
   const found: Array<{ kind: CloseAnomalyKind; detail: string }> = [];
   if (lastReadingMs === null || inMonth.every((s) => s.readingCount === 0)) {
     found.push({ kind: "no-readings", detail: "no reading this month" });
     return found;
   }
-  const endMs = localMidnightMs(addMonths(month, 1), timeZone);
+  const endMs = localMidnightMs(next, timeZone);
   const silentMs = endMs - lastReadingMs;
   if (silentMs > SILENT_AFTER_DAYS * 86_400_000) {
     found.push({ kind: "silent", detail: `silent for ${Math.floor(silentMs / 86_400_000)} days before the month's end` });
