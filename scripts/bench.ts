@@ -40,6 +40,12 @@
  *             minutes (1,000 radiators with --quick), through `dropExpiredTelemetryPartitions`;
  *             baseline: a bare DROP TABLE of a plain table of the same rows and primary key.
  *             value = ratio = baseline time / our time.
+ *   close     seconds to close a month of the electricity refund (`runClose`: every enrolled
+ *             dwelling's statement, lines per radiator and tariff period, written to the ledger) for
+ *             10,000 radiators in 2,500 flats (1,000 with --quick), with a month of hourly rollups
+ *             (energy and the counters at each hour's edges) and the hours around it; baseline: a
+ *             bare SQL aggregate of the same rows (energy and edge counters per radiator over the
+ *             month). value = ratio = baseline time / our time. Goal: ≥ 0.5 (within 2×).
  *
  * Each figure is measured 3 times, alternating with its baseline, from the same starting state;
  * the medians are reported, and every run is checked for correctness.
@@ -62,6 +68,7 @@ import { assignWork, SILENT_AFTER_S } from "../server/services/scheduler";
 import { roomHistory } from "../server/services/history";
 import { historyPeriod } from "../server/domain/history-period";
 import { dropExpiredTelemetryPartitions } from "../server/services/telemetry-partitions";
+import { runClose } from "../server/services/refunds";
 import { createTask } from "../server/services/tasks";
 import type { SessionUser } from "../server/auth/authenticate";
 import { TRPC_MAX_BATCH_CALLS } from "../server/domain/api-limits";
@@ -81,7 +88,7 @@ const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(fig
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-const FIGURES = ["simulate", "dispatch", "ingest", "fairness", "history", "retention"] as const;
+const FIGURES = ["simulate", "dispatch", "ingest", "fairness", "history", "retention", "close"] as const;
 type Figure = (typeof FIGURES)[number];
 const USAGE = `Use: npm run bench [-- [--quick] [--only ${FIGURES.join(",")}]]`;
 
@@ -1365,6 +1372,100 @@ async function benchRetention(db: Db, sql: postgres.Sql) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. close
+
+const CLOSE = {
+  /** A month of last year, priced by the reference tariffs; its hours in Paris are 2025-12-31T23:00Z on. */
+  month: `${new Date().getUTCFullYear() - 1}-01-01`,
+  whPerHour: 400,
+  goal: 0.5,
+};
+
+async function benchClose(db: Db, sql: postgres.Sql) {
+  const t0 = Date.now();
+  const year = Number(CLOSE.month.slice(0, 4));
+  // Paris bounds of the month, and a day of hours on either side (the meter before; what follows).
+  const from = `${year - 1}-12-31T23:00:00Z`;
+  const to = `${year}-01-31T23:00:00Z`;
+  await sql`truncate telemetry_hourly, telemetry_daily, refund_statement_lines, refund_payments, refund_statements, refund_closes, refund_enrolments`;
+  await sql`
+    insert into refund_enrolments (dwelling_id, holder_name, delivery_point, iban_encrypted, iban_masked, consent_at, created_at)
+    select id, 'Bench ' || label, '12345678901234', 'sealed', 'FR76 •••• •••• •••• 0189', ${from}::timestamptz, ${from}::timestamptz from dwellings`;
+  // Every radiator metered 400 Wh each hour; its counter at the hour's last reading is the sum so far.
+  await sql`
+    insert into telemetry_hourly (radiator_id, hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w, max_power_w,
+      cores_active_sum, cores_wanted_sum, energy_wh, idle_energy_wh, idle_core_seconds, first_counter_wh, last_counter_wh, rolled_up)
+    select r.id, h, 4, 80, 80, 1600, 400, 32, 32, ${CLOSE.whPerHour}, ${CLOSE.whPerHour}, 3600,
+      n * ${CLOSE.whPerHour} + 100, (n + 1) * ${CLOSE.whPerHour}, true
+    from radiators r,
+      lateral generate_series(${from}::timestamptz - interval '1 day', ${to}::timestamptz + interval '1 day' - interval '1 hour', interval '1 hour')
+        with ordinality as g(h, n)`;
+  await sql`vacuum analyze telemetry_hourly`;
+  const [counts] = await sql<{ rows: number; radiators: number; dwellings: number }[]>`
+    select (select count(*)::int from telemetry_hourly) as rows, (select count(*)::int from radiators) as radiators,
+      (select count(*)::int from dwellings) as dwellings`;
+  say(`close: ${counts!.rows} hourly rows of ${counts!.radiators} radiators in ${counts!.dwellings} flats (filled in ${seconds(Date.now() - t0)})`);
+  const hoursInMonth = (Date.parse(to) - Date.parse(from)) / 3_600_000;
+  const expectedWh = counts!.radiators * hoursInMonth * CLOSE.whPerHour;
+
+  // The same rows, summed as bare SQL would: energy and the edge counters per radiator over the month.
+  const bare = async () => {
+    const rows = await sql<{ energy: string }[]>`
+      select sum(a.energy_wh)::text as energy from (
+        select radiator_id, sum(energy_wh) as energy_wh, min(first_counter_wh) as first_wh, max(last_counter_wh) as last_wh
+        from telemetry_hourly where hour_start >= ${from}::timestamptz and hour_start < ${to}::timestamptz group by radiator_id) a`;
+    return Number(rows[0]!.energy);
+  };
+  const baseRuns: Array<{ ms: number }> = [];
+  const runs: Array<{ ms: number }> = [];
+  let written = 0;
+  for (let i = 1; i <= RUNS; i++) {
+    await sql`truncate refund_statement_lines, refund_payments, refund_statements, refund_closes`;
+    await settle(sql, ["telemetry_hourly"]);
+    const b0 = performance.now();
+    const bareWh = await bare();
+    baseRuns.push({ ms: performance.now() - b0 });
+    const o0 = performance.now();
+    const result = await runClose(db, { month: CLOSE.month, userId: null });
+    runs.push({ ms: performance.now() - o0 });
+    const [check] = await sql<{ statements: number; energy: string; lines: number }[]>`
+      select count(*)::int as statements, sum(energy_wh)::text as energy,
+        (select count(*)::int from refund_statement_lines) as lines from refund_statements`;
+    if (bareWh !== expectedWh || Number(check!.energy) !== expectedWh || check!.statements !== counts!.dwellings || check!.lines !== counts!.radiators) {
+      throw new Error(`close: ${check!.statements} statements, ${check!.lines} lines, ${check!.energy} Wh; bare ${bareWh} Wh; expected ${expectedWh} Wh`);
+    }
+    written = result.statementsWritten;
+    say(`  run ${i}/${RUNS}: baseline (bare aggregate) ${seconds(baseRuns.at(-1)!.ms)}, runClose ${seconds(runs.at(-1)!.ms)}; checked`);
+  }
+  // Closing again writes nothing.
+  const again = await runClose(db, { month: CLOSE.month, userId: null });
+  if (again.statementsWritten !== 0) throw new Error(`close: a second run wrote ${again.statementsWritten} statements`);
+  const ms = median(runs).ms;
+  const baseMs = median(baseRuns).ms;
+  const ratio = baseMs / ms;
+  if (ratio < CLOSE.goal) say(`  NOTE: below the goal of ${CLOSE.goal} (within 2× of the bare aggregate)`);
+  emit({
+    name: "close",
+    value: round(ratio, 3),
+    unit: "bare aggregate time / our time",
+    baseline: 1,
+    ratio: round(ratio, 3),
+    goal: CLOSE.goal,
+    meets_goal: ratio >= CLOSE.goal,
+    ms: round(ms, 1),
+    baseline_ms: round(baseMs, 1),
+    radiators: counts!.radiators,
+    dwellings: counts!.dwellings,
+    statements: written,
+    hourly_rows: counts!.rows,
+    runs: RUNS,
+    ms_per_run: runs.map((r) => round(r.ms, 1)),
+    baseline_ms_per_run: baseRuns.map((r) => round(r.ms, 1)),
+    checked: true,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   say(`${quick ? "quick" : "full"} run`);
@@ -1393,6 +1494,8 @@ async function main() {
   if (only.has("history")) await benchHistory(db, sql);
   if (interrupted) return;
   if (only.has("retention")) await benchRetention(db, sql);
+  if (interrupted) return;
+  if (only.has("close")) await benchClose(db, sql);
 }
 
 let finishing = false;

@@ -146,6 +146,8 @@ async function freshDatabase(server: string): Promise<string> {
 // Machine-readable reports of both runners, summed into one closing line.
 const VITEST_REPORT = path.join(ROOT, ".data", "reports", "vitest.json");
 const VITEST_START_REPORT = path.join(ROOT, ".data", "reports", "vitest-start.json");
+/** The gateway of resident@hearth.test's flat (A-204): the browser tests find last month's refund statement there. */
+const E2E_HISTORY_GATEWAY = "QBOX-PAR-A-204";
 const PLAYWRIGHT_REPORT = path.join(ROOT, ".data", "reports", "playwright.json");
 
 function readJson(file: string): Record<string, unknown> | null {
@@ -276,6 +278,15 @@ async function main() {
       if (interrupted) return;
     }
     if (built) {
+      // Last month's refund statement of resident@'s home: its gateway's history alone, from the
+      // day before last month began (a few seconds), that month closed as the engine would.
+      await runStep(
+        "history",
+        bin("tsx"),
+        [path.join("scripts", "simulate.ts"), "--history-days", "last-month", "--history-gateways", E2E_HISTORY_GATEWAY, "--no-live"],
+        e2eEnv,
+      );
+      if (interrupted) return;
       const simulator = spawnManaged(bin("tsx"), [path.join("scripts", "simulate.ts"), "--speed", "60", "--history-days", "0"], {
         env: e2eEnv,
       });
@@ -286,6 +297,7 @@ async function main() {
       await simulator.stop();
     } else {
       steps.push({ name: "start", status: "skipped", ms: 0, note: "build failed" });
+      steps.push({ name: "history", status: "skipped", ms: 0, note: "build failed" });
       steps.push({ name: "e2e", status: "skipped", ms: 0, note: "build failed" });
     }
   }

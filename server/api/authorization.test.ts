@@ -15,10 +15,14 @@ import {
   outdoorTemperatures,
   organizations,
   radiators,
+  refundCloses,
   refundEnrolments,
+  refundPayments,
+  refundStatements,
   residents,
   rooms,
   sites,
+  tariffVersions,
   tasks,
   users,
 } from "@/server/db/schema";
@@ -48,7 +52,11 @@ type Fixtures = {
   jobOfCustomer: string;
   apiKeyOfCustomer: string;
   meterAnomalyOfResident: number;
+  statementOfResident: string;
 };
+
+/** A month no other suite closes, with the resident's home closed in it (a fixture statement); no tariff covers it. */
+const AUTHZ_MONTH = "2000-01-01";
 
 const uniqueSerial = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -113,6 +121,13 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "compute.apiKeys": () => undefined,
   "compute.createApiKey": () => ({ name: "AUTHZ key" }),
   "compute.revokeApiKey": (f) => ({ id: f.apiKeyOfCustomer }),
+  "refunds.tariffs": () => undefined,
+  "refunds.addTariff": () => ({ country: "ZZ", option: "authz", label: "AUTHZ tariff", effectiveFrom: "2030-01-01", priceMicroEurosPerKWh: 200_000, source: "AUTHZ" }),
+  "refunds.months": () => undefined,
+  "refunds.preview": () => ({ month: AUTHZ_MONTH }),
+  "refunds.runClose": () => ({ month: AUTHZ_MONTH }),
+  "refunds.statements": () => ({ month: AUTHZ_MONTH }),
+  "refunds.markPaid": (f) => ({ statementIds: [f.statementOfResident], reference: "AUTHZ-1", paidOn: "2000-02-05" }),
 };
 
 /** A list that holds a row with these fields. */
@@ -179,6 +194,13 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "compute.apiKeys": (f) => listing({ id: f.apiKeyOfCustomer }),
   "compute.createApiKey": () => ({ id: expect.any(String), key: expect.stringMatching(/^hk_/) }),
   "compute.revokeApiKey": () => ({ revoked: true }),
+  "refunds.tariffs": () => listing({ country: "FR", option: "base-6kva", priceMicroEurosPerKWh: 194_000 }),
+  "refunds.addTariff": () => ({ id: expect.any(Number) }),
+  "refunds.months": () => listing({ month: AUTHZ_MONTH, statements: 1 }),
+  "refunds.preview": () => ({ month: AUTHZ_MONTH, alreadyClosed: 1 }),
+  "refunds.runClose": () => ({ closeId: expect.any(Number), statementsAlreadyClosed: 1 }),
+  "refunds.statements": (f) => listing({ id: f.statementOfResident, ibanMasked: "FR76 •••• •••• •••• 0189" }),
+  "refunds.markPaid": () => ({ paid: 1, alreadyPaid: 0 }),
 };
 
 /**
@@ -259,6 +281,23 @@ beforeAll(async () => {
       detectedAt: new Date("2026-01-15T10:00:00Z"),
     })
     .returning({ id: meterAnomalies.id });
+  const [enrolment] = await db
+    .insert(refundEnrolments)
+    .values({
+      dwellingId: link!.dwellingId,
+      holderName: "AUTHZ holder",
+      deliveryPoint: "12345678901234",
+      ibanEncrypted: "sealed:authz",
+      ibanMasked: "FR76 •••• •••• •••• 0189",
+      consentAt: new Date("1999-12-31T23:00:00Z"),
+      createdAt: new Date("1999-12-31T23:00:00Z"),
+    })
+    .returning({ id: refundEnrolments.id });
+  const [close] = await db.insert(refundCloses).values({ month: AUTHZ_MONTH, statementsWritten: 1 }).returning({ id: refundCloses.id });
+  const [statement] = await db
+    .insert(refundStatements)
+    .values({ dwellingId: link!.dwellingId, month: AUTHZ_MONTH, closeId: close!.id, enrolmentId: enrolment!.id, energyWh: 0, amountCents: 0, createdAt: new Date() })
+    .returning({ id: refundStatements.id });
   const task = await createTask(db, { organizationId: customerOrg.id, profileName: "monte-carlo", name: "AUTHZ fixture", instanceCount: 2 });
   const apiKey = await createApiKey(db, { organizationId: customerOrg.id, userId: null, name: "AUTHZ fixture" });
   const job = await createJob(db, { organizationId: customerOrg.id, name: "AUTHZ fixture job" });
@@ -281,6 +320,7 @@ beforeAll(async () => {
     jobOfCustomer: job.id,
     apiKeyOfCustomer: apiKey.id,
     meterAnomalyOfResident: anomaly!.id,
+    statementOfResident: statement!.id,
   };
   // The first customer's own records, so that a list leaking them to the second is caught.
   markers.customer.push(task.id, "AUTHZ fixture", apiKey.id, job.id);
@@ -303,7 +343,11 @@ afterAll(async () => {
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
   await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
+  await db.delete(refundPayments).where(eq(refundPayments.statementId, fixtures.statementOfResident));
+  await db.delete(refundStatements).where(eq(refundStatements.id, fixtures.statementOfResident));
+  await db.delete(refundCloses).where(eq(refundCloses.month, AUTHZ_MONTH));
   await db.delete(refundEnrolments).where(eq(refundEnrolments.holderName, "AUTHZ holder"));
+  await db.delete(tariffVersions).where(eq(tariffVersions.source, "AUTHZ"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

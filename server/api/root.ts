@@ -6,6 +6,7 @@ import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
+import { refundsRouter } from "./routers/refunds";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,
+  refunds: refundsRouter,
 });
 
 export type AppRouter = typeof appRouter;

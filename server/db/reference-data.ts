@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { profiles } from "./schema";
+import { profiles, tariffVersions } from "./schema";
 
 /** The profiles every Hearth platform offers. */
 /** The profile of donated research work: the operator's own, never a customer's. */
@@ -56,4 +56,31 @@ export async function ensureBuiltInProfiles(db: Db) {
         expectedCoreSecondsPerInstance: sql`excluded.expected_core_seconds_per_instance`,
       },
     });
+}
+
+/**
+ * The electricity tariffs refunds are priced with (DOMAIN.md): France's regulated Tarif Bleu,
+ * option Base, 6 kVA, € per kWh including taxes, in micro-euros. Staff add later versions through
+ * the refunds router; these are only inserted where missing, never changed.
+ */
+export const TARIFF_SOURCE_CRE = "CRE, tarif réglementé de vente (TRVE)";
+export const REFERENCE_TARIFFS = [
+  { effectiveFrom: "2023-08-01", priceMicroEurosPerKWh: 227_600 },
+  { effectiveFrom: "2024-02-01", priceMicroEurosPerKWh: 251_600 },
+  { effectiveFrom: "2025-02-01", priceMicroEurosPerKWh: 201_600 },
+  { effectiveFrom: "2025-08-01", priceMicroEurosPerKWh: 195_200 },
+  { effectiveFrom: "2026-02-01", priceMicroEurosPerKWh: 194_000 },
+].map((t) => ({ country: "FR", option: "base-6kva", label: "Tarif Bleu Base 6 kVA", source: TARIFF_SOURCE_CRE, ...t }));
+
+/** Inserts the reference tariffs a database does not hold yet (same country, option, date and source). */
+export async function ensureReferenceTariffs(db: Db) {
+  await db.execute(sql`
+    insert into tariff_versions (country, option, label, effective_from, price_micro_euros_per_kwh, source)
+    select v.country, v.option, v.label, v.effective_from::date, v.price, v.source
+    from jsonb_to_recordset(${JSON.stringify(
+      REFERENCE_TARIFFS.map((t) => ({ country: t.country, option: t.option, label: t.label, effective_from: t.effectiveFrom, price: t.priceMicroEurosPerKWh, source: t.source })),
+    )}::jsonb) as v(country text, option text, label text, effective_from text, price int, source text)
+    where not exists (select 1 from ${tariffVersions} t where t.country = v.country and t.option = v.option
+      and t.effective_from = v.effective_from::date and t.source = v.source)
+    order by v.effective_from`);
 }

@@ -152,6 +152,12 @@ export const reportSchema = z
     /** Per gateway, from 1, increasing; the idempotency key of the report. */
     seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
     sentAt: storableTime,
+    /**
+     * Optional: the gateway's own electricity meter at `sentAt`, in whole Wh, monotonic (reset only
+     * by a hardware swap or reflash). A gateway in a dwelling draws from the dwelling's supply, so
+     * its energy is refunded with the radiators'. Gateways without a meter leave it out.
+     */
+    gatewayEnergyCounterWh: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     radiators: z.array(radiatorReportSchema).max(LIMITS.maxRadiatorsPerReport),
     events: z.array(eventSchema).max(LIMITS.maxEventsPerReport),
   })

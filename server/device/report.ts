@@ -201,6 +201,7 @@ async function processReport(db: Db, gatewayId: string, report: Report, readings
         values (${gatewayId}, ${report.seq}, ${now.toISOString()}, ${jsonb(response)})`;
     await writeTelemetry(tx, gatewayId, reported, readings, loaded.states, activity, bySerial, heating, now, {
       alsoRun: early && record(early),
+      gatewayMeter: gatewayMeterHour(report, loaded.gatewayMeter, now),
       planCacheMode,
     });
     if (early) return early;
@@ -364,6 +365,7 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
     activity: ActivityJson[];
     anyQueued: boolean;
     anyActive: boolean;
+    gatewayMeter: { atMs: number; energyCounterWh: number } | null;
   }>(sql`
     select
       (select response from gateway_reports where gateway_id = ${gatewayId} and seq = ${report.seq}) as done,
@@ -394,7 +396,14 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
           order by rs.radiator_id for update of rs) rs) as states,
       (select coalesce(json_agg(json_build_object('id', a.id, 'instanceId', a.instance_id, 'radiatorId', a.radiator_id, 'state', a.state)), '[]'::json)
         from instance_attempts a where a.id in (select value::bigint from jsonb_array_elements_text(${attemptIds}))) as attempts,
-      ${activitySql(gatewayId, report, readings)} as activity`);
+      ${activitySql(gatewayId, report, readings)} as activity,
+      -- The gateway's own meter as last accounted for, when this report brings a reading of it.
+      ${
+        report.gatewayEnergyCounterWh === undefined
+          ? sql`null::json`
+          : sql`(select json_build_object('atMs', ${epochMs("g.last_reading_at")}, 'energyCounterWh', g.last_counter_wh)
+        from gateway_hourly g where g.gateway_id = ${gatewayId} order by g.hour_start desc limit 1)`
+      } as "gatewayMeter"`);
   return {
     done: row!.done,
     radiators: row!.radiators,
@@ -403,6 +412,7 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
     activity: toActivity(row!.activity),
     anyQueued: row!.anyQueued,
     anyActive: row!.anyActive,
+    gatewayMeter: row!.gatewayMeter,
   };
 }
 type Loaded = Awaited<ReturnType<typeof load>>;
@@ -585,6 +595,31 @@ class AnomalyColumns {
   }
 }
 
+/** The most a gateway's own meter may plausibly count: a gateway draws a few watts; this allows for a modem and a switch. */
+export const GATEWAY_MAX_POWER_W = 60;
+
+type GatewayMeterHour = { hourStartMs: number; atMs: number; counterWh: number; energyWh: number; restarted: boolean };
+
+/**
+ * The gateway's own meter reading of this report (at sentAt), metered against its last one as a
+ * radiator's is (a restart at 0 counts what the counter reached since; more than the hardware
+ * can draw meters nothing). Null when the report has none, or one no newer than the last.
+ */
+function gatewayMeterHour(report: Report, previous: { atMs: number; energyCounterWh: number } | null, now: Date): GatewayMeterHour | null {
+  const counterWh = report.gatewayEnergyCounterWh;
+  if (counterWh === undefined) return null;
+  const atMs = Date.parse(report.sentAt);
+  if (atMs > now.getTime() + MAX_CLOCK_AHEAD_MS || (previous !== null && atMs <= previous.atMs)) return null;
+  const metered = previous === null ? null : meterReading(previous, { atMs, energyCounterWh: counterWh, coresActive: 0 }, [], GATEWAY_MAX_POWER_W);
+  return {
+    hourStartMs: hourStartMs(atMs),
+    atMs,
+    counterWh,
+    energyWh: metered?.deltaWh ?? 0,
+    restarted: previous !== null && counterWh < previous.energyCounterWh,
+  };
+}
+
 /** One radiator-hour's share of a report, added to its telemetry_hourly row. */
 class HourSums {
   count = 0;
@@ -597,6 +632,10 @@ class HourSums {
   energyWh = 0;
   idleWh = 0;
   idleCoreSeconds = 0;
+  /** The counter at the hour's first and last metered reading, and its restarts at 0 in between. */
+  firstCounterWh: number | null = null;
+  lastCounterWh: number | null = null;
+  restarts = 0;
 
   constructor(
     readonly radiatorId: string,
@@ -605,6 +644,8 @@ class HourSums {
 
   add(r: Reading) {
     this.count += 1;
+    this.firstCounterWh ??= r.energyCounterWh;
+    this.lastCounterWh = r.energyCounterWh;
     this.roomTempSumC += r.roomTempC;
     this.setpointSumC += r.setpointC;
     this.powerSumW += r.powerW;
@@ -778,6 +819,8 @@ async function writeTelemetry(
   after: {
     /** A statement to run with the writes (the report's record, when its answer is already known). */
     alsoRun: SQL | null;
+    /** The gateway's own meter reading, when the report brings one to account for. */
+    gatewayMeter: GatewayMeterHour | null;
     /** The plan cache mode to restore. */
     planCacheMode: string;
   },
@@ -858,6 +901,7 @@ async function writeTelemetry(
           attemptTotals.set(a.attemptId, total);
         }
         hour.energyWh += metered.deltaWh;
+        if (r.energyCounterWh < previous.energyCounterWh) hour.restarts += 1;
         hour.idleWh += metered.idleWh;
         hour.idleCoreSeconds += metered.idleCoreSeconds;
       }
@@ -912,18 +956,23 @@ async function writeTelemetry(
         ${pgArray(hourRows.map((h) => h.setpointSumC))}::float8[], ${pgArray(hourRows.map((h) => h.powerSumW))}::bigint[],
         ${pgArray(hourRows.map((h) => h.maxPowerW))}::int[], ${pgArray(hourRows.map((h) => h.coresActiveSum))}::bigint[],
         ${pgArray(hourRows.map((h) => h.coresWantedSum))}::bigint[], ${pgArray(hourRows.map((h) => h.energyWh))}::bigint[],
-        ${pgArray(hourRows.map((h) => h.idleWh))}::bigint[], ${pgArray(hourRows.map((h) => h.idleCoreSeconds))}::bigint[])
-        as h(radiator_id, hour_start, n, temp, setpoint, power, max_power, active, wanted, energy_wh, idle_energy_wh, idle_core_seconds)
+        ${pgArray(hourRows.map((h) => h.idleWh))}::bigint[], ${pgArray(hourRows.map((h) => h.idleCoreSeconds))}::bigint[],
+        ${pgArray(hourRows.map((h) => h.firstCounterWh))}::bigint[], ${pgArray(hourRows.map((h) => h.lastCounterWh))}::bigint[],
+        ${pgArray(hourRows.map((h) => h.restarts))}::int[])
+        as h(radiator_id, hour_start, n, temp, setpoint, power, max_power, active, wanted, energy_wh, idle_energy_wh, idle_core_seconds,
+          first_counter_wh, last_counter_wh, restarts)
       union all
+      -- Late readings are stored and counted, but meter nothing: no counter of theirs either.
       select radiator_id, date_trunc('hour', recorded_at, 'UTC'), count(*), sum(room_temp_c), sum(setpoint_c), sum(power_w),
-        max(power_w), sum(cores_active), sum(cores_wanted), 0, 0, 0
+        max(power_w), sum(cores_active), sum(cores_wanted), 0, 0, 0, null::bigint, null::bigint, 0
       from late group by 1, 2
     ),
     hourly as (
       insert into telemetry_hourly (radiator_id, hour_start, reading_count, room_temp_sum_c, setpoint_sum_c, power_sum_w,
-        max_power_w, cores_active_sum, cores_wanted_sum, energy_wh, idle_energy_wh, idle_core_seconds)
+        max_power_w, cores_active_sum, cores_wanted_sum, energy_wh, idle_energy_wh, idle_core_seconds, first_counter_wh,
+        last_counter_wh, counter_restarts)
       select radiator_id, hour_start, sum(n), sum(temp), sum(setpoint), sum(power), max(max_power), sum(active), sum(wanted),
-        sum(energy_wh), sum(idle_energy_wh), sum(idle_core_seconds)
+        sum(energy_wh), sum(idle_energy_wh), sum(idle_core_seconds), max(first_counter_wh), max(last_counter_wh), sum(restarts)
       from hours group by 1, 2
       order by 1, 2
       on conflict (radiator_id, hour_start) do update set
@@ -937,6 +986,10 @@ async function writeTelemetry(
         energy_wh = telemetry_hourly.energy_wh + excluded.energy_wh,
         idle_energy_wh = telemetry_hourly.idle_energy_wh + excluded.idle_energy_wh,
         idle_core_seconds = telemetry_hourly.idle_core_seconds + excluded.idle_core_seconds,
+        -- Metered readings come in time order: an hour already begun keeps its first counter.
+        first_counter_wh = coalesce(telemetry_hourly.first_counter_wh, excluded.first_counter_wh),
+        last_counter_wh = coalesce(excluded.last_counter_wh, telemetry_hourly.last_counter_wh),
+        counter_restarts = telemetry_hourly.counter_restarts + excluded.counter_restarts,
         rolled_up = false
     ),
     ledger as (
@@ -1004,6 +1057,18 @@ async function writeTelemetry(
       select u.*, ${nowIso}::timestamptz from ${anomalies.unnest()}
       on conflict (radiator_id, period_end) do nothing
     ),
+    gateway_meter as (${
+      after.gatewayMeter === null
+        ? sql`select 1`
+        : sql`insert into gateway_hourly (gateway_id, hour_start, reading_count, energy_wh, first_counter_wh, last_counter_wh,
+            counter_restarts, last_reading_at)
+          values (${gatewayId}, ${new Date(after.gatewayMeter.hourStartMs).toISOString()}, 1, ${after.gatewayMeter.energyWh},
+            ${after.gatewayMeter.counterWh}, ${after.gatewayMeter.counterWh}, ${after.gatewayMeter.restarted ? 1 : 0},
+            ${new Date(after.gatewayMeter.atMs).toISOString()})
+          on conflict (gateway_id, hour_start) do update set reading_count = gateway_hourly.reading_count + 1,
+            energy_wh = gateway_hourly.energy_wh + excluded.energy_wh, last_counter_wh = excluded.last_counter_wh,
+            counter_restarts = gateway_hourly.counter_restarts + excluded.counter_restarts, last_reading_at = excluded.last_reading_at`
+    }),
     also as (${after.alsoRun ?? sql`select 1`})
     select set_config('plan_cache_mode', ${after.planCacheMode}, true)`);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
 import { sendPendingEmail } from "./notifications";
+import { closeDueMonth } from "./refunds";
 import { assignWork, failOverdueAttempts, reclaimSilentRadiators } from "./scheduler";
 import { rollUpTelemetryDays } from "./telemetry-daily";
 import { maintainTelemetryPartitions } from "./telemetry-partitions";
@@ -26,11 +27,17 @@ export const PARTITIONS_EVERY_MS = 3_600_000;
 
 const partitionsState = { lastMs: -Infinity };
 
+/** Whether last month's refund close is due is looked at this often (it runs from the 3rd, once). */
+export const REFUND_CLOSE_EVERY_MS = 3_600_000;
+
+const refundCloseState = { lastMs: -Infinity };
+
 /**
  * One round of the process's periodic work: the engine's tick unless another clock drives it
  * (`tick: false`, as while the fleet simulator runs), then pending notification e-mail (nothing
  * without SMTP_URL) and the daily telemetry rollup, always; raw telemetry's partitions hourly, on
- * the wall clock (retention is about real days, whatever clock the fleet runs on).
+ * the wall clock (retention is about real days, whatever clock the fleet runs on); and hourly, the
+ * refund close of last month once it is due (from the 3rd, on the wall clock too).
  */
 export async function runPeriodicWork(db: Db, opts: { tick: boolean; now?: Date; mail?: Parameters<typeof sendPendingEmail>[1] }) {
   const tick = opts.tick ? await runEngineTick(db, opts.now) : null;
@@ -41,7 +48,12 @@ export async function runPeriodicWork(db: Db, opts: { tick: boolean; now?: Date;
     partitions = await maintainTelemetryPartitions(db);
     partitionsState.lastMs = Date.now();
   }
-  return { tick, mail, rolledUpHours, partitions };
+  let refundClose = null;
+  if (Date.now() - refundCloseState.lastMs >= REFUND_CLOSE_EVERY_MS) {
+    refundClose = await closeDueMonth(db);
+    refundCloseState.lastMs = Date.now();
+  }
+  return { tick, mail, rolledUpHours, partitions, refundClose };
 }
 
 /** Starts the periodic work once per process; a round still running makes the next one wait. */

@@ -1,4 +1,5 @@
 import { LIMITS, PROTOCOL_VERSION, reportResponseSchema, type DeviceEvent, type Reading, type ReportResponse } from "@/server/device/protocol";
+import { hashUnit, seedFromString } from "@/server/domain/random";
 import type { GatewaySpec } from "./fleet";
 import type { RunContext, SimRadiator } from "./radiator";
 
@@ -17,6 +18,7 @@ export type ReportBody = {
   protocolVersion: typeof PROTOCOL_VERSION;
   seq: number;
   sentAt: string;
+  gatewayEnergyCounterWh: number;
   radiators: Array<{ serial: string; readings: Reading[]; runningAttemptIds: number[] }>;
   events: DeviceEvent[];
 };
@@ -27,6 +29,18 @@ const REPORT_BUDGET_BYTES = 12 * 1024 * 1024;
 const MAX_BUFFERED_READINGS = 1440 * 2;
 /** Reports sent in one go; more waits for the next round (a long backlog drains over a few rounds). */
 const MAX_REPORTS_PER_ROUND = 50;
+
+/**
+ * The gateway's own meter: a steady draw of 4 to 7 W (the box, its modem), the same for a serial
+ * on every run, counted since its first radiator's installation. A function of the clock, so a
+ * restarted simulator carries on where the meter was.
+ */
+export function gatewayMeterWh(spec: GatewaySpec, nowMs: number): number {
+  const drawW = 4 + 3 * hashUnit(seedFromString(`gateway-draw|${spec.serial}`), 0, 0);
+  const installed = spec.radiators.reduce((min, r) => (r.installedOn < min ? r.installedOn : min), "9999-12-31");
+  const sinceMs = Math.max(0, nowMs - Date.parse(`${installed}T00:00:00Z`));
+  return Math.floor((drawW * sinceMs) / 3_600_000);
+}
 
 /** What one round did; `refused`: the credential was refused (401) in this round. */
 export type GatewayRound = { reports: number; failed: boolean; refused: boolean };
@@ -182,7 +196,14 @@ export class SimGateway {
       for (const [id, r] of this.unsentExits) if (r === radiator) entry.runningAttemptIds.push(id);
     });
     const seq = ++this.seq;
-    const body: ReportBody = { protocolVersion: PROTOCOL_VERSION, seq, sentAt: new Date(nowMs).toISOString(), radiators, events };
+    const body: ReportBody = {
+      protocolVersion: PROTOCOL_VERSION,
+      seq,
+      sentAt: new Date(nowMs).toISOString(),
+      gatewayEnergyCounterWh: gatewayMeterWh(this.spec, nowMs),
+      radiators,
+      events,
+    };
     return { seq, body: JSON.stringify(body) };
   }
 

@@ -141,6 +141,14 @@ export const telemetryHourly = pgTable(
     /** Core-seconds the radiator ran for heat alone in this hour. */
     idleCoreSeconds: bigint("idle_core_seconds", { mode: "number" }).notNull().default(0),
     /**
+     * The counter at the hour's first and last metered reading, and the times it restarted at 0
+     * in the hour: the meter readings a refund statement shows at its period's edges, kept after
+     * the raw readings are dropped. Null on hours without a metered reading.
+     */
+    firstCounterWh: bigint("first_counter_wh", { mode: "number" }),
+    lastCounterWh: bigint("last_counter_wh", { mode: "number" }),
+    counterRestarts: integer("counter_restarts").notNull().default(0),
+    /**
      * False when the hour changed since its local day was last rolled up into telemetry_daily: the
      * report handler's insert and update leave it false, the daily rollup sets it.
      */
@@ -150,6 +158,29 @@ export const telemetryHourly = pgTable(
     primaryKey({ columns: [t.radiatorId, t.hourStart] }),
     index("telemetry_hourly_pending_idx").on(t.radiatorId, t.hourStart).where(sql`not ${t.rolledUp}`),
   ],
+);
+
+/**
+ * A gateway's own electricity meter (gatewayEnergyCounterWh in its reports) per UTC hour: the
+ * gateway of a dwelling draws from the dwelling's supply, so it is refunded like the radiators.
+ * Energy is counter deltas as for radiators (a restart counts what the counter reached since).
+ */
+export const gatewayHourly = pgTable(
+  "gateway_hourly",
+  {
+    gatewayId: uuid("gateway_id")
+      .notNull()
+      .references(() => gateways.id, { onDelete: "cascade" }),
+    hourStart: timestamp("hour_start", { withTimezone: true }).notNull(),
+    readingCount: integer("reading_count").notNull(),
+    energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
+    firstCounterWh: bigint("first_counter_wh", { mode: "number" }).notNull(),
+    lastCounterWh: bigint("last_counter_wh", { mode: "number" }).notNull(),
+    counterRestarts: integer("counter_restarts").notNull().default(0),
+    /** The last reading's time: the next delta is taken from it. */
+    lastReadingAt: timestamp("last_reading_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gatewayId, t.hourStart] })],
 );
 
 /**

@@ -2,6 +2,7 @@ import { bigint, check, date, index, integer, pgEnum, pgTable, text, timestamp, 
 import { sql } from "drizzle-orm";
 import { dwellings, gateways, radiators } from "./fleet";
 import { users } from "./tenancy";
+import { REFUND_LINE_KINDS } from "@/server/domain/refunds";
 
 /**
  * Enrolment for the monthly electricity refund, one row per version of a dwelling's details.
@@ -111,7 +112,7 @@ export const refundStatements = pgTable(
   (t) => [uniqueIndex("refund_statements_dwelling_month_idx").on(t.dwellingId, t.month), index("refund_statements_month_idx").on(t.month)],
 );
 
-export const refundLineKind = pgEnum("refund_line_kind", ["radiator", "gateway", "adjustment"]);
+export const refundLineKind = pgEnum("refund_line_kind", REFUND_LINE_KINDS);
 
 /**
  * A statement's lines: for each radiator and the dwelling's own gateway, one line per tariff
