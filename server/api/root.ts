@@ -5,6 +5,7 @@ import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
+import { statementsRouter } from "./routers/statements";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   home: homeRouter,
   heating: heatingRouter,
   history: historyRouter,
+  statements: statementsRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,
