@@ -72,7 +72,7 @@ export async function renderStatementPdf(statement: Statement, locale: Locale): 
   };
   const field = (label: string, value: string) => {
     doc.font("Helvetica").fontSize(9).fillColor(MUTED);
-    write(`${label}: `, { continued: true });
+    write(t("pdf.field", { label }), { continued: true });
     doc.font("Helvetica-Bold").fillColor(INK);
     write(value);
   };
@@ -106,13 +106,13 @@ export async function renderStatementPdf(statement: Statement, locale: Locale): 
 
   // The lines, grouped by device, as a table.
   const columns: Column[] = [
-    { key: t("statement.lines.room"), width: 78, align: "left" },
-    { key: t("statement.lines.device"), width: 78, align: "left" },
-    { key: t("statement.lines.period"), width: 58, align: "left" },
-    { key: t("statement.lines.meterStart"), width: 62, align: "right" },
-    { key: t("statement.lines.meterEnd"), width: 62, align: "right" },
-    { key: t("statement.lines.energy"), width: 52, align: "right" },
-    { key: t("statement.lines.price"), width: 48, align: "right" },
+    { key: t("statement.lines.room"), width: 70, align: "left" },
+    { key: t("statement.lines.device"), width: 76, align: "left" },
+    { key: t("statement.lines.period"), width: 54, align: "left" },
+    { key: t("statement.lines.meterStart"), width: 60, align: "right" },
+    { key: t("statement.lines.meterEnd"), width: 60, align: "right" },
+    { key: t("statement.lines.energy"), width: 58, align: "right" },
+    { key: t("statement.lines.price"), width: 60, align: "right" },
     { key: t("statement.lines.amount"), width: CONTENT_WIDTH - 438, align: "right" },
   ];
   const row = (cells: string[], font: "Helvetica" | "Helvetica-Bold", color = INK) => {
