@@ -25,6 +25,7 @@ import { issueGatewayCredential } from "@/server/services/gateway-credentials";
 import { createApiKey } from "@/server/services/api-keys";
 import { createJob, createTask } from "@/server/services/tasks";
 import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
+import { RefundFixtures, residentStatements, TEST_HOLDER } from "@/server/test/refund-fixtures";
 import type { Role } from "@/server/auth/roles";
 import { appRouter } from "./root";
 import type { Meta } from "./trpc";
@@ -34,6 +35,7 @@ import type { Meta } from "./trpc";
  * role. A new procedure fails this suite until it is given an input below, so none escapes it.
  */
 const db = useTestDb();
+const refunds = new RefundFixtures(db);
 
 type Fixtures = {
   roomOfResident: string;
@@ -71,6 +73,8 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
     siteId: f.siteOfLandlord,
     csv: "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJHH;T\nAUTHZ001;AUTHZ;48.8;2.3;35;2026011412;6,5\n",
   }),
+  "statements.list": () => undefined,
+  "statements.get": () => ({ month: "2024-12" }),
   "portfolio.buildings": () => undefined,
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
@@ -139,6 +143,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "heating.setProgramme": (f) => ({ id: f.roomOfResident, programme: [{ day: 0, startMinute: 420, endMinute: 540, targetC: 20 }] }),
   "history.room": (f) => ({ roomId: f.roomOfResident, startDate: "2026-01-12", points: expect.toSatisfy((p: unknown[]) => p.length === 168, "168 hours") }),
   "history.importOutdoor": () => ({ station: "AUTHZ001", refused: [] }),
+  "statements.list": () => ({ statements: listing({ month: "2024-12" }) }),
+  "statements.get": () => ({ month: "2024-12", holderName: TEST_HOLDER }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -233,6 +239,7 @@ beforeAll(async () => {
   const memberRows = await db.select({ email: users.email }).from(users).where(eq(users.organizationId, customerOrg.id));
   markers.customer = [customerOrg.id, customerOrg.name, ...memberRows.map((m) => m.email)];
 
+  await residentStatements(refunds, link!.dwellingId);
   const [gateway] = await db.select({ id: gateways.id }).from(gateways).where(eq(gateways.dwellingId, link!.dwellingId));
   const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels).limit(1);
   const credential = await issueGatewayCredential(db, { gatewayId: gateway!.id, createdByUserId: null });
@@ -287,6 +294,7 @@ beforeAll(async () => {
 
 // Leave the seeded fleet as it was for the other suites.
 afterAll(async () => {
+  await refunds.cleanup();
   await db.delete(radiators).where(like(radiators.serial, "QRAD-AUTHZ-%"));
   await db.delete(gateways).where(like(gateways.serial, "GW-AUTHZ-%"));
   await db.delete(gatewayCredentials).where(eq(gatewayCredentials.gatewayId, fixtures.gatewayOfResident));
