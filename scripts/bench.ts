@@ -36,6 +36,10 @@
  *             each view against a bare SQL read of the same rollup rows, alternating. value = ratio
  *             = bare p95 / our p95 for the year view. Goal: year view p95 under 50 ms and within 2×
  *             of the bare read.
+ *   statement-pdf  PDFs/s: a resident's monthly refund statement (3 radiators split at a tariff
+ *             change, the gateway, an adjustment) through `renderStatementPdf`, written to a file,
+ *             200 times (20 with --quick); no database. Baseline: the same text, as pdf.js reads it
+ *             back from the PDF, written to a file as many times. ratio = PDFs/s / text files/s.
  *   retention seconds to drop a month of raw readings, 10,000 radiators × one reading every 10
  *             minutes (1,000 radiators with --quick), through `dropExpiredTelemetryPartitions`;
  *             baseline: a bare DROP TABLE of a plain table of the same rows and primary key.
@@ -71,6 +75,7 @@ import { dropExpiredTelemetryPartitions } from "../server/services/telemetry-par
 import { runClose } from "../server/services/refunds";
 import { createTask } from "../server/services/tasks";
 import type { SessionUser } from "../server/auth/authenticate";
+import type { Statement } from "../server/services/refund-statements";
 import { TRPC_MAX_BATCH_CALLS } from "../server/domain/api-limits";
 import { startEmbeddedPostgres } from "./embedded-pg";
 import type { EmbeddedPostgres } from "./embedded-pg";
@@ -88,7 +93,7 @@ const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(fig
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-const FIGURES = ["simulate", "dispatch", "ingest", "fairness", "history", "retention", "close"] as const;
+const FIGURES = ["simulate", "statement-pdf", "dispatch", "ingest", "fairness", "history", "retention", "close"] as const;
 type Figure = (typeof FIGURES)[number];
 const USAGE = `Use: npm run bench [-- [--quick] [--only ${FIGURES.join(",")}]]`;
 
@@ -1466,12 +1471,120 @@ async function benchClose(db: Db, sql: postgres.Sql) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 8. statement-pdf: pure CPU and a file, no database
+
+async function benchStatementPdf() {
+  const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const { renderStatementPdf } = await import("../server/services/statement-pdf");
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const { formatEuros } = await import("../server/domain/refund-statements");
+  const count = quick ? 20 : 200;
+  const statement = benchStatement();
+  const dir = await mkdtemp(path.join(os.tmpdir(), "hearth-bench-pdf-"));
+  try {
+    // The baseline's text is the PDF's own, read back: the same words, without the layout.
+    const first = await renderStatementPdf(statement, "fr");
+    const document = await getDocument({ data: new Uint8Array(first), verbosity: 0 }).promise;
+    const pages: string[] = [];
+    for (let n = 1; n <= document.numPages; n++) {
+      const content = await (await document.getPage(n)).getTextContent();
+      pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join("\n"));
+    }
+    await document.destroy();
+    const text = pages.join("\n\f");
+    const spaced = (t: string) => t.replace(/[\u00a0\u202f]/g, " ");
+    const amount = spaced(formatEuros(statement.amountCents, "fr"));
+    if (!spaced(text).includes(amount) || !text.includes(statement.ibanMasked)) throw new Error(`statement-pdf: the PDF's text lacks ${amount} or the masked IBAN`);
+    say(`statement-pdf: ${count} PDFs of a ${statement.lines.length}-line statement (${first.length} bytes, ${text.length} characters of text)`);
+
+    const baseRuns: Array<{ ms: number }> = [];
+    const runs: Array<{ ms: number }> = [];
+    for (let i = 1; i <= RUNS; i++) {
+      const b0 = performance.now();
+      for (let k = 0; k < count; k++) await writeFile(path.join(dir, `statement-${k}.txt`), text);
+      baseRuns.push({ ms: performance.now() - b0 });
+      const o0 = performance.now();
+      for (let k = 0; k < count; k++) await writeFile(path.join(dir, `statement-${k}.pdf`), await renderStatementPdf(statement, "fr"));
+      runs.push({ ms: performance.now() - o0 });
+      say(`  run ${i}/${RUNS}: baseline (text to a file) ${baseRuns.at(-1)!.ms.toFixed(1)} ms, renderStatementPdf ${runs.at(-1)!.ms.toFixed(1)} ms`);
+    }
+    const value = count / (median(runs).ms / 1000);
+    const baseline = count / (median(baseRuns).ms / 1000);
+    emit({
+      name: "statement-pdf",
+      value: round(value, 1),
+      unit: "PDFs/s",
+      baseline: round(baseline, 1),
+      baseline_unit: "text files/s",
+      ratio: round(value / baseline, 4),
+      statements: count,
+      lines: statement.lines.length,
+      pdf_bytes: first.length,
+      runs: RUNS,
+      ms_per_run: runs.map((r) => round(r.ms, 1)),
+      baseline_ms_per_run: baseRuns.map((r) => round(r.ms, 1)),
+      checked: true,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A month of a three-room flat: each radiator split at a tariff change, the gateway, an adjustment. */
+function benchStatement(): Statement {
+  const price = [251_600, 201_600];
+  const split = [Date.parse("2025-01-31T23:00:00Z"), Date.parse("2025-02-14T23:00:00Z"), Date.parse("2025-02-28T23:00:00Z")];
+  const lines: Statement["lines"] = ["Séjour", "Chambre", "Bureau"].flatMap((roomName, r) =>
+    [0, 1].map((p) => {
+      const energyWh = 40_000 + 7_919 * (r + 1) + 1_013 * p;
+      return {
+        position: r * 2 + p,
+        kind: "radiator",
+        deviceSerial: `QRAD-BENCH-${r + 1}`,
+        roomName,
+        energyMonth: "2025-02-01",
+        periodStart: new Date(split[p]!),
+        periodEnd: new Date(split[p + 1]!),
+        meterStartWh: 1_000_000 * (r + 1) + 60_000 * p,
+        meterEndWh: 1_000_000 * (r + 1) + 60_000 * p + energyWh,
+        energyWh,
+        tariffVersionId: p + 1,
+        priceMicroEurosPerKWh: price[p]!,
+        amountCents: Math.round((energyWh * price[p]!) / 1e7),
+      };
+    }),
+  );
+  lines.push({ ...lines[0]!, position: 6, kind: "gateway", deviceSerial: "GW-BENCH", roomName: null, energyWh: 2_000, amountCents: 50 });
+  lines.push({ ...lines[0]!, position: 7, kind: "adjustment", energyMonth: "2025-01-01", meterStartWh: null, meterEndWh: null, energyWh: 1_500, amountCents: 38 });
+  return {
+    id: randomUUID(),
+    month: "2025-02",
+    energyWh: lines.reduce((n, l) => n + l.energyWh, 0),
+    amountCents: lines.reduce((n, l) => n + l.amountCents, 0),
+    createdAt: new Date("2025-03-03T06:00:00Z"),
+    operatorName: "Hearth Operations",
+    dwelling: { label: "A-204", buildingName: "Résidence Balard", address: "12 rue Balard", city: "Paris", timeZone: "Europe/Paris" },
+    holderName: "Camille Martin",
+    ibanMasked: "FR76 •••• •••• •••• 0189",
+    lines,
+    tariffs: [
+      { id: 1, label: "Tarif Bleu Base 6 kVA", effectiveFrom: "2024-02-01", priceMicroEurosPerKWh: price[0]!, source: "CRE, tarif réglementé de vente (TRVE)" },
+      { id: 2, label: "Tarif Bleu Base 6 kVA", effectiveFrom: "2025-02-15", priceMicroEurosPerKWh: price[1]!, source: "CRE, tarif réglementé de vente (TRVE)" },
+    ],
+    payment: { paidOn: "2025-03-07", amountCents: 0, reference: "VIR-BENCH" },
+    comparison: { homeWhPerM2: 2_890, buildingWhPerM2: 3_120, dwellings: 12, minimumDwellings: 5 },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   say(`${quick ? "quick" : "full"} run`);
   // Pure CPU, no database: measured first, away from the database's background work.
   if (only.has("simulate")) await benchSimulate();
-  if (interrupted || !FIGURES.some((f) => f !== "simulate" && only.has(f))) return;
+  if (only.has("statement-pdf")) await benchStatementPdf();
+  if (interrupted || !FIGURES.some((f) => f !== "simulate" && f !== "statement-pdf" && only.has(f))) return;
   await openServer();
   if (interrupted) return;
   const url = await freshDatabase(serverUrl!);

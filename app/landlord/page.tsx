@@ -52,7 +52,7 @@ export default async function LandlordPage({ searchParams }: { searchParams: Pro
                 <Td numeric>{format.number(b.dwellingCount)}</Td>
                 <Td numeric>{format.number(b.radiatorCount)}</Td>
                 <Td numeric>{format.number(b.gatewayCount)}</Td>
-                <Td numeric>{format.number(b.enrolledResidentCount)}</Td>
+                <Td numeric>{format.number(b.enrolledDwellingCount)}</Td>
               </Tr>
             ))}
           </TBody>

@@ -37,7 +37,7 @@ export async function AppShell({
       </a>
       <header className="border-b border-stone-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3">
-          <div className="flex items-baseline gap-3">
+          <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
             <Link href={homeHref} className="text-lg font-bold text-brand-700">
               Hearth
             </Link>

@@ -30,6 +30,7 @@ import { issueGatewayCredential } from "@/server/services/gateway-credentials";
 import { createApiKey } from "@/server/services/api-keys";
 import { createJob, createTask } from "@/server/services/tasks";
 import { callerAs, useTestDb, userIdByEmail } from "@/server/test/db";
+import { RefundFixtures, residentStatements, TEST_HOLDER } from "@/server/test/statement-fixtures";
 import type { Role } from "@/server/auth/roles";
 import { appRouter } from "./root";
 import type { Meta } from "./trpc";
@@ -39,6 +40,7 @@ import type { Meta } from "./trpc";
  * role. A new procedure fails this suite until it is given an input below, so none escapes it.
  */
 const db = useTestDb();
+const refunds = new RefundFixtures(db);
 
 type Fixtures = {
   roomOfResident: string;
@@ -82,6 +84,8 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
     siteId: f.siteOfLandlord,
     csv: "NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJHH;T\nAUTHZ001;AUTHZ;48.8;2.3;35;2026011412;6,5\n",
   }),
+  "statements.list": () => undefined,
+  "statements.get": () => ({ month: "2024-12" }),
   "portfolio.buildings": () => undefined,
   "portfolio.building": (f) => ({ buildingId: f.buildingOfLandlord }),
   "fleet.totals": () => undefined,
@@ -159,6 +163,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "history.importOutdoor": () => ({ station: "AUTHZ001", refused: [] }),
   "enrolment.mine": () => ({ enrolled: true, current: { holderName: "Nadia Benali", ibanMasked: "FR76 •••• •••• •••• 0189" } }),
   "enrolment.save": () => ({ enrolled: true, current: { holderName: "AUTHZ holder", ibanMasked: "DE89 •••• •••• •••• 3000" } }),
+  "statements.list": () => ({ statements: listing({ month: "2024-12" }) }),
+  "statements.get": () => ({ month: "2024-12", holderName: TEST_HOLDER }),
   "portfolio.buildings": (f) => listing({ id: f.buildingOfLandlord }),
   "portfolio.building": (f) => ({ building: { id: f.buildingOfLandlord } }),
   "fleet.totals": () => ({ buildings: positive, gateways: positive, radiators: positive }),
@@ -262,6 +268,7 @@ beforeAll(async () => {
   const memberRows = await db.select({ email: users.email }).from(users).where(eq(users.organizationId, customerOrg.id));
   markers.customer = [customerOrg.id, customerOrg.name, ...memberRows.map((m) => m.email)];
 
+  await residentStatements(refunds, link!.dwellingId);
   const [gateway] = await db.select({ id: gateways.id }).from(gateways).where(eq(gateways.dwellingId, link!.dwellingId));
   const [model] = await db.select({ id: hardwareModels.id }).from(hardwareModels).limit(1);
   const credential = await issueGatewayCredential(db, { gatewayId: gateway!.id, createdByUserId: null });
@@ -334,6 +341,7 @@ beforeAll(async () => {
 
 // Leave the seeded fleet as it was for the other suites.
 afterAll(async () => {
+  await refunds.cleanup();
   await db.delete(radiators).where(like(radiators.serial, "QRAD-AUTHZ-%"));
   await db.delete(gateways).where(like(gateways.serial, "GW-AUTHZ-%"));
   await db.delete(gatewayCredentials).where(eq(gatewayCredentials.gatewayId, fixtures.gatewayOfResident));

@@ -7,6 +7,7 @@ import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
 import { portfolioRouter } from "./routers/portfolio";
 import { refundsRouter } from "./routers/refunds";
+import { statementsRouter } from "./routers/statements";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   heating: heatingRouter,
   history: historyRouter,
   enrolment: enrolmentRouter,
+  statements: statementsRouter,
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,

@@ -25,8 +25,9 @@ export async function listBuildings(db: Tx, opts: { organizationId: string }) {
   return db
     .select({
       ...buildingSummary,
-      enrolledResidentCount: sql<number>`(
-        select count(*) from residents re join dwellings d on d.id = re.dwelling_id where d.building_id = ${buildings.id}
+      // Dwellings enrolled for the electricity refund (whatever their number of enrolment versions).
+      enrolledDwellingCount: sql<number>`(
+        select count(distinct e.dwelling_id) from refund_enrolments e join dwellings d on d.id = e.dwelling_id where d.building_id = ${buildings.id}
       )::int`,
     })
     .from(buildings)
@@ -52,9 +53,19 @@ export async function getBuilding(db: Tx, opts: { organizationId: string; buildi
       radiatorCount: sql<number>`(
         select count(*) from radiators r join rooms ro on ro.id = r.room_id where ro.dwelling_id = dwellings.id
       )::int`,
-      residentEnrolled: sql<boolean>`exists (select 1 from residents re where re.dwelling_id = dwellings.id)`,
+      // The refund as a landlord may see it: since when, and how much; never the payee or the bank details.
+      refundEnrolledSince: sql<string | null>`(
+        select to_char(min(e.consent_at) at time zone ${sites.timeZone}, 'YYYY-MM') from refund_enrolments e where e.dwelling_id = dwellings.id
+      )`,
+      refundStatements: sql<number>`(select count(*) from refund_statements st where st.dwelling_id = dwellings.id)::int`,
+      refundAmountCents: sql<number>`(select coalesce(sum(st.amount_cents), 0) from refund_statements st where st.dwelling_id = dwellings.id)::float8`,
+      refundPaidCents: sql<number>`(
+        select coalesce(sum(p.amount_cents), 0) from refund_payments p join refund_statements st on st.id = p.statement_id where st.dwelling_id = dwellings.id
+      )::float8`,
     })
     .from(dwellings)
+    .innerJoin(buildings, eq(buildings.id, dwellings.buildingId))
+    .innerJoin(sites, eq(sites.id, buildings.siteId))
     .where(eq(dwellings.buildingId, building.id))
     .orderBy(asc(dwellings.label));
   return { building, dwellings: dwellingRows };
