@@ -4,6 +4,8 @@ import { requireRole } from "@/server/auth/session";
 const NAV = [
   { href: "/admin", label: "Fleet" },
   { href: "/admin/gateways", label: "Gateways" },
+  { href: "/admin/refunds", label: "Refunds" },
+  { href: "/admin/tariffs", label: "Tariffs" },
 ];
 
 export default async function Layout({ children }: { children: React.ReactNode }) {
