@@ -7,7 +7,7 @@ import type { SessionUser } from "@/server/auth/authenticate";
 import type { Role } from "@/server/auth/roles";
 import { ConflictError, InvalidInputError, isStatementTimeout, READ_TIMEOUT_MESSAGE, ServiceError } from "@/server/services/errors";
 import { dwellingOfResident } from "@/server/services/home";
-import { TenantGate } from "./tenant-gate";
+import { organizationGateKey, tenantReads } from "./tenant-gate";
 
 /** A message per input field ("radiators.0.serial") from a zod error. */
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
@@ -68,24 +68,18 @@ export function trpcErrorOf(error: ServiceError): TRPCError {
 }
 
 /**
- * Queries of one organization that run at once in this process. A query holds up to two database
- * connections (reads that run side by side); three at a time leave most of the pool to others.
- */
-const ORGANIZATION_CONCURRENT_QUERIES = 3;
-const queryGate = new TenantGate(ORGANIZATION_CONCURRENT_QUERIES);
-
-/**
  * Whose queries take turns: a tenant's (a customer, a landlord). Staff all belong to the operator's
  * one organization but are not one tenant: each takes turns with themselves only.
  */
-export const gateKeyOf = (user: SessionUser) => (user.role === "staff" ? `user:${user.id}` : `organization:${user.organizationId}`);
+export const gateKeyOf = (user: SessionUser) => (user.role === "staff" ? `user:${user.id}` : organizationGateKey(user.organizationId));
 
 /**
  * Every procedure answers services' refusals through this one mapping; a tenant's queries take
- * turns beyond ORGANIZATION_CONCURRENT_QUERIES, so that one customer's batch cannot take every connection.
+ * turns with its other reads (REST GETs too) beyond HEARTH_TENANT_READS, so that one customer's
+ * batch cannot take every connection.
  */
 const procedure = t.procedure.use(async ({ ctx, type, next }) => {
-  const result = ctx.user && type === "query" ? await queryGate.run(gateKeyOf(ctx.user), () => next()) : await next();
+  const result = ctx.user && type === "query" ? await tenantReads().run(gateKeyOf(ctx.user), () => next()) : await next();
   if (!result.ok && result.error.cause instanceof ServiceError) throw trpcErrorOf(result.error.cause);
   if (!result.ok && isStatementTimeout(result.error)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: READ_TIMEOUT_MESSAGE });
   return result;

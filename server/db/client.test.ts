@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDb } from "@/server/test/db";
-import { createDb, type Db } from "./client";
+import { closeDb, createDb, getReadDb, READ_STATEMENT_TIMEOUT_MS, type Db } from "./client";
 
 const db = useTestDb();
 const appName = `hearth-client-test-${process.pid}`;
@@ -95,6 +95,23 @@ describe("a transaction whose connection dies", () => {
       expect(rows.map((r) => r.n)).toEqual([3]);
     } finally {
       await db.execute(sql.raw(`drop table ${table}`));
+    }
+  });
+});
+
+describe("the web's read pool", () => {
+  it("runs each statement on one core, without JIT, and cancels it after READ_STATEMENT_TIMEOUT_MS", async () => {
+    const reads = getReadDb();
+    try {
+      const [settings] = await reads.execute<{ workers: string; jit: string; timeout: string }>(sql`
+        select current_setting('max_parallel_workers_per_gather') as workers, current_setting('jit') as jit,
+          current_setting('statement_timeout') as timeout`);
+      expect(settings).toEqual({ workers: "0", jit: "off", timeout: `${READ_STATEMENT_TIMEOUT_MS / 1000}s` });
+      // The writers' pool keeps the server's defaults.
+      const [writer] = await db.execute<{ workers: string }>(sql`select current_setting('max_parallel_workers_per_gather') as workers`);
+      expect(writer!.workers).not.toBe("0");
+    } finally {
+      await closeDb(reads);
     }
   });
 });

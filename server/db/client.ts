@@ -2,14 +2,28 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
 
-/** With `statementTimeoutMs`, the server cancels any statement of this pool that runs longer. */
-export function createDb(databaseUrl: string, options: { maxConnections?: number; statementTimeoutMs?: number } = {}) {
+export type DbOptions = {
+  maxConnections?: number;
+  /** The server cancels any statement of this pool that runs longer. */
+  statementTimeoutMs?: number;
+  /**
+   * Each statement of this pool runs on one core, without parallel workers or JIT compilation: a
+   * large read is slower alone but never takes every core from the other sessions.
+   */
+  oneCorePerStatement?: boolean;
+};
+
+export function createDb(databaseUrl: string, options: DbOptions = {}) {
   const closes = { count: 0 };
   const sql = postgres(databaseUrl, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
     onclose: () => closes.count++,
-    connection: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {},
+    connection: {
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      // As text: postgres-js leaves out startup parameters whose value is falsy, 0 included.
+      ...(options.oneCorePerStatement ? { max_parallel_workers_per_gather: "0", jit: "off" } : {}),
+    },
   });
   return drizzle(withoutWritesAfterClose(sql, closes), { schema, casing: undefined });
 }
@@ -117,10 +131,11 @@ export function getDb(): Db {
 
 /**
  * The web's reads: a pool of its own (a slow read never holds a connection that writes, reports
- * or the scheduler need), whose statements are cancelled after READ_STATEMENT_TIMEOUT_MS.
+ * or the scheduler need), whose statements are cancelled after READ_STATEMENT_TIMEOUT_MS and run
+ * on one core each, so that one customer's large read leaves the other cores to everyone else.
  */
 export function getReadDb(): Db {
-  globalForDb.hearthReadDb ??= createDb(databaseUrl(), { statementTimeoutMs: READ_STATEMENT_TIMEOUT_MS });
+  globalForDb.hearthReadDb ??= createDb(databaseUrl(), { statementTimeoutMs: READ_STATEMENT_TIMEOUT_MS, oneCorePerStatement: true });
   return globalForDb.hearthReadDb;
 }
 

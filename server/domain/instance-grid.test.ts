@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeInstanceGrid, encodeInstanceGrid, instanceGridVersion } from "./instance-grid";
+import { decodeInstanceGrid, encodeInstanceGrid as encodeRuns, instanceGridVersion, type StateRun } from "./instance-grid";
 import { INSTANCE_STATES, type InstanceState } from "./task-state";
+
+/** The grid of instances given one by one, each a range of one number and a run of one state. */
+const encodeInstanceGrid = (numbers: number[], states: InstanceState[]) =>
+  encodeRuns(
+    numbers.map((n): [number, number] => [n, n]),
+    states.map((state): StateRun => ({ state, length: 1 })),
+  );
 
 describe("instance grid encoding", () => {
   it("encodes runs of states compactly and decodes them back", () => {
@@ -25,6 +32,16 @@ describe("instance grid encoding", () => {
     const worst = encodeInstanceGrid(numbers, alternating);
     expect(worst.runs).toHaveLength(100_000);
     expect([...decodeInstanceGrid(worst).codes].map((c) => INSTANCE_STATES[c])).toEqual(alternating);
+  });
+
+  it("joins neighbouring runs and ranges as the database may group them", () => {
+    const grid = encodeRuns(
+      [[5, 9], [0, 4], [12, 12]],
+      [{ state: "queued", length: 3 }, { state: "queued", length: 4 }, { state: "running", length: 1 }, { state: "queued", length: 3 }],
+    );
+    expect(grid).toEqual({ numbers: "0-9,12", runs: "B7DB3" });
+    expect(encodeRuns([], [])).toEqual({ numbers: "", runs: "" });
+    expect(() => encodeRuns([[0, 0]], [{ state: "lost" as InstanceState, length: 1 }])).toThrow(RangeError);
   });
 
   it("versions change with any state", () => {

@@ -1,4 +1,4 @@
-import { formatInstanceRanges, parseInstanceRanges } from "./instance-ranges";
+import { formatRanges, parseInstanceRanges } from "./instance-ranges";
 import { INSTANCE_RANGE_LIMITS } from "./task-limits";
 import { INSTANCE_STATES, type InstanceState } from "./task-state";
 
@@ -11,18 +11,27 @@ import { INSTANCE_STATES, type InstanceState } from "./task-state";
  */
 export type EncodedInstanceGrid = { numbers: string; runs: string };
 
+/** Consecutive instances (by number) in one state. */
+export type StateRun = { state: InstanceState; length: number };
+
 const LETTER_A = "A".charCodeAt(0);
 
-export function encodeInstanceGrid(numbers: readonly number[], states: readonly InstanceState[]): EncodedInstanceGrid {
-  const codes = states.map((s) => INSTANCE_STATES.indexOf(s));
+/**
+ * The grid from what the database counts: the ranges of consecutive instance numbers and the runs
+ * of one state in number order (neighbouring runs of one state are joined).
+ */
+export function encodeInstanceGrid(numberRanges: ReadonlyArray<readonly [number, number]>, stateRuns: readonly StateRun[]): EncodedInstanceGrid {
   let runs = "";
-  for (let i = 0; i < codes.length; ) {
-    let j = i + 1;
-    while (j < codes.length && codes[j] === codes[i]) j++;
-    runs += String.fromCharCode(LETTER_A + codes[i]!) + (j - i > 1 ? (j - i).toString(36) : "");
-    i = j;
+  for (let i = 0; i < stateRuns.length; ) {
+    const state = stateRuns[i]!.state;
+    const code = INSTANCE_STATES.indexOf(state);
+    if (code < 0) throw new RangeError(`Not an instance state: ${state}`);
+    let length = 0;
+    do length += stateRuns[i++]!.length;
+    while (i < stateRuns.length && stateRuns[i]!.state === state);
+    if (length > 0) runs += String.fromCharCode(LETTER_A + code) + (length > 1 ? length.toString(36) : "");
   }
-  return { numbers: formatInstanceRanges(numbers), runs };
+  return { numbers: formatRanges(numberRanges), runs };
 }
 
 /** The instance numbers in order, and each one's state as its index in INSTANCE_STATES. */

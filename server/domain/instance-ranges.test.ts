@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatInstanceRanges, parseInstanceRanges } from "./instance-ranges";
+import { formatInstanceRanges, formatRanges, parseInstanceRanges } from "./instance-ranges";
 
 const limits = { maxInstances: 1000, maxInstanceNumber: 1_000_000 };
 
@@ -87,6 +87,15 @@ describe("formatInstanceRanges", () => {
   it("refuses what is not an instance number", () => {
     expect(() => formatInstanceRanges([-1])).toThrow(RangeError);
     expect(() => formatInstanceRanges([1.5])).toThrow(RangeError);
+  });
+});
+
+describe("formatRanges", () => {
+  it("writes ranges in any order, joining those that touch or overlap", () => {
+    expect(formatRanges([])).toBe("");
+    expect(formatRanges([[9, 10], [1, 3], [4, 4], [7, 7], [2, 3]])).toBe("1-4,7,9-10");
+    expect(() => formatRanges([[3, 1]])).toThrow(RangeError);
+    expect(() => formatRanges([[-1, 2]])).toThrow(RangeError);
   });
 });
 

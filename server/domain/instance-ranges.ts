@@ -55,7 +55,20 @@ export function formatInstanceRanges(numbers: readonly number[]): string {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Not an instance number: ${n}`);
   }
   const sorted = [...new Set(numbers)].sort((a, b) => a - b);
-  const runs = mergeRanges(sorted.map((n): [number, number] => [n, n]));
+  return formatRanges(sorted.map((n): [number, number] => [n, n]));
+}
+
+/**
+ * The same compact form from ranges of instance numbers, [first, last] each, in any order and
+ * overlapping or not (as the database groups runs of consecutive numbers).
+ */
+export function formatRanges(ranges: ReadonlyArray<readonly [number, number]>): string {
+  for (const [from, to] of ranges) {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
+      throw new RangeError(`Not a range of instance numbers: ${from}-${to}`);
+    }
+  }
+  const runs = mergeRanges(ranges.map(([from, to]): [number, number] => [from, to]));
   return runs.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(",");
 }
 

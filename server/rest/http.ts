@@ -1,3 +1,4 @@
+import { organizationGateKey, tenantReads } from "@/server/api/tenant-gate";
 import type { Db } from "@/server/db/client";
 import { authenticateApiKey } from "@/server/services/api-keys";
 import { hasControlCharacters } from "@/server/domain/text";
@@ -121,7 +122,11 @@ export async function handleRestRequest(request: Request, db: Db, opts: RestOpti
       auth: auth ?? { organizationId: "", userId: null, apiKeyId: "" },
       body: () => readJsonBody(request),
     };
-    const response = await found.route.handler(ctx);
+    // An account's reads take turns with its other reads, the portal's included.
+    const response =
+      auth && found.route.method === "GET"
+        ? await tenantReads().run(organizationGateKey(auth.organizationId), () => found.route.handler(ctx))
+        : await found.route.handler(ctx);
     if (request.method === "HEAD") return new Response(null, { status: response.status, headers: response.headers });
     return response;
   } catch (err) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiKeys } from "@/server/db/schema";
 import { jsonb } from "@/server/db/sql-params";
 import { createApiKey } from "@/server/services/api-keys";
+import { LOG_FETCH_BYTES } from "@/server/services/task-logs";
 import { organizationIdByName, resetEngine, userIdByEmail } from "@/server/test/db";
 import { useCountingDb } from "@/server/test/query-count";
 import { TokenBucketLimiter } from "./rate-limit";
@@ -186,8 +187,9 @@ describe("GET stdout past its 4 MiB", () => {
     // What the client reads: the last `cap` characters, as UTF-8 (a pair cut in two becomes U+FFFD).
     const expected = Buffer.from(whole.slice(-cap)).toString("utf8");
     let neededBytes = 0;
-    for (let k = chunks.length - 1, codePoints = 0; k >= 0 && codePoints < cap; k--) {
-      codePoints += [...chunks[k]!].length;
+    let neededChunks = 0;
+    for (let k = chunks.length - 1, units = 0; k >= 0 && units < cap; k--, neededChunks++) {
+      units += chunks[k]!.length;
       neededBytes += Buffer.byteLength(chunks[k]!);
     }
 
@@ -196,10 +198,13 @@ describe("GET stdout past its 4 MiB", () => {
       expect(result.status).toBe(200);
       expect(result.text === expected, path).toBe(true); // (not toBe: a diff of 4 MiB helps no one)
       console.log(`${path}: ${queries} queries, ${bytesReceived} bytes from PostgreSQL for a log of ${Buffer.byteLength(whole)} bytes`);
-      // No more than the newest chunks holding `cap` code points (at least `cap` UTF-16 units),
-      // and the protocol's framing: the older text stays in the database.
-      expect(bytesReceived).toBeLessThan(neededBytes + 16_384);
-      expect(queries).toBe(2); // the key, then the log
+      // No more than the newest chunks holding `cap` UTF-16 units, their keys and the protocol's
+      // framing: the older text stays in the database.
+      expect(bytesReceived).toBeLessThan(neededBytes + 32_768);
+      // The API key, the task, the chunks' keys, then their text LOG_FETCH_BYTES at a time: one
+      // chunk of nearly 64 KiB a fetch here.
+      expect(LOG_FETCH_BYTES).toBeLessThan(2 * Buffer.byteLength(chunks[0]!));
+      expect(queries).toBe(3 + neededChunks);
     }
     expect(neededBytes).toBeLessThan(Buffer.byteLength(whole) - 1024 * 1024);
   });

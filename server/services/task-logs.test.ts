@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { addLog, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { sql } from "drizzle-orm";
-import { formatLogCursor, LOG_START, MAX_LOG_PAGE_BYTES, parseLogCursor, readFreshLogs, readLogs, readLogTail, type LogCursor, type LogPage } from "./task-logs";
+import type { Db } from "@/server/db/client";
+import { formatLogCursor, LOG_FETCH_BYTES, LOG_START, MAX_LOG_PAGE_BYTES, parseLogCursor, readFreshLogs, readLogs, readLogTail, type LogCursor, type LogPage } from "./task-logs";
 import { createTask } from "./tasks";
 
 const db = useTestDb();
@@ -185,6 +186,52 @@ describe("readLogTail", () => {
     expect(await tail(1000, { organizationId: carmin })).toBeNull();
     expect(await tail(1000, { organizationId: carmin, instanceNumber: 1 })).toBeNull();
     expect(await readLogTail(db, { organizationId: lumen, taskId: "not-a-uuid", stream: "stdout", maxChars: 10 })).toBeNull();
+  });
+});
+
+/** The database, noting the bytes of log text each statement returns. */
+function measured(fetched: number[]): Db {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== "execute") return Reflect.get(target, prop, receiver);
+      return async (query: Parameters<Db["execute"]>[0]) => {
+        const rows = await target.execute<Record<string, unknown>>(query);
+        const text = rows.flatMap((r) => Object.values(r).filter((v): v is string => typeof v === "string" && v.length > 100));
+        fetched.push(text.reduce((n, t) => n + Buffer.byteLength(t), 0));
+        return rows;
+      };
+    },
+  });
+}
+
+describe("reading the end of a long log", () => {
+  it("fetches only the newest text, LOG_FETCH_BYTES at a time, for the tail and for the portal's first page", async () => {
+    const { task, one, two } = await runningTask();
+    // About 3 MB in chunks of up to 50 kB, some of them two bytes a character.
+    for (let i = 0; i < 60; i++) {
+      const line = i % 3 ? `two ${i}: ${"x".repeat(40_000 + ((i * 7919) % 10_000))}\n` : `one ${i}: ${"é".repeat(20_000 + ((i * 7919) % 2_000))}\n`;
+      await addLog(db, i % 3 ? two : one, "stdout", 10 + i, line);
+    }
+    const whole = (await db.execute<{ text: string }>(sql`
+      select string_agg(content, '' order by xact_id, id) as text from instance_logs where stream = 'stdout'`))[0]!.text;
+    const wholeBytes = Buffer.byteLength(whole);
+
+    for (const maxChars of [1, 30_000, 500_000]) {
+      const fetched: number[] = [];
+      const tail = await readLogTail(measured(fetched), { organizationId: lumen, taskId: task.id, stream: "stdout", maxChars });
+      expect(tail!.text).toBe(whole.slice(-maxChars));
+      for (const bytes of fetched) expect(bytes).toBeLessThanOrEqual(LOG_FETCH_BYTES);
+      // The chunks that hold the tail, and at most one more fetch.
+      const total = fetched.reduce((a, b) => a + b, 0);
+      expect(total).toBeLessThan(Buffer.byteLength(tail!.text) + 2 * LOG_FETCH_BYTES);
+      expect(total).toBeLessThan(wholeBytes / 2);
+    }
+
+    const fetched: number[] = [];
+    const first = await readLogs(measured(fetched), { organizationId: lumen, taskId: task.id, stream: "stdout" });
+    expect(whole.endsWith(first!.chunks.map((c) => c.content).join(""))).toBe(true);
+    for (const bytes of fetched) expect(bytes).toBeLessThanOrEqual(LOG_FETCH_BYTES);
+    expect(fetched.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_LOG_PAGE_BYTES);
   });
 });
 

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
+import { pgArray } from "@/server/db/sql-params";
 import { isUuid } from "@/server/domain/text";
 
 /**
@@ -53,6 +54,69 @@ async function ownsTask(db: Tx, organizationId: string, taskId: string) {
 }
 
 /**
+ * Log text is fetched at most this many bytes (UTF-8) at a time, give or take a chunk: however
+ * long the read, no statement carries more, and a reader of a long log takes turns with others.
+ */
+export const LOG_FETCH_BYTES = 64 * 1024;
+
+type ChunkKey = { xactId: string; logId: number; instanceNumber: number; bytes: number; createdAt: Date };
+
+/**
+ * The keys of up to `limit` (or all) chunks next to `from` in commit order, forward (after it) or
+ * backward (before it, newest first; from the end when `from` is null), in reading order, cut
+ * before the one whose text would pass `maxBytes` (the first is always kept); with whether any
+ * were left over. Keys and sizes only: the text is not read.
+ */
+async function chunkKeys(
+  db: Tx,
+  opts: { taskId: string; stream: LogStream; instanceNumber?: number; from: LogCursor | null; forward: boolean; limit?: number; maxBytes: number },
+): Promise<{ keys: ChunkKey[]; leftOver: boolean }> {
+  const from =
+    opts.from === null ? sql`` : sql`and (l.xact_id, l.id) ${opts.forward ? sql`>` : sql`<`} (${opts.from.xactId}::xid8, ${opts.from.logId}::bigint)`;
+  const order = opts.forward ? sql`l.xact_id, l.id` : sql`l.xact_id desc, l.id desc`;
+  // octet_length reads a stored text's size without reading the text.
+  const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; bytes: number; created_at: string; has_next: boolean }>(sql`
+    select id, xact_id::text, instance_number, bytes, created_at, has_next from (
+      select l.id, l.xact_id, i.instance_number, l.created_at, octet_length(l.content) as bytes,
+        row_number() over w as n, sum(octet_length(l.content)) over w as upto_bytes, lead(l.id) over w is not null as has_next
+      from instance_logs l join instances i on i.id = l.instance_id
+      where i.task_id = ${opts.taskId} and l.stream = ${opts.stream} ${from}
+        and l.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`}
+      window w as (order by ${order} rows unbounded preceding)
+    ) k
+    where ${opts.limit === undefined ? sql`true` : sql`n <= ${opts.limit}`} and (n = 1 or upto_bytes <= ${opts.maxBytes})
+    order by n`);
+  return {
+    keys: rows.map((r) => ({ xactId: r.xact_id, logId: Number(r.id), instanceNumber: r.instance_number, bytes: Number(r.bytes), createdAt: new Date(r.created_at) })),
+    leftOver: rows.at(-1)?.has_next ?? false,
+  };
+}
+
+/**
+ * The text of the given chunks, in the given order, fetched LOG_FETCH_BYTES at a time; with
+ * `enough`, it stops as soon as the chunks fetched so far are enough.
+ */
+async function fetchChunks(db: Tx, keys: ChunkKey[], enough: (chunks: LogChunk[]) => boolean = () => false): Promise<LogChunk[]> {
+  const chunks: LogChunk[] = [];
+  for (let k = 0; k < keys.length && !enough(chunks); ) {
+    const batch: ChunkKey[] = [];
+    let bytes = 0;
+    while (k < keys.length && (batch.length === 0 || bytes + keys[k]!.bytes <= LOG_FETCH_BYTES)) {
+      bytes += keys[k]!.bytes;
+      batch.push(keys[k++]!);
+    }
+    const rows = await db.execute<{ id: string; content: string }>(sql`
+      select id, content from instance_logs where id = any(${pgArray(batch.map((key) => key.logId))}::bigint[])`);
+    const contents = new Map(rows.map((r) => [Number(r.id), r.content]));
+    for (const key of batch) {
+      chunks.push({ id: key.logId, instanceNumber: key.instanceNumber, content: contents.get(key.logId) ?? "", createdAt: key.createdAt });
+    }
+  }
+  return chunks;
+}
+
+/**
  * Up to `limit` chunks next to `from` in commit order, forward (after it) or backward (before it,
  * newest first; from the end when `from` is null), cut before the one whose text would pass
  * `maxBytes` (the first is always kept); returned in commit order, with whether any were left over.
@@ -61,31 +125,9 @@ async function chunksFrom(
   db: Tx,
   opts: { taskId: string; stream: LogStream; instanceNumber?: number; from: LogCursor | null; forward: boolean; limit: number; maxBytes: number },
 ): Promise<{ chunks: LogChunk[]; cursors: LogCursor[]; leftOver: boolean }> {
-  const from =
-    opts.from === null ? sql`` : sql`and (l.xact_id, l.id) ${opts.forward ? sql`>` : sql`<`} (${opts.from.xactId}::xid8, ${opts.from.logId}::bigint)`;
-  const order = opts.forward ? sql`xact_id, id` : sql`xact_id desc, id desc`;
-  // One row past the limit says whether more are waiting.
-  const rows = await db.execute<{ id: string; xact_id: string; instance_number: number; content: string; created_at: string; fetched: number }>(sql`
-    select id, xact_id::text, instance_number, content, created_at, fetched from (
-      select c.*, count(*) over ()::int as fetched, row_number() over (order by ${order}) as n,
-        sum(octet_length(c.content)) over (order by ${order} rows unbounded preceding) as upto_bytes
-      from (
-        select l.id, l.xact_id, i.instance_number, l.content, l.created_at
-        from instance_logs l join instances i on i.id = l.instance_id
-        where i.task_id = ${opts.taskId} and l.stream = ${opts.stream} ${from}
-          and l.xact_id < pg_snapshot_xmin(pg_current_snapshot())
-          ${opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`}
-        order by ${opts.forward ? sql`l.xact_id, l.id` : sql`l.xact_id desc, l.id desc`}
-        limit ${opts.limit + 1}
-      ) c
-    ) w
-    where n <= ${opts.limit} and (n = 1 or upto_bytes <= ${opts.maxBytes})
-    order by w.xact_id, w.id`);
-  return {
-    chunks: rows.map((r) => ({ id: Number(r.id), instanceNumber: r.instance_number, content: r.content, createdAt: new Date(r.created_at) })),
-    cursors: rows.map((r) => ({ xactId: r.xact_id, logId: Number(r.id) })),
-    leftOver: rows.length > 0 ? rows[0]!.fetched > rows.length : false,
-  };
+  const { keys, leftOver } = await chunkKeys(db, opts);
+  const inOrder = opts.forward ? keys : keys.reverse();
+  return { chunks: await fetchChunks(db, inOrder), cursors: inOrder.map((k) => ({ xactId: k.xactId, logId: k.logId })), leftOver };
 }
 
 /** Chunks after `after`, in commit order, at most `limit` of them and MAX_LOG_PAGE_BYTES of text, and the cursor after the last. */
@@ -132,33 +174,31 @@ export async function readLogs(
 
 /**
  * The end of a task's log (or of one instance's): the last `maxChars` characters (UTF-16 code
- * units, as JavaScript counts them) of its text in commit order, or all of it when shorter. Only
- * the newest chunks that hold them are read, newest backwards, in one query that also checks the
- * task is the organization's. Null for no such task; `instanceFound` false when `instanceNumber`
- * names none of its instances.
+ * units, as JavaScript counts them) of its text in commit order, or all of it when shorter. The
+ * newest chunks are fetched first, LOG_FETCH_BYTES at a time, until they hold `maxChars`
+ * characters: never the whole of a longer log. Null for no such task; `instanceFound` false when
+ * `instanceNumber` names none of its instances.
  */
 export async function readLogTail(
   db: Tx,
   opts: { organizationId: string; taskId: string; stream: LogStream; instanceNumber?: number; maxChars: number },
 ): Promise<{ text: string; instanceFound: boolean } | null> {
   if (!isUuid(opts.taskId)) return null;
-  const instance = opts.instanceNumber === undefined ? sql`` : sql`and i.instance_number = ${opts.instanceNumber}`;
-  // A chunk is needed while the newer chunks hold fewer than maxChars characters. PostgreSQL counts
-  // code points, never more than UTF-16 units: the chunks kept hold at least the units answered.
-  const [row] = await db.execute<{ instance_found: boolean; text: string | null }>(sql`
-    with task as (select t.id from tasks t where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}),
-    chunks as (
-      select l.xact_id, l.id, l.content,
-        coalesce(sum(length(l.content)) over (order by l.xact_id desc, l.id desc rows between unbounded preceding and 1 preceding), 0) as newer_chars
-      from task join instances i on i.task_id = task.id join instance_logs l on l.instance_id = i.id
-      where l.stream = ${opts.stream} and l.xact_id < pg_snapshot_xmin(pg_current_snapshot()) ${instance}
-    )
-    select ${opts.instanceNumber === undefined ? sql`true` : sql`exists (select 1 from instances i where i.task_id = task.id ${instance})`} as instance_found,
-      (select string_agg(content, '' order by xact_id, id) from chunks where newer_chars < ${opts.maxChars}) as text
-    from task`);
-  if (!row) return null;
-  const text = row.text ?? "";
-  return { text: text.length > opts.maxChars ? text.slice(text.length - opts.maxChars) : text, instanceFound: row.instance_found };
+  const [task] = await db.execute<{ instance_found: boolean }>(sql`
+    select ${opts.instanceNumber === undefined ? sql`true` : sql`exists (select 1 from instances i where i.task_id = t.id and i.instance_number = ${opts.instanceNumber})`} as instance_found
+    from tasks t where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}`);
+  if (!task) return null;
+  if (!task.instance_found) return { text: "", instanceFound: false };
+  // A character is at most 4 bytes: the chunks that hold maxChars characters are within 4 × maxChars bytes of the end.
+  const { keys } = await chunkKeys(db, { ...opts, from: null, forward: false, maxBytes: 4 * opts.maxChars });
+  let chars = 0;
+  let counted = 0;
+  const newestFirst = await fetchChunks(db, keys, (chunks) => {
+    for (; counted < chunks.length; counted++) chars += chunks[counted]!.content.length;
+    return chars >= opts.maxChars;
+  });
+  const text = newestFirst.reverse().map((c) => c.content).join("");
+  return { text: text.length > opts.maxChars ? text.slice(text.length - opts.maxChars) : text, instanceFound: true };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { TaskState } from "@/server/domain/task-state";
+import { decodeInstanceGrid, type EncodedInstanceGrid } from "@/server/domain/instance-grid";
+import { formatInstanceRanges } from "@/server/domain/instance-ranges";
+import { INSTANCE_STATES, type InstanceState, type TaskState } from "@/server/domain/task-state";
 import { activeAttempts, addOutput, finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { assignWork, markAttemptsRunning } from "./scheduler";
@@ -251,6 +253,36 @@ describe("one task", () => {
     expect(await instanceGrid(db, { organizationId: carmin, taskId: task.id, since: grid!.version })).toBeNull();
     await db.execute(sql`update instances set state = 'cancelled' where task_id = ${task.id} and instance_number = 14`);
     expect(await instanceGrid(db, { organizationId: lumen, taskId: task.id, since: grid!.version })).toMatchObject({ changed: true, runs: "BDB2G" });
+  });
+});
+
+describe("counted in the database", () => {
+  it("the grid and the succeeded and failed ranges match the instances one by one", async () => {
+    const task = await submit(lumen, { instanceRanges: "0-39,50-59,61,70-71", instanceCount: undefined });
+    // States in runs of every length, some one instance long, across the gaps in the numbers.
+    const states = ["succeeded", "failed", "running", "queued", "cancelled"];
+    await db.execute(sql`
+      update instances set state = (array[${sql.raw(states.map((s) => `'${s}'`).join(","))}]::instance_state[])[1 + (instance_number * 7 / 3) % 5]
+      where task_id = ${task.id}`);
+    const truth = await db.execute<{ instance_number: number; state: InstanceState }>(sql`
+      select instance_number, state from instances where task_id = ${task.id} order by instance_number`);
+    expect(new Set(truth.map((r) => r.state)).size).toBe(5);
+
+    const grid = await instanceGrid(db, { organizationId: lumen, taskId: task.id });
+    expect(grid).toMatchObject({ changed: true, total: truth.length, numbers: "0-39,50-59,61,70-71" });
+    const decoded = decodeInstanceGrid(grid as EncodedInstanceGrid);
+    expect(decoded.numbers).toEqual(truth.map((r) => r.instance_number));
+    expect([...decoded.codes].map((c) => INSTANCE_STATES[c])).toEqual(truth.map((r) => r.state));
+
+    const detail = await getTask(db, { organizationId: lumen, taskId: task.id, now });
+    const numbersIn = (state: InstanceState) => truth.filter((r) => r.state === state).map((r) => r.instance_number);
+    expect(detail!.succeededRange).toBe(formatInstanceRanges(numbersIn("succeeded")));
+    expect(detail!.failedRange).toBe(formatInstanceRanges(numbersIn("failed")));
+    expect(detail!.counts).toMatchObject({ succeeded: numbersIn("succeeded").length, cancelled: numbersIn("cancelled").length });
+
+    // One instance, and a task of one state.
+    const one = await submit(lumen, { instanceRanges: "7", instanceCount: undefined });
+    expect(await instanceGrid(db, { organizationId: lumen, taskId: one.id })).toMatchObject({ total: 1, numbers: "7", runs: "B" });
   });
 });
 

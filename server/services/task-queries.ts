@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { pgArray } from "@/server/db/sql-params";
-import { formatInstanceRanges } from "@/server/domain/instance-ranges";
-import { encodeInstanceGrid, instanceGridVersion, type EncodedInstanceGrid } from "@/server/domain/instance-grid";
+import { formatRanges } from "@/server/domain/instance-ranges";
+import { encodeInstanceGrid, instanceGridVersion, type EncodedInstanceGrid, type StateRun } from "@/server/domain/instance-grid";
 import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import type { Tx } from "@/server/db/client";
 import { SILENT_AFTER_S } from "./scheduler";
@@ -160,32 +160,46 @@ const emptyCounts = (): InstanceStateCounts => ({ waiting: 0, queued: 0, dispatc
 type InstanceTally = {
   counts: InstanceStateCounts;
   progressPctSum: number;
-  /** Numbers of the succeeded and failed instances, ascending: only when asked for. */
-  succeeded: number[];
-  failed: number[];
+  /** Ranges of the succeeded and failed instances' numbers, [first, last] each: only when asked for. */
+  succeeded: Array<[number, number]>;
+  failed: Array<[number, number]>;
 };
 
 const emptyTally = (): InstanceTally => ({ counts: emptyCounts(), progressPctSum: 0, succeeded: [], failed: [] });
 
 /**
  * Instance counts per state of the given tasks (and the progress reported by those on radiators),
- * in one grouped query; with `numbers`, also which instances succeeded and failed.
+ * in one grouped query; with `numbers`, also which instances succeeded and failed, as ranges of
+ * consecutive numbers that the database groups (a few rows, not one per instance).
  */
 async function tallyInstances(db: Tx, taskIds: string[], opts: { numbers?: boolean } = {}): Promise<Map<string, InstanceTally>> {
   const tallies = new Map<string, InstanceTally>();
   if (taskIds.length === 0) return tallies;
-  const rows = await db.execute<{ task_id: string; state: InstanceState; n: number; progress: number; numbers?: number[] | null }>(sql`
-    select task_id, state, count(*)::int as n, coalesce(sum(progress_pct), 0)::float8 as progress
-      ${opts.numbers ? sql`, array_agg(instance_number order by instance_number) filter (where state in ('succeeded', 'failed')) as numbers` : sql``}
-    from instances where task_id = any(${pgArray(taskIds)}::uuid[])
-    group by task_id, state`);
+  const ids = pgArray(taskIds);
+  const [rows, ranges] = await Promise.all([
+    db.execute<{ task_id: string; state: InstanceState; n: number; progress: number }>(sql`
+      select task_id, state, count(*)::int as n, coalesce(sum(progress_pct), 0)::float8 as progress
+      from instances where task_id = any(${ids}::uuid[])
+      group by task_id, state`),
+    opts.numbers
+      ? // Consecutive numbers of one state keep the same difference to their rank: one range per difference.
+        db.execute<{ task_id: string; state: "succeeded" | "failed"; first: number; last: number }>(sql`
+          select task_id, state, min(instance_number) as first, max(instance_number) as last
+          from (
+            select task_id, state, instance_number,
+              instance_number - row_number() over (partition by task_id, state order by instance_number) as gap
+            from instances where task_id = any(${ids}::uuid[]) and state in ('succeeded', 'failed')
+          ) x
+          group by task_id, state, gap`)
+      : [],
+  ]);
   for (const row of rows) {
     const tally = tallies.get(row.task_id) ?? emptyTally();
     tally.counts[row.state] = row.n;
     if (row.state === "dispatched" || row.state === "running") tally.progressPctSum += row.progress;
-    if (row.state === "succeeded" || row.state === "failed") tally[row.state] = (row.numbers ?? []).map(Number);
     tallies.set(row.task_id, tally);
   }
+  for (const range of ranges) tallies.get(range.task_id)?.[range.state].push([range.first, range.last]);
   return tallies;
 }
 
@@ -277,8 +291,8 @@ async function detail(db: Tx, rows: DetailRow[], now: Date): Promise<TaskDetail[
       maxWallTimeS: row.max_wall_time_s,
       maxRetriesPerInstance: row.max_attempts_per_instance - 1,
       dependsOn: row.depends_on,
-      succeededRange: formatInstanceRanges(tally.succeeded),
-      failedRange: formatInstanceRanges(tally.failed),
+      succeededRange: formatRanges(tally.succeeded),
+      failedRange: formatRanges(tally.failed),
       executionTimeS: Math.round(meter?.executionS ?? 0),
       wallTimeS: meter?.firstStart ? seconds(meter.firstStart, summary.endedAt ?? now) : 0,
     };
@@ -549,18 +563,57 @@ export async function instanceGrid(
   opts: { organizationId: string; taskId: string; since?: string },
 ): Promise<InstanceGridRead | null> {
   if (!isUuid(opts.taskId)) return null;
-  const [row] = await db.execute<{ numbers: number[] | null; states: InstanceState[] | null }>(sql`
-    select array_agg(i.instance_number order by i.instance_number) as numbers,
-      array_agg(i.state::text order by i.instance_number) as states
-    from tasks t left join instances i on i.task_id = t.id
+  // The database walks the instances in number order and returns only where something changes:
+  // the first and last instance, where a range of consecutive numbers starts, where a run of one
+  // state starts. A task of 100,000 instances in a few states is a few rows.
+  const rows = await db.execute<{
+    n: number | null;
+    state: InstanceState;
+    position: number;
+    previous_n: number | null;
+    starts_range: boolean;
+    starts_run: boolean;
+  }>(sql`
+    select b.n, b.state, b.position::int, b.previous_n, b.previous_n is distinct from b.n - 1 as starts_range,
+      b.previous_state is distinct from b.state as starts_run
+    from tasks t left join lateral (
+      select * from (
+        select i.instance_number as n, i.state::text as state, row_number() over w as position,
+          lag(i.instance_number) over w as previous_n, lag(i.state::text) over w as previous_state, lead(i.instance_number) over w as next_n
+        from instances i where i.task_id = t.id
+        window w as (order by i.instance_number)
+      ) w
+      where w.previous_n is null or w.previous_n <> w.n - 1 or w.previous_state <> w.state or w.next_n is null
+    ) b on true
     where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}
-    group by t.id`);
-  if (!row) return null;
-  const numbers = (row.numbers ?? []).map(Number);
-  const grid = encodeInstanceGrid(numbers, row.states ?? []);
+    order by b.position`);
+  if (rows.length === 0) return null;
+  const changes = rows.filter((r) => r.n !== null);
+  const last = changes.at(-1);
+  const total = last?.position ?? 0;
+  const ranges: Array<[number, number]> = [];
+  const runs: StateRun[] = [];
+  let runStart = 1;
+  for (const row of changes) {
+    if (row.starts_range) {
+      if (ranges.length > 0) ranges.at(-1)![1] = row.previous_n!;
+      ranges.push([row.n!, row.n!]);
+    }
+    if (row.starts_run) {
+      // The run before this one ends where this one starts.
+      if (runs.length > 0) runs.at(-1)!.length = row.position - runStart;
+      runs.push({ state: row.state, length: 0 });
+      runStart = row.position;
+    }
+  }
+  if (last) {
+    ranges.at(-1)![1] = last.n!;
+    runs.at(-1)!.length = total + 1 - runStart;
+  }
+  const grid = encodeInstanceGrid(ranges, runs);
   const version = instanceGridVersion(grid);
   if (opts.since === version) return { version, changed: false };
-  return { version, changed: true, total: numbers.length, ...grid };
+  return { version, changed: true, total, ...grid };
 }
 
 // ---------------------------------------------------------------------------------------------
