@@ -53,7 +53,7 @@ export default async function RefundsPage() {
                       {label}
                     </Link>
                   </Td>
-                  <Td>{m ? <Badge tone="success">closed {formatDateTime(m.closedAt)}</Badge> : <Badge>not closed</Badge>}</Td>
+                  <Td>{m ? <Badge tone="success">{m.closedAt ? `closed ${formatDateTime(m.closedAt)}` : "closing"}</Badge> : <Badge>not closed</Badge>}</Td>
                   <Td numeric>{m ? formatInteger(m.statements) : "—"}</Td>
                   <Td numeric>{m ? formatKWhFromWh(m.energyWh) : "—"}</Td>
                   <Td numeric>{m ? formatEurosFromCents(m.amountCents) : "—"}</Td>
