@@ -26,10 +26,7 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
 }
 
-const euros = new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR" });
 const kWh = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 3 });
 
-/** Integer cents as euros to the cent: "€12.34". */
-export const formatEurosFromCents = (cents: number) => euros.format(cents / 100);
 /** Integer watt-hours as kilowatt-hours: "1,234.5 kWh". */
 export const formatKWhFromWh = (wh: number) => `${kWh.format(wh / 1000)} kWh`;

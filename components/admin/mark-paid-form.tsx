@@ -3,7 +3,8 @@
 import { useActionState, useState } from "react";
 import { markPaidAction } from "@/server/actions/refunds";
 import type { FormState } from "@/server/actions/form-state";
-import { formatEurosFromCents, formatKWhFromWh } from "@/components/format";
+import { formatKWhFromWh } from "@/components/format";
+import { formatEuros } from "@/server/domain/refund-statements";
 import { Badge } from "@/components/ui/badge";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
@@ -82,7 +83,7 @@ export function MarkPaidForm({ month, statements, today }: { month: string; stat
               <Td>{s.holderName}</Td>
               <Td className="font-mono whitespace-nowrap">{s.ibanMasked}</Td>
               <Td numeric>{formatKWhFromWh(s.energyWh)}</Td>
-              <Td numeric>{formatEurosFromCents(s.amountCents)}</Td>
+              <Td numeric>{formatEuros(s.amountCents, "en-GB")}</Td>
               <Td>
                 {s.paidOn ? (
                   <span>

@@ -4,12 +4,11 @@ import { PageTitle } from "@/components/layout/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { formatDateTime, formatEurosFromCents, formatInteger, formatKWhFromWh } from "@/components/format";
+import { formatDateTime, formatInteger, formatKWhFromWh } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { formatEuros, formatStatementMonth } from "@/server/domain/refund-statements";
 
 export const metadata: Metadata = { title: "Refunds" };
-
-const monthName = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
 /** The twelve months before this one, newest first, as "YYYY-MM-01". */
 function recentMonths(now: Date): string[] {
@@ -45,7 +44,7 @@ export default async function RefundsPage() {
           <TBody>
             {months.map((month) => {
               const m = closed.get(month);
-              const label = monthName.format(new Date(`${month}T00:00:00Z`));
+              const label = formatStatementMonth(month.slice(0, 7), "en-GB");
               return (
                 <Tr key={month}>
                   <Td>
@@ -56,8 +55,8 @@ export default async function RefundsPage() {
                   <Td>{m ? <Badge tone="success">{m.closedAt ? `closed ${formatDateTime(m.closedAt)}` : "closing"}</Badge> : <Badge>not closed</Badge>}</Td>
                   <Td numeric>{m ? formatInteger(m.statements) : "—"}</Td>
                   <Td numeric>{m ? formatKWhFromWh(m.energyWh) : "—"}</Td>
-                  <Td numeric>{m ? formatEurosFromCents(m.amountCents) : "—"}</Td>
-                  <Td numeric>{m ? `${formatInteger(m.paidStatements)} · ${formatEurosFromCents(m.paidAmountCents)}` : "—"}</Td>
+                  <Td numeric>{m ? formatEuros(m.amountCents, "en-GB") : "—"}</Td>
+                  <Td numeric>{m ? `${formatInteger(m.paidStatements)} · ${formatEuros(m.paidAmountCents, "en-GB")}` : "—"}</Td>
                 </Tr>
               );
             })}

@@ -6,10 +6,9 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { countOf, formatCalendarDay } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { formatPricePerKWh } from "@/server/domain/refund-statements";
 
 export const metadata: Metadata = { title: "Electricity tariffs" };
-
-const euroPrice = new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR", minimumFractionDigits: 4, maximumFractionDigits: 6 });
 
 export default async function TariffsPage() {
   const api = await serverApi("staff", "/admin/tariffs");
@@ -47,7 +46,7 @@ export default async function TariffsPage() {
                 <Td className="font-mono">{t.option}</Td>
                 <Td>{t.label}</Td>
                 <Td className="whitespace-nowrap">{formatCalendarDay(t.effectiveFrom)}</Td>
-                <Td numeric>{euroPrice.format(t.priceMicroEurosPerKWh / 1_000_000)}</Td>
+                <Td numeric>{formatPricePerKWh(t.priceMicroEurosPerKWh, "en-GB")}</Td>
                 <Td>{t.source}</Td>
                 <Td>{t.usedByClosedMonth ? <Badge tone="neutral">used by a close</Badge> : <Badge tone="success">not used yet</Badge>}</Td>
               </Tr>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { noControlCharacters } from "@/server/domain/text";
+import { isMonth } from "@/server/domain/refunds";
 import {
   addTariffVersion,
   listClosedMonths,
@@ -11,7 +12,7 @@ import {
 } from "@/server/services/refunds";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "A month is its first day, YYYY-MM-01.");
+const monthSchema = z.string().refine(isMonth, "A month is its first day, YYYY-MM-01.");
 const text = (what: string, max: number) =>
   noControlCharacters(
     z

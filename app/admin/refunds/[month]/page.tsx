@@ -5,12 +5,11 @@ import { RunCloseForm } from "@/components/admin/run-close-form";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Card, CardContent, CardHeader, Stat } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { countOf, formatEurosFromCents, formatInteger, formatKWhFromWh } from "@/components/format";
+import { countOf, formatInteger, formatKWhFromWh } from "@/components/format";
 import { serverApi } from "@/server/api/request-context";
+import { formatEuros, formatStatementMonth, isStatementMonth, ledgerMonthOf } from "@/server/domain/refund-statements";
 
 export const metadata: Metadata = { title: "Refund month" };
-
-const monthName = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
 const ANOMALIES: Record<string, string> = {
   silent: "radiator silent",
@@ -22,13 +21,13 @@ const ANOMALIES: Record<string, string> = {
 export default async function RefundMonthPage({ params }: { params: Promise<{ month: string }> }) {
   const { month: typed } = await params;
   // Only a whole past month can be previewed or closed; anything else is no page.
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(typed)) notFound();
-  const month = `${typed}-01`;
+  if (!isStatementMonth(typed)) notFound();
+  const month = ledgerMonthOf(typed);
   const thisMonth = new Date().toISOString().slice(0, 7);
   if (typed >= thisMonth) notFound();
   const api = await serverApi("staff", `/admin/refunds/${typed}`);
   const [preview, statements] = await Promise.all([api.refunds.preview({ month }), api.refunds.statements({ month })]);
-  const label = monthName.format(new Date(`${month}T00:00:00Z`));
+  const label = formatStatementMonth(typed, "en-GB");
   const closedAll = preview.dwellings > 0 && preview.alreadyClosed >= preview.dwellings;
   return (
     <>
@@ -43,7 +42,7 @@ export default async function RefundMonthPage({ params }: { params: Promise<{ mo
             <Stat label="Dwellings" value={formatInteger(preview.dwellings)} />
             <Stat label="Radiators" value={formatInteger(preview.radiators)} />
             <Stat label="Energy" value={formatKWhFromWh(preview.energyWh)} />
-            <Stat label="Amount" value={formatEurosFromCents(preview.amountCents)} />
+            <Stat label="Amount" value={formatEuros(preview.amountCents, "en-GB")} />
             <Stat label="Already closed" value={formatInteger(preview.alreadyClosed)} />
           </dl>
           {preview.anomalies.length > 0 ? (
