@@ -36,8 +36,7 @@ async function noSidewaysScroll(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-// Fails today: an accessibility violation on the statement page (axe), to fix before this runs again.
-test.fixme("a resident on a phone opens last month's statement and downloads it as a PDF with the same amount", async ({ page }) => {
+test("a resident on a phone opens last month's statement and downloads it as a PDF with the same amount", async ({ page }) => {
   const errors = watchConsole(page);
   const month = lastMonth();
   await signInAndLand(page, "resident@hearth.test", "/home");
@@ -84,8 +83,7 @@ test.fixme("a resident on a phone opens last month's statement and downloads it 
   expect(errors).toEqual([]);
 });
 
-// Fails today: resident2's "not enrolled" sentence is not found on the refunds page.
-test.fixme("a month of no statement, and another home's statement, are not found", async ({ page, request }) => {
+test("a month of no statement, and another home's statement, are not found", async ({ page, request }) => {
   const month = lastMonth();
   // Without a session there is nothing to download.
   expect((await request.get(`/home/refunds/${month}/statement.pdf`)).status()).toBe(404);

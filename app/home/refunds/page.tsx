@@ -46,10 +46,10 @@ export default async function RefundsPage() {
                   <li key={s.month}>
                     <Link
                       href={`/home/refunds/${s.month}`}
-                      aria-label={t("list.open", { month })}
                       className="flex items-center justify-between gap-3 px-4 py-3 hover:bg-stone-50 focus-visible:bg-stone-50"
                     >
                       <span>
+                        <span className="sr-only">{t("list.openPrefix")} </span>
                         <span className="block font-medium capitalize text-stone-900">{month}</span>
                         <span className="block text-sm text-stone-600">{kwh(s.energyWh)}</span>
                       </span>

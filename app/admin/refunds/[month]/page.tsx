@@ -28,18 +28,19 @@ export default async function RefundMonthPage({ params }: { params: Promise<{ mo
   const api = await serverApi("staff", `/admin/refunds/${typed}`);
   const [preview, statements] = await Promise.all([api.refunds.preview({ month }), api.refunds.statements({ month })]);
   const label = formatStatementMonth(typed, "en-GB");
-  const closedAll = preview.dwellings > 0 && preview.alreadyClosed >= preview.dwellings;
+  // Every enrolled dwelling already has its statement: a close now would write nothing new.
+  const closedAll = preview.dwellings === 0 && preview.alreadyClosed > 0;
   return (
     <>
       <PageTitle title={`Refunds for ${label}`} back={{ href: "/admin/refunds", label: "Refund months" }} />
       <Card className="mb-6">
         <CardHeader
           title="Preview"
-          description={`What a close would pay now, from the meters of ${countOf(preview.dwellings, "enrolled dwelling")}; statements already written are counted as they were closed.`}
+          description={`What a close would write now: ${countOf(preview.dwellings, "enrolled dwelling")} not closed yet, from their meters; ${formatInteger(preview.alreadyClosed)} already closed, kept as they were written.`}
         />
         <CardContent className="flex flex-col gap-4">
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-5">
-            <Stat label="Dwellings" value={formatInteger(preview.dwellings)} />
+            <Stat label="Dwellings to close" value={formatInteger(preview.dwellings)} />
             <Stat label="Radiators" value={formatInteger(preview.radiators)} />
             <Stat label="Energy" value={formatKWhFromWh(preview.energyWh)} />
             <Stat label="Amount" value={formatEuros(preview.amountCents, "en-GB")} />
