@@ -1,6 +1,6 @@
 import { bigint, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { dwellings, gateways, radiators } from "./fleet";
+import { dwellings } from "./fleet";
 import { users } from "./tenancy";
 import { REFUND_LINE_KINDS } from "@/server/domain/refunds";
 
@@ -128,8 +128,13 @@ export const refundStatementLines = pgTable(
       .references(() => refundStatements.id, { onDelete: "restrict" }),
     position: integer("position").notNull(),
     kind: refundLineKind("kind").notNull(),
-    radiatorId: uuid("radiator_id").references(() => radiators.id, { onDelete: "restrict" }),
-    gatewayId: uuid("gateway_id").references(() => gateways.id, { onDelete: "restrict" }),
+    /**
+     * The device metered, without a foreign key: a line is a ledger entry that carries its
+     * device's serial and room itself, so it neither holds the fleet's records in place nor pays
+     * a lookup per line when a month of ten thousand radiators is closed.
+     */
+    radiatorId: uuid("radiator_id"),
+    gatewayId: uuid("gateway_id"),
     /** Snapshots at the close, so the statement reads the same after a room is renamed. */
     deviceSerial: text("device_serial").notNull(),
     roomName: text("room_name"),
