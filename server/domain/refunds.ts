@@ -186,16 +186,6 @@ export type StatementLine = {
   amountCents: number;
 };
 
-function baseLine(device: MeteredDevice, kind: RefundLineKind) {
-  return {
-    kind,
-    radiatorId: device.kind === "radiator" ? device.id : null,
-    gatewayId: device.kind === "gateway" ? device.id : null,
-    deviceSerial: device.serial,
-    roomName: device.roomName,
-  };
-}
-
 /**
  * A device's lines for a month, one per tariff period in which it read its meter or metered
  * energy. The meter carries over from period to period: a period's start is the counter at the
@@ -226,7 +216,12 @@ export function deviceLines(device: MeteredDevice, month: string, periods: reado
     if (readings === 0 && energyWh === 0) continue;
     const price = period.tariff.priceMicroEurosPerKWh;
     lines.push({
-      ...baseLine(device, device.kind),
+      // Fields written out rather than spread from a helper: a close builds one per radiator and period.
+      kind: device.kind,
+      radiatorId: device.kind === "radiator" ? device.id : null,
+      gatewayId: device.kind === "gateway" ? device.id : null,
+      deviceSerial: device.serial,
+      roomName: device.roomName,
       energyMonth: month,
       periodStartMs: localMidnightMs(period.fromDate, timeZone),
       periodEndMs: localMidnightMs(period.toDate, timeZone),

@@ -140,32 +140,44 @@ async function meteredDevices(tx: Tx, devices: DeviceRow[], fromMonth: string, e
     });
     const aggregates = await tx.execute<SegmentRow>(sql`
       select h.${idColumn} as "deviceId", ${epochMs(sql`max(h.hour_start)`)} as "lastAnyMs", ${sql.join(parts, sql`, `)}
-      from (select *, width_bucket(hour_start, ${pgArray(cuts.slice(0, -1))}::timestamptz[]) as part from ${table}
+      from (select *${thresholds.length === 1 ? sql`` : sql`, width_bucket(hour_start, ${pgArray(cuts.slice(0, -1))}::timestamptz[]) as part`} from ${table}
         where hour_start >= ${from}::timestamptz and hour_start < ${to}::timestamptz
           ${ids.length <= SCAN_ALL_FROM_DEVICES ? sql`and ${idColumn} = any(${pgArray(ids)}::uuid[])` : sql``}) h
       group by 1`);
     const wanted = new Set(ids);
-    const rows = aggregates.filter((a) => wanted.has(a.deviceId)).flatMap((a) =>
-      thresholds.flatMap((_, k) =>
-        a[`n${k}`] === null
-          ? []
-          : [
-              {
-                deviceId: a.deviceId,
-                bucket: k + 1,
-                energyWh: a[`e${k}`] as string,
-                readingCount: a[`n${k}`] as string,
-                restarts: a[`r${k}`] as string,
-                firstHourMs: a[`f${k}`] as number | null,
-                lastHourMs: a[`l${k}`] as number | null,
-                // A counter that never restarted in the part only grows: its edges are its least and greatest readings.
-                firstCounterWh: a[`fc${k}`] as string | null,
-                lastCounterWh: a[`lc${k}`] as string | null,
-                lastAnyMs: a.lastAnyMs,
-              },
-            ],
-      ),
-    );
+    // The columns of each part, named once rather than for every device.
+    const columns = thresholds.map((_, k) => ({ e: `e${k}`, n: `n${k}`, r: `r${k}`, f: `f${k}`, l: `l${k}`, fc: `fc${k}`, lc: `lc${k}` }));
+    const rows: Array<{
+      deviceId: string;
+      bucket: number;
+      energyWh: string;
+      readingCount: string;
+      restarts: string;
+      firstHourMs: number | null;
+      lastHourMs: number | null;
+      firstCounterWh: string | null;
+      lastCounterWh: string | null;
+      lastAnyMs: number;
+    }> = [];
+    for (const a of aggregates) {
+      if (!wanted.has(a.deviceId)) continue;
+      columns.forEach((c, k) => {
+        if (a[c.n] === null) return;
+        rows.push({
+          deviceId: a.deviceId,
+          bucket: k + 1,
+          energyWh: a[c.e] as string,
+          readingCount: a[c.n] as string,
+          restarts: a[c.r] as string,
+          firstHourMs: a[c.f] as number | null,
+          lastHourMs: a[c.l] as number | null,
+          // A counter that never restarted in the part only grows: its edges are its least and greatest readings.
+          firstCounterWh: a[c.fc] as string | null,
+          lastCounterWh: a[c.lc] as string | null,
+          lastAnyMs: a.lastAnyMs,
+        });
+      });
+    }
     // Where the counter restarted, the readings at the part's edges, by key; and the counter before the range.
     const edges = rows.filter((r) => r.restarts !== "0").flatMap((r) => [
       ...(r.firstHourMs === null ? [] : [{ id: r.deviceId, at: new Date(r.firstHourMs).toISOString() }]),
@@ -283,7 +295,11 @@ async function computeClose(tx: Tx, month: string, now: Date) {
   }
 
   const byDwelling = new Map<string, typeof metered>();
-  for (const m of metered) byDwelling.set(m.row.dwellingId, [...(byDwelling.get(m.row.dwellingId) ?? []), m]);
+  for (const m of metered) {
+    const list = byDwelling.get(m.row.dwellingId);
+    if (list) list.push(m);
+    else byDwelling.set(m.row.dwellingId, [m]);
+  }
 
   const statements: ComputedStatement[] = priced.map((dwelling) => {
     const devices = byDwelling.get(dwelling.dwellingId) ?? [];
