@@ -10,8 +10,9 @@ export function formatPowerW(powerW: number) {
 }
 
 /**
- * Times in one zone, the operator's, labelled ("4 Dec 2026, 16:17 CET"), the same whether the
- * server or the browser writes them (see server/domain/view-time.ts).
+ * Times in one named zone, labelled ("4 Dec 2026, 16:17 CET"), the same whether the server or the
+ * browser writes them: the operator's unless the page passes its viewer's (see
+ * server/domain/view-time.ts).
  */
 export { countOf, formatCalendarDay, formatViewDate as formatDate, formatViewDateTime as formatDateTime, formatViewTime as formatTime } from "@/server/domain/view-time";
 

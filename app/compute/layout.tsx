@@ -1,4 +1,5 @@
 import { ComputeNav } from "@/components/compute/compute-nav";
+import { RememberViewerZone } from "@/components/compute/remember-viewer-zone";
 import { AppShell } from "@/components/layout/app-shell";
 import { TRPCReactProvider } from "@/components/providers/trpc-provider";
 import { serverApi } from "@/server/api/request-context";
@@ -11,6 +12,7 @@ export default async function Layout({ children }: { children: React.ReactNode }
   return (
     <TRPCReactProvider user={user.id}>
       <AppShell audience="Compute" homeHref="/compute" userName={user.name} organizationName={user.organizationName}>
+        <RememberViewerZone />
         <ComputeNav unread={unread} />
         {children}
       </AppShell>

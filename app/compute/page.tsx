@@ -9,7 +9,7 @@ import { ElsewhereNotice } from "@/components/layout/elsewhere-notice";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { formatDateTime, formatInteger } from "@/components/format";
-import { serverApi } from "@/server/api/request-context";
+import { serverApi, viewerZone } from "@/server/api/request-context";
 import { requireRole } from "@/server/auth/session";
 
 export const metadata: Metadata = { title: "Compute" };
@@ -17,6 +17,7 @@ export const metadata: Metadata = { title: "Compute" };
 export default async function ComputeOverviewPage({ searchParams }: { searchParams: Promise<{ elsewhere?: string | string[] }> }) {
   const user = await requireRole("customer", "/compute");
   const api = await serverApi("customer", "/compute");
+  const timeZone = await viewerZone();
   const [counts, recent, notifications] = await Promise.all([
     api.compute.taskCounts(),
     api.compute.tasks({ page: 1, pageSize: 8 }),
@@ -39,7 +40,7 @@ export default async function ComputeOverviewPage({ searchParams }: { searchPara
         <Link href="/compute/tasks/new" className={buttonClasses("primary")}>
           Submit a task
         </Link>
-        <AutoRefresh active={active > 0} intervalMs={5000} />
+        <AutoRefresh active={active > 0} intervalMs={5000} timeZone={timeZone} />
       </div>
       <dl className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         {headline.map((h) => (
@@ -78,7 +79,7 @@ export default async function ComputeOverviewPage({ searchParams }: { searchPara
               </Link>
             }
           />
-          <TaskTable tasks={recent.tasks} caption="Recent tasks" compact />
+          <TaskTable tasks={recent.tasks} caption="Recent tasks" compact timeZone={timeZone} />
         </Card>
         <Card>
           <CardHeader
@@ -105,7 +106,7 @@ export default async function ComputeOverviewPage({ searchParams }: { searchPara
                       <span className={n.readAt ? undefined : "font-semibold"}>{n.title}</span>
                     )}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}
-                    <span className="block text-xs text-stone-600">{formatDateTime(n.createdAt)}</span>
+                    <span className="block text-xs text-stone-600">{formatDateTime(n.createdAt, timeZone)}</span>
                   </li>
                 ))}
               </ul>

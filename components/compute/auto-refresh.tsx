@@ -24,21 +24,22 @@ export const useLiveUpdatesPaused = () => useContext(LiveUpdatesContext)?.paused
 /**
  * Re-renders the page's server components every `intervalMs` while `active` (the work shown can
  * still change) and the tab is visible; people can pause it (WCAG 2.2.2), and under LiveUpdates
- * the pause holds the page's live queries too.
+ * the pause holds the page's live queries too. The time of the last update is written in
+ * `timeZone`, the one the server wrote the page in.
  */
-export function AutoRefresh({ active, intervalMs = LIVE_REFRESH_MS }: { active: boolean; intervalMs?: number }) {
+export function AutoRefresh({ active, intervalMs = LIVE_REFRESH_MS, timeZone }: { active: boolean; intervalMs?: number; timeZone: string }) {
   const router = useRouter();
   const shared = useContext(LiveUpdatesContext);
   const [ownPaused, setOwnPaused] = useState(false);
   const paused = shared ? shared.paused : ownPaused;
   const setPaused = shared ? shared.setPaused : setOwnPaused;
-  const [lastAt, setLastAt] = useState<string | null>(null);
+  const [lastAt, setLastAt] = useState<Date | null>(null);
   useEffect(() => {
     if (!active || paused) return;
     const timer = window.setInterval(() => {
       if (document.visibilityState !== "visible") return;
       router.refresh();
-      setLastAt(formatTime(new Date()));
+      setLastAt(new Date());
     }, intervalMs);
     return () => window.clearInterval(timer);
   }, [active, paused, intervalMs, router]);
@@ -47,7 +48,7 @@ export function AutoRefresh({ active, intervalMs = LIVE_REFRESH_MS }: { active: 
     <div className="flex items-center gap-2 text-sm text-stone-700">
       <span className="inline-flex items-center gap-1">
         <span aria-hidden className={paused ? "size-2 rounded-full bg-stone-400" : "size-2 rounded-full bg-green-600"} />
-        {paused ? "Live updates paused" : `Live${lastAt ? ` · updated ${lastAt}` : ""}`}
+        {paused ? "Live updates paused" : `Live${lastAt ? ` · updated ${formatTime(lastAt, timeZone)}` : ""}`}
       </span>
       <Button variant="ghost" size="sm" aria-pressed={paused} onClick={() => setPaused(!paused)}>
         {paused ? "Resume" : "Pause"}

@@ -1,6 +1,6 @@
 import { VIEW_TIME_ZONE } from "@/server/domain/view-time";
 
-/** The zone the pages show times in (as components/format.ts does). */
+/** The zone the pages show times in unless they pass their viewer's (as components/format.ts does). */
 export { VIEW_TIME_ZONE };
 
 /** Midnight at the start of a calendar day ("2026-03-01") in `timeZone`, as an instant; null if malformed. */

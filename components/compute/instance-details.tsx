@@ -23,9 +23,12 @@ export function InstanceDetails({
   onToggleMark,
   onClose,
   taskMeter,
+  timeZone,
 }: {
   taskId: string;
   taskMeter: TaskMeter;
+  /** The zone the page is written in. */
+  timeZone: string;
   instanceNumber: number;
   /** Its state as the grid shows it. */
   state: InstanceState;
@@ -95,9 +98,9 @@ export function InstanceDetails({
           <dt className="text-stone-600">Progress</dt>
           <dd className="tabular-nums">{instance.progressPct === null ? "—" : `${Math.floor(instance.progressPct)} %`}</dd>
           <dt className="text-stone-600">Started</dt>
-          <dd>{instance.startedAt ? formatDateTime(instance.startedAt) : "—"}</dd>
+          <dd>{instance.startedAt ? formatDateTime(instance.startedAt, timeZone) : "—"}</dd>
           <dt className="text-stone-600">Ended</dt>
-          <dd>{instance.endedAt ? formatDateTime(instance.endedAt) : "—"}</dd>
+          <dd>{instance.endedAt ? formatDateTime(instance.endedAt, timeZone) : "—"}</dd>
           <dt className="text-stone-600">Wall time</dt>
           <dd className="tabular-nums">{formatDuration(instance.wallTimeS)}</dd>
           <dt className="text-stone-600">CPU time</dt>

@@ -31,7 +31,19 @@ type GridData = Extract<InstanceGridView, { changed: true }>;
  * runs, the tab is visible and live updates are not paused. Each read sends the version held:
  * while no instance changed state the answer is a few bytes.
  */
-export function InstanceGrid({ taskId, active, canCancel, taskMeter }: { taskId: string; active: boolean; canCancel: boolean; taskMeter: TaskMeter }) {
+export function InstanceGrid({
+  taskId,
+  active,
+  canCancel,
+  taskMeter,
+  timeZone,
+}: {
+  taskId: string;
+  active: boolean;
+  canCancel: boolean;
+  taskMeter: TaskMeter;
+  timeZone: string;
+}) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -72,7 +84,7 @@ export function InstanceGrid({ taskId, active, canCancel, taskMeter }: { taskId:
       </p>
     );
   }
-  return <InstanceGridBody taskId={taskId} grid={grid.data} canCancel={canCancel} taskMeter={taskMeter} />;
+  return <InstanceGridBody taskId={taskId} grid={grid.data} canCancel={canCancel} taskMeter={taskMeter} timeZone={timeZone} />;
 }
 
 /**
@@ -81,7 +93,19 @@ export function InstanceGrid({ taskId, active, canCancel, taskMeter }: { taskId:
  * to mark for cancelling); a legend counts the states and a text alternative lists the instance
  * numbers in each; "Show instance" opens any one by number.
  */
-function InstanceGridBody({ taskId, grid, canCancel, taskMeter }: { taskId: string; grid: GridData; canCancel: boolean; taskMeter: TaskMeter }) {
+function InstanceGridBody({
+  taskId,
+  grid,
+  canCancel,
+  taskMeter,
+  timeZone,
+}: {
+  taskId: string;
+  grid: GridData;
+  canCancel: boolean;
+  taskMeter: TaskMeter;
+  timeZone: string;
+}) {
   // Decoded once per change: a read that changed nothing keeps the same arrays.
   const { numbers, codes } = useMemo(() => decodeInstanceGrid({ numbers: grid.numbers, runs: grid.runs }), [grid.numbers, grid.runs]);
   const stateAt = (i: number): InstanceState => INSTANCE_STATES[codes[i]!] ?? "queued";
@@ -268,6 +292,7 @@ function InstanceGridBody({ taskId, grid, canCancel, taskMeter }: { taskId: stri
           state={stateAt(selected)}
           canCancel={canCancel}
           taskMeter={taskMeter}
+          timeZone={timeZone}
           marked={marked.has(numbers[selected]!)}
           onToggleMark={() => toggleMark(numbers[selected]!)}
           onClose={() => {

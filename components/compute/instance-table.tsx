@@ -6,7 +6,7 @@ import { formatCoreSeconds, INSTANCE_STATE_STYLES } from "./format";
 import type { InstanceView, TaskMeter } from "./types";
 
 /** A page of a task's instances: state, attempts, start, wall and CPU time, energy (its share of the task's, by CPU time) and exit code. */
-export function InstanceTable({ instances, taskMeter }: { instances: InstanceView[]; taskMeter: TaskMeter }) {
+export function InstanceTable({ instances, taskMeter, timeZone }: { instances: InstanceView[]; taskMeter: TaskMeter; timeZone: string }) {
   return (
     <Table caption="Time and energy per instance">
       <THead>
@@ -33,7 +33,7 @@ export function InstanceTable({ instances, taskMeter }: { instances: InstanceVie
             <Td numeric>
               {i.attemptCount}/{i.maxAttempts}
             </Td>
-            <Td className="whitespace-nowrap">{i.startedAt ? formatDateTime(i.startedAt) : "—"}</Td>
+            <Td className="whitespace-nowrap">{i.startedAt ? formatDateTime(i.startedAt, timeZone) : "—"}</Td>
             <Td numeric>{formatDuration(i.wallTimeS)}</Td>
             <Td numeric>{formatCoreSeconds(i.coreSeconds)}</Td>
             <Td numeric>{formatEnergyShareWh(energyShareWh(i.coreSeconds, taskMeter))}</Td>

@@ -15,12 +15,14 @@ export function TaskResults({
   outputs,
   page,
   pageHref,
+  timeZone,
 }: {
   task: TaskDetail;
   result: TaskResult;
   outputs: OutputPage;
   page: number;
   pageHref: (page: number) => string;
+  timeZone: string;
 }) {
   const pages = Math.max(1, Math.ceil(outputs.total / OUTPUTS_PAGE_SIZE));
   // Each Monte-Carlo instance writes "result.json": saved files then carry the instance number.
@@ -90,7 +92,7 @@ export function TaskResults({
                     </Td>
                     <Td numeric>{o.instanceNumber}</Td>
                     <Td numeric>{formatBytes(o.sizeBytes)}</Td>
-                    <Td className="whitespace-nowrap">{formatDateTime(o.createdAt)}</Td>
+                    <Td className="whitespace-nowrap">{formatDateTime(o.createdAt, timeZone)}</Td>
                   </Tr>
                 ))}
               </TBody>

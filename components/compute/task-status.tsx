@@ -8,10 +8,10 @@ import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
 import type { TaskDetail } from "./types";
 
 /** A task's state, progress, times and energy, with its live-update switch and its actions (cancel, rerun failed). */
-export function TaskStatus({ task, active }: { task: TaskDetail; active: boolean }) {
+export function TaskStatus({ task, active, timeZone }: { task: TaskDetail; active: boolean; timeZone: string }) {
   return (
     <Card className="lg:col-span-2">
-      <CardHeader title={<span className="flex items-center gap-2">Status <TaskStateBadge state={task.state} /></span>} actions={<AutoRefresh active={active} />} />
+      <CardHeader title={<span className="flex items-center gap-2">Status <TaskStateBadge state={task.state} /></span>} actions={<AutoRefresh active={active} timeZone={timeZone} />} />
       <CardContent className="flex flex-col gap-4">
         <div>
           <TaskProgress progressPct={task.progressPct} counts={task.counts} label="Task progress" />

@@ -6,7 +6,7 @@ import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
 import type { TaskSummary } from "./types";
 
 /** Tasks with their state, progress and instance counts; the name links to the detail. */
-export function TaskTable({ tasks, caption, compact = false }: { tasks: TaskSummary[]; caption: string; compact?: boolean }) {
+export function TaskTable({ tasks, caption, compact = false, timeZone }: { tasks: TaskSummary[]; caption: string; compact?: boolean; timeZone: string }) {
   return (
     <Table caption={caption}>
       <THead>
@@ -54,7 +54,7 @@ export function TaskTable({ tasks, caption, compact = false }: { tasks: TaskSumm
             )}
             {!compact && <Td numeric>{formatCoreSeconds(t.coreSeconds)}</Td>}
             {!compact && <Td numeric>{formatEnergyWh(t.energyWh)}</Td>}
-            <Td className="whitespace-nowrap">{formatDateTime(t.createdAt)}</Td>
+            <Td className="whitespace-nowrap">{formatDateTime(t.createdAt, timeZone)}</Td>
           </Tr>
         ))}
         {tasks.length === 0 && (

@@ -1,9 +1,11 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { getDb, type Db } from "@/server/db/client";
 import { getSessionUser, requireRole } from "@/server/auth/session";
 import type { Role } from "@/server/auth/roles";
+import { VIEWER_ZONE_COOKIE, viewerTimeZone } from "@/server/domain/viewer-zone";
 import { createCaller } from "./root";
 import type { Context } from "./trpc";
 
@@ -32,4 +34,12 @@ export async function orNotFound<T>(call: Promise<T>): Promise<T> {
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
     throw error;
   }
+}
+
+/**
+ * The zone this request's viewer reads times in: the one their browser wrote to its cookie
+ * (components/compute/remember-viewer-zone.tsx), or the operator's while it has not.
+ */
+export async function viewerZone(): Promise<string> {
+  return viewerTimeZone((await cookies()).get(VIEWER_ZONE_COOKIE)?.value);
 }

@@ -6,16 +6,17 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDate, formatDateTime } from "@/components/format";
-import { serverApi } from "@/server/api/request-context";
+import { serverApi, viewerZone } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Account and API keys" };
 
 export default async function AccountPage() {
   const api = await serverApi("customer", "/compute/account");
+  const timeZone = await viewerZone();
   const [{ organization, members }, keys] = await Promise.all([api.account.overview(), api.compute.apiKeys()]);
   return (
     <>
-      <PageTitle title={organization.name} subtitle={`Compute customer since ${formatDate(organization.createdAt)}`} />
+      <PageTitle title={organization.name} subtitle={`Compute customer since ${formatDate(organization.createdAt, timeZone)}`} />
       <Card>
         <CardHeader
           title="API keys"
@@ -45,14 +46,14 @@ export default async function AccountPage() {
               <Tr key={k.id}>
                 <Td>{k.name}</Td>
                 <Td className="whitespace-nowrap font-mono">{k.displayPrefix}</Td>
-                <Td className="whitespace-nowrap">{formatDateTime(k.createdAt)}</Td>
-                <Td className="whitespace-nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(k.createdAt, timeZone)}</Td>
+                <Td className="whitespace-nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt, timeZone) : "never"}</Td>
                 {/* Positioned, so that the screen-reader text in it stays inside the table's scroll area on phones. */}
                 <Td className="relative">
                   {k.revokedAt ? (
                     <span className="flex flex-col">
                       <Badge>revoked</Badge>
-                      <span className="text-xs text-stone-600">{formatDateTime(k.revokedAt)}</span>
+                      <span className="text-xs text-stone-600">{formatDateTime(k.revokedAt, timeZone)}</span>
                     </span>
                   ) : (
                     <span className="flex items-center gap-2">

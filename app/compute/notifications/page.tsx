@@ -6,7 +6,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatDateTime } from "@/components/format";
-import { serverApi } from "@/server/api/request-context";
+import { serverApi, viewerZone } from "@/server/api/request-context";
 import { markNotificationsReadAction } from "@/server/actions/compute";
 
 export const metadata: Metadata = { title: "Notifications" };
@@ -19,6 +19,7 @@ const KIND = {
 
 export default async function NotificationsPage() {
   const api = await serverApi("customer", "/compute/notifications");
+  const timeZone = await viewerZone();
   const { unread, items } = await api.compute.notifications({ limit: 200 });
   return (
     <>
@@ -55,7 +56,7 @@ export default async function NotificationsPage() {
                       {!n.readAt && <span className="text-xs font-medium text-brand-800">unread</span>}
                     </p>
                     <p className="mt-1 text-sm text-stone-700">{n.body}</p>
-                    <p className="mt-1 text-xs text-stone-600">{formatDateTime(n.createdAt)}</p>
+                    <p className="mt-1 text-xs text-stone-600">{formatDateTime(n.createdAt, timeZone)}</p>
                   </div>
                   {!n.readAt && (
                     <form action={markNotificationsReadAction}>

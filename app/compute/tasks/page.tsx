@@ -14,7 +14,7 @@ import { FilterInput, FilterSelect } from "@/components/ui/filters";
 import { Pager } from "@/components/ui/pager";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatDateTime, formatInteger } from "@/components/format";
-import { serverApi } from "@/server/api/request-context";
+import { serverApi, viewerZone } from "@/server/api/request-context";
 import { hasControlCharacters } from "@/server/domain/text";
 
 export const metadata: Metadata = { title: "Tasks" };
@@ -30,12 +30,14 @@ const pageOf = (v: unknown) => Math.max(1, Math.min(100_000, Number.parseInt(one
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Params> }) {
   const params = await searchParams;
+  // The days of the filter are the viewer's, as are the times the page shows.
+  const timeZone = await viewerZone();
   const filters = {
     state: ((TASK_STATES as readonly string[]).includes(one(params.state)) ? one(params.state) : "") as TaskState | "",
     tag: one(params.tag),
     profile: one(params.profile),
-    from: startOfDayIn(one(params.from)) ? one(params.from) : "",
-    to: startOfDayIn(one(params.to)) ? one(params.to) : "",
+    from: startOfDayIn(one(params.from), timeZone) ? one(params.from) : "",
+    to: startOfDayIn(one(params.to), timeZone) ? one(params.to) : "",
     q: one(params.q),
   };
   const page = pageOf(params.page);
@@ -48,8 +50,8 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       state: filters.state || undefined,
       tag: filters.tag || undefined,
       profile: filters.profile || undefined,
-      createdFrom: filters.from ? (startOfDayIn(filters.from) ?? undefined) : undefined,
-      createdTo: filters.to ? (endOfDayIn(filters.to) ?? undefined) : undefined,
+      createdFrom: filters.from ? (startOfDayIn(filters.from, timeZone) ?? undefined) : undefined,
+      createdTo: filters.to ? (endOfDayIn(filters.to, timeZone) ?? undefined) : undefined,
       search: filters.q || undefined,
     }),
     api.compute.profiles(),
@@ -76,7 +78,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <Link href="/compute/tasks/new" className={buttonClasses("primary")}>
           Submit a task
         </Link>
-        <AutoRefresh active={anyActive} intervalMs={5000} />
+        <AutoRefresh active={anyActive} intervalMs={5000} timeZone={timeZone} />
       </div>
       <Card className="mb-6">
         <FilterDisclosure activeCount={activeFilters.length}>
@@ -114,7 +116,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         </FilterDisclosure>
       </Card>
       <Card>
-        <TaskTable tasks={tasks} caption="Tasks" />
+        <TaskTable tasks={tasks} caption="Tasks" timeZone={timeZone} />
         <Pager label="Pages of tasks" page={page} pages={pages} href={(p) => href({ page: p })} />
       </Card>
       <Card className="mt-6">
@@ -141,7 +143,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                 </Td>
                 <Td numeric>{j.taskIds.length}</Td>
                 <Td>{j.useDependencies ? "used" : "—"}</Td>
-                <Td className="whitespace-nowrap">{formatDateTime(j.createdAt)}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(j.createdAt, timeZone)}</Td>
               </Tr>
             ))}
             {jobs.jobs.length === 0 && (

@@ -17,7 +17,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { FilterSelect } from "@/components/ui/filters";
 import { Pager } from "@/components/ui/pager";
 import { countOf, formatDateTime } from "@/components/format";
-import { orNotFound, serverApi } from "@/server/api/request-context";
+import { orNotFound, serverApi, viewerZone } from "@/server/api/request-context";
 
 export const metadata: Metadata = { title: "Task" };
 
@@ -37,6 +37,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
   const instanceState = (INSTANCE_STATES as readonly string[]).includes(search.istate ?? "") ? (search.istate as InstanceState) : undefined;
   const api = await serverApi("customer", `/compute/tasks/${taskId}`);
   const task: TaskDetail = await orNotFound(api.compute.task({ taskId }));
+  const timeZone = await viewerZone();
   const [instances, outputs, result] = await Promise.all([
     api.compute.instances({ taskId, page: instancePage, pageSize: INSTANCES_PAGE_SIZE, state: instanceState }),
     api.compute.outputs({ taskId, page: outputPage, pageSize: OUTPUTS_PAGE_SIZE }),
@@ -61,14 +62,14 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
         title={task.name}
         subtitle={
           <>
-            {task.profileName} · <span className="font-mono text-sm">{task.shortname ?? task.id}</span> · submitted {formatDateTime(task.createdAt)}
-            {task.endedAt && <> · ended {formatDateTime(task.endedAt)}</>}
+            {task.profileName} · <span className="font-mono text-sm">{task.shortname ?? task.id}</span> · submitted {formatDateTime(task.createdAt, timeZone)}
+            {task.endedAt && <> · ended {formatDateTime(task.endedAt, timeZone)}</>}
           </>
         }
       />
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
-        <TaskStatus task={task} active={active} />
+        <TaskStatus task={task} active={active} timeZone={timeZone} />
         <QueueStanding task={task} active={active} />
       </div>
 
@@ -79,7 +80,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
             description={`${countOf(task.instanceCount, "instance")}, numbered ${task.instanceRanges}`}
           />
           <CardContent>
-            <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} taskMeter={taskMeter} />
+            <InstanceGrid taskId={task.id} active={active} canCancel={active && !task.cancelRequested} taskMeter={taskMeter} timeZone={timeZone} />
           </CardContent>
         </Card>
         <Card className="mt-6 scroll-mt-4" id="logs">
@@ -90,7 +91,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
         </Card>
       </TaskWorkbench>
 
-      <TaskResults task={task} result={result} outputs={outputs} page={outputPage} pageHref={(p) => href({ opage: p }, "outputs")} />
+      <TaskResults task={task} result={result} outputs={outputs} page={outputPage} pageHref={(p) => href({ opage: p }, "outputs")} timeZone={timeZone} />
 
       <Card className="mt-6 scroll-mt-4" id="instance-table">
         <CardHeader
@@ -105,7 +106,7 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
             </form>
           }
         />
-        <InstanceTable instances={instances.instances} taskMeter={taskMeter} />
+        <InstanceTable instances={instances.instances} taskMeter={taskMeter} timeZone={timeZone} />
         <Pager
           label="Pages of instances"
           page={instancePage}
