@@ -1,8 +1,5 @@
 import { VIEW_TIME_ZONE } from "@/server/domain/view-time";
 
-/** The zone the pages show times in unless they pass their viewer's (as components/format.ts does). */
-export { VIEW_TIME_ZONE };
-
 /** Midnight at the start of a calendar day ("2026-03-01") in `timeZone`, as an instant; null if malformed. */
 export function startOfDayIn(day: string, timeZone = VIEW_TIME_ZONE): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
