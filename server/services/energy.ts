@@ -3,6 +3,7 @@ import type { Tx } from "@/server/db/client";
 import { HOUR_MS } from "@/server/domain/metering";
 import { InvalidInputError } from "./errors";
 import { isUuid } from "@/server/domain/text";
+import { canonicalTimeZone } from "@/server/domain/viewer-zone";
 
 /**
  * The metering read side: every figure of energy the product shows or settles (residents'
@@ -213,7 +214,7 @@ function checkRange(range: EnergyRange, hasSiteZone: boolean): Window {
   if (Number.isNaN(toMs)) throw new InvalidInputError("Give the end of the period as a date.", "to");
   if (!(toMs > fromMs)) throw new InvalidInputError("The end of the period must come after its start.", "to");
   const bucket = range.bucket ?? null;
-  if (range.timeZone !== undefined && !isTimeZone(range.timeZone)) {
+  if (range.timeZone !== undefined && canonicalTimeZone(range.timeZone) === null) {
     throw new InvalidInputError(`Unknown time zone "${range.timeZone}": use an IANA name such as Europe/Paris.`, "timeZone");
   }
   if (bucket === "day" && range.timeZone === undefined && !hasSiteZone) {
@@ -233,15 +234,6 @@ function checkRange(range: EnergyRange, hasSiteZone: boolean): Window {
     bucket,
     timeZone: range.timeZone ?? null,
   };
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return name !== "";
-  } catch {
-    return false;
-  }
 }
 
 /**
