@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAndLand, unique, watchConsole } from "./helpers";
+import { cancelTaskUntilNotified, signInAndLand, submitContainerTask, unique, watchConsole } from "./helpers";
 
 /**
  * A compute customer's browser flows: submit a Monte-Carlo task and a 120-frame render, find them
@@ -104,14 +104,7 @@ test("a customer submits a Monte-Carlo task and a 120-frame render and follows t
   // Container work waits on this fleet (no radiator offers a runtime), and says why; cancelling
   // the whole task ends it, and its ending is notified.
   const dockerName = `Batch ${run}`;
-  await page.goto("/compute/tasks/new");
-  await page.getByRole("radio", { name: /docker-batch/ }).check();
-  await page.getByLabel("Task name").fill(dockerName);
-  await page.getByLabel("How many instances").fill("3");
-  await page.getByLabel("Container image").fill("python:3.12-slim");
-  await page.getByLabel("Command", { exact: true }).fill("python -c 'print(1)'");
-  await page.getByRole("button", { name: "Submit task" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(dockerName);
+  await submitContainerTask(page, dockerName, 3);
   const standing = page.getByTestId("queue-standing");
   await expect(standing).toContainText("Why it waits");
   await expect(standing).toContainText("container runtime");
@@ -125,16 +118,7 @@ test("a customer submits a Monte-Carlo task and a 120-frame render and follows t
   });
   await expect(dockerGrid.locator('[data-i="2"]')).toHaveAttribute("data-state", "cancelled");
   await expect(page.getByRole("table", { name: "Time and energy per instance" })).toBeVisible();
-  await page.locator("summary", { hasText: "Cancel task…" }).click();
-  await page.getByRole("button", { name: "Yes, cancel the task" }).click();
-  await expect(page.getByText(/Cancelled: running instances stop/)).toBeVisible();
-
-  // Once no radiator runs any of its instances, the ending is notified to the organization.
-  const title = `Task "${dockerName}" was cancelled`;
-  await expect(async () => {
-    await page.goto("/compute/notifications");
-    await expect(page.getByRole("link", { name: title })).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 60_000 });
+  const title = await cancelTaskUntilNotified(page, dockerName);
   await expect(page.getByTestId("unread-count")).toBeVisible();
   const item = page.getByRole("listitem").filter({ hasText: title });
   await item.getByRole("button", { name: /Mark as read/ }).click();

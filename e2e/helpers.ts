@@ -34,3 +34,32 @@ export async function expectAxeClean(page: Page) {
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
+
+/**
+ * Submits a container task from the submit form and lands on its page. Container work waits on the
+ * demo fleet (no radiator offers a runtime), so the task stays live until it is cancelled.
+ */
+export async function submitContainerTask(page: Page, name: string, instances: number) {
+  await page.goto("/compute/tasks/new");
+  await page.getByRole("radio", { name: /docker-batch/ }).check();
+  await page.getByLabel("Task name").fill(name);
+  await page.getByLabel("How many instances").fill(String(instances));
+  await page.getByLabel("Container image").fill("python:3.12-slim");
+  await page.getByLabel("Command", { exact: true }).fill("python -c 'print(1)'");
+  await page.getByRole("button", { name: "Submit task" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+}
+
+/** Cancels the whole task from its page, then waits on the notifications page for its ending to be notified. */
+export async function cancelTaskUntilNotified(page: Page, name: string) {
+  await page.locator("summary", { hasText: "Cancel task…" }).click();
+  await page.getByRole("button", { name: "Yes, cancel the task" }).click();
+  await expect(page.getByText(/Cancelled: running instances stop/)).toBeVisible();
+  // Once no radiator runs any of its instances, the ending is notified to the organization.
+  const title = `Task "${name}" was cancelled`;
+  await expect(async () => {
+    await page.goto("/compute/notifications");
+    await expect(page.getByRole("link", { name: title })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  return title;
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAndLand, unique, watchConsole } from "./helpers";
+import { cancelTaskUntilNotified, signInAndLand, submitContainerTask, unique, watchConsole } from "./helpers";
 
 /**
  * A compute customer in New York reads every time of the portal in New York's zone, labelled with
@@ -31,15 +31,8 @@ test("a customer in New York reads the portal's times in New York's zone, the li
 
   // A container task waits on this fleet (no radiator offers a runtime), so its page stays live.
   const name = `Zone ${unique()}`;
-  await page.goto("/compute/tasks/new");
-  await page.getByRole("radio", { name: /docker-batch/ }).check();
-  await page.getByLabel("Task name").fill(name);
-  await page.getByLabel("How many instances").fill("2");
-  await page.getByLabel("Container image").fill("python:3.12-slim");
-  await page.getByLabel("Command", { exact: true }).fill("python -c 'print(1)'");
   const near = aroundNow();
-  await page.getByRole("button", { name: "Submit task" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await submitContainerTask(page, name, 2);
 
   // Written by the server: when it was submitted, in New York's time.
   const main = page.getByRole("main");
@@ -62,14 +55,7 @@ test("a customer in New York reads the portal's times in New York's zone, the li
   await page.getByRole("link", { name: "Tasks", exact: true }).click();
   await expect(page.getByRole("table", { name: "Tasks" }).getByRole("row").filter({ hasText: name })).toContainText(DATE_TIME);
   await page.getByRole("table", { name: "Tasks" }).getByRole("link", { name }).click();
-  await page.locator("summary", { hasText: "Cancel task…" }).click();
-  await page.getByRole("button", { name: "Yes, cancel the task" }).click();
-  await expect(page.getByText(/Cancelled: running instances stop/)).toBeVisible();
-  const title = `Task "${name}" was cancelled`;
-  await expect(async () => {
-    await page.goto("/compute/notifications");
-    await expect(page.getByRole("link", { name: title })).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 60_000 });
+  const title = await cancelTaskUntilNotified(page, name);
   await expect(page.getByRole("listitem").filter({ hasText: title })).toContainText(DATE_TIME);
   expect(errors).toEqual([]);
 });
