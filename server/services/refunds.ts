@@ -147,37 +147,27 @@ async function meteredDevices(tx: Tx, devices: DeviceRow[], fromMonth: string, e
     const wanted = new Set(ids);
     // The columns of each part, named once rather than for every device.
     const columns = thresholds.map((_, k) => ({ e: `e${k}`, n: `n${k}`, r: `r${k}`, f: `f${k}`, l: `l${k}`, fc: `fc${k}`, lc: `lc${k}` }));
-    const rows: Array<{
-      deviceId: string;
-      bucket: number;
-      energyWh: string;
-      readingCount: string;
-      restarts: string;
-      firstHourMs: number | null;
-      lastHourMs: number | null;
-      firstCounterWh: string | null;
-      lastCounterWh: string | null;
-      lastAnyMs: number;
-    }> = [];
-    for (const a of aggregates) {
-      if (!wanted.has(a.deviceId)) continue;
-      columns.forEach((c, k) => {
-        if (a[c.n] === null) return;
-        rows.push({
-          deviceId: a.deviceId,
-          bucket: k + 1,
-          energyWh: a[c.e] as string,
-          readingCount: a[c.n] as string,
-          restarts: a[c.r] as string,
-          firstHourMs: a[c.f] as number | null,
-          lastHourMs: a[c.l] as number | null,
-          // A counter that never restarted in the part only grows: its edges are its least and greatest readings.
-          firstCounterWh: a[c.fc] as string | null,
-          lastCounterWh: a[c.lc] as string | null,
-          lastAnyMs: a.lastAnyMs,
-        });
-      });
-    }
+    const rows = aggregates.filter((a) => wanted.has(a.deviceId)).flatMap((a) =>
+      columns.flatMap((c, k) =>
+        a[c.n] === null
+          ? []
+          : [
+              {
+                deviceId: a.deviceId,
+                bucket: k + 1,
+                energyWh: a[c.e] as string,
+                readingCount: a[c.n] as string,
+                restarts: a[c.r] as string,
+                firstHourMs: a[c.f] as number | null,
+                lastHourMs: a[c.l] as number | null,
+                // A counter that never restarted in the part only grows: its edges are its least and greatest readings.
+                firstCounterWh: a[c.fc] as string | null,
+                lastCounterWh: a[c.lc] as string | null,
+                lastAnyMs: a.lastAnyMs,
+              },
+            ],
+      ),
+    );
     // Where the counter restarted, the readings at the part's edges, by key; and the counter before the range.
     const edges = rows.filter((r) => r.restarts !== "0").flatMap((r) => [
       ...(r.firstHourMs === null ? [] : [{ id: r.deviceId, at: new Date(r.firstHourMs).toISOString() }]),
