@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { profiles, tariffVersions } from "./schema";
+import { gridIntensityVersions, profiles, tariffVersions } from "./schema";
 
 /** The profiles every Hearth platform offers. */
 /** The profile of donated research work: the operator's own, never a customer's. */
@@ -82,5 +82,27 @@ export async function ensureReferenceTariffs(db: Db) {
     )}::jsonb) as v(country text, option text, label text, effective_from text, price int, source text)
     where not exists (select 1 from ${tariffVersions} t where t.country = v.country and t.option = v.option
       and t.effective_from = v.effective_from::date and t.source = v.source)
+    order by v.effective_from`);
+}
+
+/**
+ * France's annual grid carbon intensity (DOMAIN.md), the carbon methodology's fallback for hours no
+ * imported series covers. Staff add later versions; these are only inserted where missing.
+ */
+export const REFERENCE_GRID_INTENSITIES = [
+  { country: "FR", effectiveFrom: "2023-01-01", intensityMgPerKWh: 32_000, source: "RTE, Bilan électrique 2023: 32 gCO2e/kWh of production" },
+  { country: "FR", effectiveFrom: "2024-01-01", intensityMgPerKWh: 21_700, source: "RTE, Bilan électrique 2024: 21.7 gCO2e/kWh of production" },
+];
+
+/** Inserts the reference grid intensities a database does not hold yet (same country, date and source). */
+export async function ensureReferenceGridIntensities(db: Db) {
+  await db.execute(sql`
+    insert into grid_intensity_versions (country, effective_from, intensity_mg_per_kwh, source)
+    select v.country, v.effective_from::date, v.mg, v.source
+    from jsonb_to_recordset(${JSON.stringify(
+      REFERENCE_GRID_INTENSITIES.map((g) => ({ country: g.country, effective_from: g.effectiveFrom, mg: g.intensityMgPerKWh, source: g.source })),
+    )}::jsonb) as v(country text, effective_from text, mg int, source text)
+    where not exists (select 1 from ${gridIntensityVersions} g where g.country = v.country
+      and g.effective_from = v.effective_from::date and g.source = v.source)
     order by v.effective_from`);
 }

@@ -6,3 +6,4 @@ export * from "./customer";
 export * from "./heating";
 export * from "./weather";
 export * from "./refunds";
+export * from "./carbon";
