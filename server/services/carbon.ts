@@ -1,0 +1,174 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Tx } from "@/server/db/client";
+import {
+  carbonFacts,
+  CURRENT_METHODOLOGY,
+  gridKey,
+  UnknownDatacenterError,
+  type CarbonFacts,
+  type CarbonSlice,
+  type GridData,
+  type SiteKind,
+} from "@/server/domain/carbon";
+import { pgArray } from "@/server/db/sql-params";
+import { isUuid } from "@/server/domain/text";
+import { InvalidInputError, NotFoundError } from "./errors";
+
+/**
+ * The Carbon Facts of customers' work: reads the metering ledger grouped into the methodology's
+ * slices (one per UTC hour, country and kind of site), and the grid intensities those hours need,
+ * then lets server/domain/carbon.ts do the arithmetic. Computed on each read from the ledger, so a
+ * label is always what its methodology version makes of what was metered so far.
+ */
+
+export type CarbonSubject = { kind: "task"; taskId: string } | { kind: "job"; jobId: string };
+export type CarbonScope = { staff: true } | { organizationId: string };
+
+/** The work's Carbon Facts; NotFoundError when it does not exist or is not the reader's. */
+export async function workCarbonFacts(
+  db: Tx,
+  scope: CarbonScope,
+  subject: CarbonSubject,
+  options: { datacenter?: string | null } = {},
+): Promise<CarbonFacts> {
+  const id = subject.kind === "task" ? subject.taskId : subject.jobId;
+  const what = subject.kind === "task" ? "task" : "job";
+  // Refuse a bad comparison before reading anything.
+  const datacenter = checkDatacenter(options.datacenter);
+  if (!isUuid(id)) throw new NotFoundError(what);
+  const inScope = (organization: SQL) => ("staff" in scope ? sql`true` : sql`${organization} = ${scope.organizationId}`);
+  const exists =
+    subject.kind === "task"
+      ? sql`select 1 from tasks where id = ${id} and ${inScope(sql`organization_id`)}`
+      : sql`select 1 from jobs where id = ${id} and ${inScope(sql`organization_id`)}`;
+  if ((await db.execute(exists)).length === 0) throw new NotFoundError(what);
+  const instances =
+    subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
+  const slices = await readSlices(db, instances);
+  const grid = await readGrid(db, slices);
+  return carbonFacts(slices, grid, { datacenter });
+}
+
+function checkDatacenter(name: string | null | undefined): string | null {
+  if (name === undefined || name === null || name === "") return null;
+  if (!CURRENT_METHODOLOGY.datacenters.some((d) => d.name === name)) {
+    const known = CURRENT_METHODOLOGY.datacenters.map((d) => d.name).join(", ");
+    throw new InvalidInputError(`${new UnknownDatacenterError(name.slice(0, 100)).message} Known: ${known}.`, "comparisonDatacenter");
+  }
+  return name;
+}
+
+/**
+ * The ledger rows of the instances `instanceCondition` selects (over `i`), per radiator and hour,
+ * placed at their site, with the share of each radiator-hour the thermostat wanted and the work's
+ * share of its gateway's own meter, summed into slices.
+ */
+async function readSlices(db: Tx, instanceCondition: SQL): Promise<CarbonSlice[]> {
+  const rows = await db.execute<{
+    hour_start: string;
+    country: string;
+    kind: SiteKind;
+    it_wh: string;
+    wanted_wh: number;
+    overhead_wh: number;
+    machine_seconds: number;
+    instance_seconds: number;
+  }>(sql`
+    with work as (
+      select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, sum(e.energy_wh) as it_wh,
+        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / a.cores_assigned) as instance_seconds
+      from instances i
+      join instance_attempts a on a.instance_id = i.id
+      join energy_allocations e on e.attempt_id = a.id
+      where ${instanceCondition}
+      group by 1, 2
+    ),
+    placed as (
+      select w.hour_start, w.it_wh, w.instance_seconds, r.gateway_id, s.country_code as country, s.kind,
+        w.core_seconds::float8 / h.cores as machine_seconds,
+        w.it_wh * case
+          when s.kind = 'all_year_heat_sink' then 1.0
+          when th.cores_active_sum > 0 then least(1.0, th.cores_wanted_sum::float8 / th.cores_active_sum)
+          else 0.0 end as wanted_wh
+      from work w
+      join radiators r on r.id = w.radiator_id
+      join hardware_models h on h.id = r.hardware_model_id
+      join rooms ro on ro.id = r.room_id
+      join buildings b on b.id = ro.building_id
+      join sites s on s.id = b.site_id
+      left join telemetry_hourly th on th.radiator_id = w.radiator_id and th.hour_start = w.hour_start
+    ),
+    by_gateway as (
+      select gateway_id, hour_start, country, kind, sum(it_wh) as it_wh from placed group by 1, 2, 3, 4
+    ),
+    overhead as (
+      select g.hour_start, g.country, g.kind,
+        coalesce(gh.energy_wh::float8 * g.it_wh / nullif(all_radiators.wh, 0), 0) as overhead_wh
+      from by_gateway g
+      left join gateway_hourly gh on gh.gateway_id = g.gateway_id and gh.hour_start = g.hour_start
+      cross join lateral (
+        select sum(th.energy_wh) as wh from radiators r join telemetry_hourly th on th.radiator_id = r.id and th.hour_start = g.hour_start
+        where r.gateway_id = g.gateway_id
+      ) all_radiators
+    )
+    select hour_start, country, kind, sum(it_wh)::bigint as it_wh, sum(wanted_wh)::float8 as wanted_wh,
+      sum(overhead_wh)::float8 as overhead_wh, sum(machine_seconds)::float8 as machine_seconds,
+      sum(instance_seconds)::float8 as instance_seconds
+    from (
+      select hour_start, country, kind, it_wh, wanted_wh, 0::float8 as overhead_wh, machine_seconds, instance_seconds from placed
+      union all
+      select hour_start, country, kind, 0, 0, overhead_wh, 0, 0 from overhead
+    ) parts
+    group by 1, 2, 3
+    order by 1, 2, 3`);
+  return rows.map((r) => ({
+    hourStartMs: new Date(r.hour_start).getTime(),
+    country: r.country,
+    siteKind: r.kind,
+    itEnergyWh: Number(r.it_wh),
+    wantedEnergyWh: Number(r.wanted_wh),
+    overheadEnergyWh: Number(r.overhead_wh),
+    machineSeconds: Number(r.machine_seconds),
+    instanceSeconds: Number(r.instance_seconds),
+  }));
+}
+
+/** The hourly intensities of the slices' hours and the annual versions of their countries. */
+async function readGrid(db: Tx, slices: readonly CarbonSlice[]): Promise<GridData> {
+  const grid: GridData = { hourly: new Map(), annual: [] };
+  const countries = [...new Set(slices.map((s) => s.country))];
+  if (countries.length === 0) return grid;
+  const hours = [...new Set(slices.map((s) => new Date(s.hourStartMs).toISOString()))];
+  const [hourly, annual] = await Promise.all([
+    db.execute<{ country: string; hour_start: string; intensity_mg_per_kwh: number; import_id: string }>(sql`
+      select country, hour_start, intensity_mg_per_kwh, import_id from grid_intensity_hourly
+      where country = any(${pgArray(countries)}::text[]) and hour_start = any(${pgArray(hours)}::timestamptz[])`),
+    db.execute<{ id: string; country: string; effective_from: string; intensity_mg_per_kwh: number; source: string }>(sql`
+      select id, country, effective_from::text, intensity_mg_per_kwh, source from grid_intensity_versions
+      where country = any(${pgArray(countries)}::text[])`),
+  ]);
+  for (const h of hourly) {
+    grid.hourly.set(gridKey(h.country, new Date(h.hour_start).getTime()), { mgPerKWh: h.intensity_mg_per_kwh, importId: Number(h.import_id) });
+  }
+  grid.annual = annual.map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, mgPerKWh: v.intensity_mg_per_kwh, source: v.source }));
+  return grid;
+}
+
+/** What a label cites: the annual versions and hourly imports it used, with their sources. */
+export async function gridSources(db: Tx, facts: CarbonFacts) {
+  const [versions, imports] = await Promise.all([
+    facts.grid.versionIds.length === 0
+      ? []
+      : db.execute<{ id: string; country: string; effective_from: string; intensity_mg_per_kwh: number; source: string }>(sql`
+          select id, country, effective_from::text, intensity_mg_per_kwh, source from grid_intensity_versions
+          where id = any(${pgArray(facts.grid.versionIds)}::bigint[]) order by id`),
+    facts.grid.importIds.length === 0
+      ? []
+      : db.execute<{ id: string; country: string; source: string; file_name: string }>(sql`
+          select id, country, source, file_name from grid_intensity_imports where id = any(${pgArray(facts.grid.importIds)}::bigint[]) order by id`),
+  ]);
+  return {
+    annual: versions.map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, gPerKWh: v.intensity_mg_per_kwh / 1000, source: v.source })),
+    imports: imports.map((i) => ({ id: Number(i.id), country: i.country, source: i.source, fileName: i.file_name })),
+  };
+}
