@@ -9,7 +9,7 @@ import { MAX_LISTED, type RestContext } from "./context";
 import { summariesOf } from "./tasks";
 import { jobJson } from "./views";
 
-async function jobIdOf(ctx: RestContext): Promise<string> {
+export async function jobIdOf(ctx: RestContext): Promise<string> {
   const ref = ctx.params.uuid!;
   const id = await resolveJobRef(ctx.db, ctx.auth.organizationId, ref);
   if (!id) throw jobNotFound(ref);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CURRENT_METHODOLOGY } from "@/server/domain/carbon";
 import { INPUT_LIMITS, requestBodies } from "./input";
 import { RATE_LIMIT } from "./rate-limit";
 import { MAX_LISTED, MAX_LOG_TEXT_CHARS } from "./context";
@@ -20,7 +21,34 @@ const textBody = (description: string) => ({ description, content: { "text/plain
 
 const taskRef = { name: "uuid", in: "path", required: true, description: "The task's uuid or shortname.", schema: { type: "string" } };
 const jobRef = { name: "uuid", in: "path", required: true, description: "The job's uuid or shortname.", schema: { type: "string" } };
+const comparisonDatacenter = {
+  name: "comparisonDatacenter",
+  in: "query",
+  required: false,
+  description: `The datacenter to compare with: ${CURRENT_METHODOLOGY.datacenters.map((d) => d.name).join(", ")} (default ${CURRENT_METHODOLOGY.defaultDatacenter}).`,
+  schema: { type: "string" },
+};
 const instanceId = { name: "instanceId", in: "path", required: true, description: "Instance number.", schema: { type: "integer", minimum: 0 } };
+
+const grams = z.number().describe("gCO2e");
+const carbonFactsSchema = z.object({
+  total_consumed_energy_Wh: z.number().describe("IT energy plus the gateways' share, Wh"),
+  total_energy_it_Wh: z.number().describe("Energy the radiators' meters gave the work (the ledger), Wh"),
+  total_reused_energy_Wh: z.number().describe("IT energy drawn while the room asked for heat, Wh"),
+  qarnot_carbon_footprint: grams.describe("Grid emissions of the consumed energy plus the hardware's embodied share, gCO2e"),
+  equivalent_datacenter_name: z.string(),
+  equivalent_DC_carbon_footprint: grams.describe("The same work in the comparison datacenter plus the rooms' own heating, gCO2e"),
+  saved_carbon_footprint_compute: grams,
+  saved_carbon_footprint_heat: grams,
+  saved_carbon_footprint_compute_heat: grams,
+  saved_carbon_footprint_percent: z.number(),
+  PUE: z.number(),
+  ERE: z.number(),
+  ERF: z.number(),
+  WUE: z.number().describe("L/kWh"),
+  methodology_version: z.string().describe("The methodology version that made these figures"),
+  sci_gCO2e_per_instance_hour: z.number().describe("Software Carbon Intensity per instance-hour"),
+});
 
 /** Answers every authenticated operation may give. */
 const common = {
@@ -81,6 +109,7 @@ export const openApiDocument = {
     { name: "Account", description: "Settings, user information and profiles." },
     { name: "Tasks", description: "A task is one submission of N instances of a profile." },
     { name: "Jobs", description: "A job groups tasks, optionally with dependencies between them." },
+    { name: "Carbon", description: "Carbon Facts of tasks and jobs, by the methodology at /compute/carbon/methodology." },
   ],
   paths: {
     "/openapi.json": {
@@ -313,10 +342,19 @@ export const openApiDocument = {
     "/carbon/v1/tasks/{uuid}/carbon-facts": {
       get: {
         operationId: "getTaskCarbonFacts",
-        tags: ["Tasks"],
-        summary: "A task's Carbon Facts (not served yet: 501)",
-        parameters: [taskRef],
-        responses: { "501": error("Not available through the API yet."), ...notFoundTask, ...common },
+        tags: ["Carbon"],
+        summary: "A task's Carbon Facts so far (zeros before it has used energy), by the methodology at /compute/carbon/methodology",
+        parameters: [taskRef, comparisonDatacenter],
+        responses: { "200": jsonBody(ref("CarbonFacts"), "Qarnot's Carbon Facts fields."), "400": error("Unknown comparison datacenter; the message names it and the known ones."), ...notFoundTask, ...common },
+      },
+    },
+    "/carbon/v1/jobs/{uuid}/carbon-facts": {
+      get: {
+        operationId: "getJobCarbonFacts",
+        tags: ["Carbon"],
+        summary: "The Carbon Facts of all a job's tasks so far",
+        parameters: [jobRef, comparisonDatacenter],
+        responses: { "200": jsonBody(ref("CarbonFacts"), "Qarnot's Carbon Facts fields."), "400": error("Unknown comparison datacenter; the message names it and the known ones."), ...notFoundJob, ...common },
       },
     },
   },
@@ -330,6 +368,7 @@ export const openApiDocument = {
       },
     },
     schemas: {
+      CarbonFacts: z.toJSONSchema(carbonFactsSchema),
       Error: {
         type: "object",
         required: ["message"],

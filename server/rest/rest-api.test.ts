@@ -606,7 +606,19 @@ describe("running tasks", () => {
     expect(file.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(file.headers.get("x-content-type-options")).toBe("nosniff");
     expect((await lumen.get(`/tasks/${uuid}/outputs/999999`)).status).toBe(404);
-    expect((await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts`)).status).toBe(501);
+    const facts = await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts`);
+    expect(facts.status).toBe(200);
+    // The fields the SDK's CarbonFacts.from_json reads, all present, with the methodology named.
+    for (const field of ["total_consumed_energy_Wh", "total_energy_it_Wh", "total_reused_energy_Wh", "qarnot_carbon_footprint",
+      "equivalent_datacenter_name", "equivalent_DC_carbon_footprint", "saved_carbon_footprint_compute", "saved_carbon_footprint_heat",
+      "saved_carbon_footprint_compute_heat", "saved_carbon_footprint_percent", "PUE", "ERE", "ERF", "WUE"]) {
+      expect(facts.body).toHaveProperty(field);
+    }
+    expect(facts.body).toMatchObject({ equivalent_datacenter_name: "average-datacenter", methodology_version: "hearth-carbon-1" });
+    const compared = await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts?comparisonDatacenter=hyperscale-datacenter`);
+    expect(compared.body.equivalent_datacenter_name).toBe("hyperscale-datacenter");
+    const unknown = await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts?comparisonDatacenter=atlantis-dc`);
+    expect(unknown).toMatchObject({ status: 400, body: { field: "comparisonDatacenter", message: expect.stringContaining('"atlantis-dc"') } });
   });
 
   it("serves an output a browser would run or render (HTML, SVG, script) as bytes to download, never as itself", async () => {
@@ -812,6 +824,7 @@ describe("jobs", () => {
       ["GET", `/jobs/${theirs}`],
       ["GET", `/jobs/${theirs}/tasks`],
       ["POST", `/jobs/${theirs}/terminate`],
+      ["GET", `/carbon/v1/jobs/${theirs}/carbon-facts`],
       ["DELETE", `/jobs/${theirs}?force=true`],
     ] as const) {
       expect((await lumen.call(method, path)).status).toBe(404);

@@ -1,3 +1,4 @@
+import { jobCarbonFacts, taskCarbonFacts } from "./carbon";
 import { getInfo, getProfile, getSettings, listProfiles } from "./account";
 import { deleteJobRoute, getJobRoute, getJobs, getJobTasks, paginateJobs, postJob, terminateJobRoute } from "./jobs";
 import { openApiDocument } from "./openapi";
@@ -14,7 +15,6 @@ import {
   paginateTasks,
   postTasks,
   putTask,
-  taskCarbonFacts,
   taskOutput,
 } from "./tasks";
 
@@ -65,4 +65,5 @@ export const ROUTES: readonly Route[] = [
   r("POST", "/jobs/{uuid}/terminate", terminateJobRoute),
 
   r("GET", "/carbon/v1/tasks/{uuid}/carbon-facts", taskCarbonFacts),
+  r("GET", "/carbon/v1/jobs/{uuid}/carbon-facts", jobCarbonFacts),
 ];

@@ -307,9 +307,3 @@ export async function getOutputFile(ctx: RestContext): Promise<Response> {
   if (!file) throw new RestError(404, `No output ${JSON.stringify(raw)} in this task.`);
   return outputFile(file);
 }
-
-/** GET /carbon/v1/tasks/{uuid}/carbon-facts: the path the SDK's carbon_facts() calls; not served yet. */
-export async function taskCarbonFacts(ctx: RestContext): Promise<Response> {
-  await loadTask(ctx, await taskIdOf(ctx));
-  throw new RestError(501, "Carbon Facts are not available through the API yet; the task's page in the compute portal shows its energy.");
-}
