@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { carbonRouter } from "./routers/carbon";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,
+  carbon: carbonRouter,
   refunds: refundsRouter,
 });
 
