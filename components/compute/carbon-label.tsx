@@ -56,7 +56,7 @@ export function CarbonLabel({ label, formAction, anchor = "carbon" }: { label: L
           <dl className="mt-1 border-t-8 border-stone-900">
             <Row label="Avoided, reported apart" value={`${grams(f.savedTotalG)}CO2e`} strong />
             <Row indent label={`Compute, against the ${label.datacenter.label.toLowerCase()}`} value={grams(f.savedComputeG)} />
-            <Row indent label="Heating the rooms did not need" value={grams(f.savedHeatG)} />
+            <Row indent label="Heating it replaced in the rooms" value={grams(f.savedHeatG)} />
             <Row indent label="Saved, of datacenter plus heating" value={`${number(1).format(f.savedPercent)} %`} />
             <Row indent label="Datacenter plus heating" value={grams(f.equivalentG)} />
           </dl>
