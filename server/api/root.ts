@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
+import { gridIntensityRouter } from "./routers/grid-intensity";
 import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
   compute: computeRouter,
   refunds: refundsRouter,
+  gridIntensity: gridIntensityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,9 @@ const DAY_MS = 86_400_000;
 export const RTE_TIME_ZONE = "Europe/Paris";
 /** Above any grid's hourly figure by a wide margin (lignite is about 1,100 g/kWh): a value beyond is a mistake. */
 export const MAX_INTENSITY_G_PER_KWH = 2000;
+/** The largest file staff may load: 5 MB (a month of RTE's full export is about 1 MB). Decoded, it has at most as many characters. */
+export const GRID_CSV_MAX_BYTES = 5_000_000;
+export const GRID_CSV_MAX_CHARS = GRID_CSV_MAX_BYTES;
 /** RTE's perimeters that are a whole country's grid, by the country's ISO 3166 code. */
 export const RTE_PERIMETER_COUNTRIES: Readonly<Record<string, string>> = { france: "FR" };
 /** The disclaimer RTE's downloads end with: not data. */
