@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countryOfPerimeter, decodeCsvBytes, instantsOfWallTime, parseGridIntensityCsv, parseIsoInstant } from "./grid-intensity-csv";
+import {
+  countryOfPerimeter,
+  decodeCsvBytes,
+  formatMgAsGrams,
+  instantsOfWallTime,
+  parseGridIntensityCsv,
+  parseIsoInstant,
+  typedGramsToMg,
+} from "./grid-intensity-csv";
 
 /** As RTE's éCO2mix export writes it, a few of its many columns kept. */
 const RTE_HEADER = "Périmètre;Nature;Date;Heures;Consommation;Nucléaire;Taux de Co2;Ech. comm. Angleterre";
@@ -211,5 +219,20 @@ describe("helpers", () => {
   it("countryOfPerimeter", () => {
     expect(countryOfPerimeter("France")).toBe("FR");
     expect(countryOfPerimeter("Bretagne")).toBeNull();
+  });
+});
+
+describe("typed intensities", () => {
+  it("typedGramsToMg: g/kWh with at most three decimals", () => {
+    expect(typedGramsToMg("21.7")).toBe(21_700);
+    expect(typedGramsToMg(" 51,28 ")).toBe(51_280);
+    expect(typedGramsToMg("0.001")).toBe(1);
+    expect(typedGramsToMg("2000")).toBe(2_000_000);
+    for (const bad of ["", "21.7345", "-3", "abc", "2000.001", "1e3", "21.7 g"]) expect(typedGramsToMg(bad), bad).toBeNull();
+  });
+
+  it("formatMgAsGrams", () => {
+    expect(formatMgAsGrams(21_700)).toBe("21.7");
+    expect(formatMgAsGrams(1_234_567)).toBe("1,234.567");
   });
 });

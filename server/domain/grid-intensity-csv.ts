@@ -63,6 +63,22 @@ export function countryOfPerimeter(perimeter: string): string | null {
 }
 
 /**
+ * An intensity typed in g/kWh with at most three decimals (a point or a comma), in mg/kWh:
+ * "21.7" → 21,700. Null when it is not such a number, or beyond what a grid emits.
+ */
+export function typedGramsToMg(typed: string): number | null {
+  const value = typed.trim();
+  if (!/^(\d+([.,]\d{0,3})?|[.,]\d{1,3})$/.test(value)) return null;
+  const mg = Math.round(Number(value.replace(",", ".")) * 1000);
+  return mg <= MAX_INTENSITY_G_PER_KWH * 1000 ? mg : null;
+}
+
+/** mg/kWh as people read it, in g/kWh: 21,700 → "21.7". */
+export function formatMgAsGrams(mgPerKWh: number): string {
+  return (mgPerKWh / 1000).toLocaleString("en-GB", { maximumFractionDigits: 3 });
+}
+
+/**
  * A file's bytes as text: UTF-8 (with or without its BOM) when they are valid UTF-8, else
  * Latin-1 (Windows-1252, a superset), in which RTE's ".xls" downloads are written.
  */
