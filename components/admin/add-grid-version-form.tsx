@@ -13,7 +13,7 @@ export function AddGridVersionForm() {
   const errors = state.fieldErrors ?? {};
   return (
     // A refused form comes back with what was typed: React resets a form after its action, to these values.
-    <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
+    <form key={JSON.stringify(typed)} action={action} className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <Input id="version-country" name="country" label="Country" hint="Two letters, e.g. FR." required maxLength={2} defaultValue={typed.country ?? "FR"} error={errors.country} />
       <Input id="version-effectiveFrom" name="effectiveFrom" label="Effective from" hint="From 00:00 UTC on this day." type="date" required defaultValue={typed.effectiveFrom} error={errors.effectiveFrom} />
       <Input

@@ -26,13 +26,13 @@ export function GridImportForm() {
   }
 
   return (
-    <form key={JSON.stringify(typed)} action={action} onSubmit={checkSize} className="grid gap-4 sm:grid-cols-2">
+    <form key={JSON.stringify(typed)} action={action} onSubmit={checkSize} className="grid grid-cols-1 gap-4 sm:grid-cols-2">
       <Input
         id="import-file"
         name="file"
         type="file"
         label="CSV file"
-        hint="RTE's éCO2mix export (Date, Heures, Taux de CO2, Paris time) or hour_start,intensity_g_per_kwh; at most 5 MB."
+        hint="RTE's éCO2mix export (columns Date, Heures and Taux de CO2, in Paris time), or the columns hour_start and intensity_g_per_kwh (ISO times with their offset); at most 5 MB."
         accept=".csv,.txt,.xls,text/csv,text/plain"
         required
         className="sm:col-span-2"
