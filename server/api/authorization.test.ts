@@ -8,6 +8,9 @@ import {
   emailOutbox,
   gatewayCredentials,
   gateways,
+  gridIntensityHourly,
+  gridIntensityImports,
+  gridIntensityVersions,
   hardwareModels,
   jobs,
   meterAnomalies,
@@ -136,6 +139,10 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ month: AUTHZ_MONTH }),
   "refunds.statements": () => ({ month: AUTHZ_MONTH }),
   "refunds.markPaid": (f) => ({ statementIds: [f.statementOfResident], reference: "AUTHZ-1", paidOn: "2000-02-05" }),
+  "gridIntensity.versions": () => undefined,
+  "gridIntensity.addVersion": () => ({ country: "ZZ", effectiveFrom: "2030-01-01", intensityMgPerKWh: 50_000, source: "AUTHZ" }),
+  "gridIntensity.imports": () => ({}),
+  "gridIntensity.importHourly": () => ({ country: "ZZ", source: "AUTHZ", fileName: "authz.csv", csv: "hour_start,intensity_g_per_kwh\n2000-01-01T00:00:00Z,50\n" }),
 };
 
 /** A list that holds a row with these fields. */
@@ -215,6 +222,10 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ closeId: expect.any(Number), statementsAlreadyClosed: 1 }),
   "refunds.statements": (f) => listing({ id: f.statementOfResident, ibanMasked: "FR76 •••• •••• •••• 0189" }),
   "refunds.markPaid": () => ({ paid: 1, alreadyPaid: 0 }),
+  "gridIntensity.versions": () => listing({ country: "FR", intensityMgPerKWh: 21_700 }),
+  "gridIntensity.addVersion": () => ({ id: expect.any(Number) }),
+  "gridIntensity.imports": () => ({ total: expect.any(Number), rows: expect.any(Array) }),
+  "gridIntensity.importHourly": () => ({ hours: 1, replaced: 0, firstHourStart: new Date("2000-01-01T00:00:00Z") }),
 };
 
 /**
@@ -364,6 +375,9 @@ afterAll(async () => {
   await db.delete(refundCloses).where(eq(refundCloses.month, AUTHZ_MONTH));
   await db.delete(refundEnrolments).where(eq(refundEnrolments.holderName, "AUTHZ holder"));
   await db.delete(tariffVersions).where(eq(tariffVersions.source, "AUTHZ"));
+  await db.delete(gridIntensityHourly).where(eq(gridIntensityHourly.country, "ZZ"));
+  await db.delete(gridIntensityImports).where(eq(gridIntensityImports.country, "ZZ"));
+  await db.delete(gridIntensityVersions).where(eq(gridIntensityVersions.source, "AUTHZ"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

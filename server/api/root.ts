@@ -3,6 +3,7 @@ import { carbonRouter } from "./routers/carbon";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
+import { gridIntensityRouter } from "./routers/grid-intensity";
 import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   compute: computeRouter,
   carbon: carbonRouter,
   refunds: refundsRouter,
+  gridIntensity: gridIntensityRouter,
 });
 
 export type AppRouter = typeof appRouter;
