@@ -22,7 +22,11 @@ import { InvalidInputError, NotFoundError } from "./errors";
  * label is always what its methodology version makes of what was metered so far.
  */
 
-export type CarbonSubject = { kind: "task"; taskId: string } | { kind: "job"; jobId: string };
+export type CarbonSubject =
+  | { kind: "task"; taskId: string }
+  | { kind: "job"; jobId: string }
+  /** A customer's work metered in [from, to), deleted tasks' included (the ledger keeps the customer). */
+  | { kind: "organization"; organizationId: string; from: Date; to: Date };
 export type CarbonScope = { staff: true } | { organizationId: string };
 
 /** The work's Carbon Facts; NotFoundError when it does not exist or is not the reader's. */
@@ -32,22 +36,30 @@ export async function workCarbonFacts(
   subject: CarbonSubject,
   options: { datacenter?: string | null } = {},
 ): Promise<CarbonFacts> {
-  const id = subject.kind === "task" ? subject.taskId : subject.jobId;
-  const what = subject.kind === "task" ? "task" : "job";
   // Refuse a bad comparison before reading anything.
   const datacenter = checkDatacenter(options.datacenter);
-  if (!isUuid(id)) throw new NotFoundError(what);
+  const slices = await readSlices(db, await ledgerCondition(db, scope, subject));
+  const grid = await readGrid(db, slices);
+  return carbonFacts(slices, grid, { datacenter });
+}
+
+/** Which ledger rows (over e, a, i) are the subject's, once the subject is known to be the reader's. */
+async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
   const inScope = (organization: SQL) => ("staff" in scope ? sql`true` : sql`${organization} = ${scope.organizationId}`);
+  if (subject.kind === "organization") {
+    const { organizationId, from, to } = subject;
+    if (!isUuid(organizationId) || ("organizationId" in scope && scope.organizationId !== organizationId)) throw new NotFoundError("organization");
+    if (!(from.getTime() < to.getTime())) throw new InvalidInputError("The period must end after it starts.", "to");
+    return sql`e.organization_id = ${organizationId} and e.period_end >= ${from.toISOString()} and e.period_end < ${to.toISOString()}`;
+  }
+  const id = subject.kind === "task" ? subject.taskId : subject.jobId;
+  if (!isUuid(id)) throw new NotFoundError(subject.kind);
   const exists =
     subject.kind === "task"
       ? sql`select 1 from tasks where id = ${id} and ${inScope(sql`organization_id`)}`
       : sql`select 1 from jobs where id = ${id} and ${inScope(sql`organization_id`)}`;
-  if ((await db.execute(exists)).length === 0) throw new NotFoundError(what);
-  const instances =
-    subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
-  const slices = await readSlices(db, instances);
-  const grid = await readGrid(db, slices);
-  return carbonFacts(slices, grid, { datacenter });
+  if ((await db.execute(exists)).length === 0) throw new NotFoundError(subject.kind);
+  return subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
 }
 
 function checkDatacenter(name: string | null | undefined): string | null {
@@ -60,19 +72,21 @@ function checkDatacenter(name: string | null | undefined): string | null {
 }
 
 /**
- * The ledger rows of the instances `instanceCondition` selects (over `i`), per radiator and hour
+ * The ledger rows `condition` selects (over e, the ledger, and a and i, its attempt and instance,
+ * null once a task is deleted), per radiator and hour
  * with the share of each radiator-hour the thermostat wanted, then per gateway and hour with the
  * work's share of the gateway's own meter, summed into slices at the gateways' sites.
  */
-async function readSlices(db: Tx, instanceCondition: SQL): Promise<CarbonSlice[]> {
+async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]> {
   const q = sql`
     with work as (
       select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, sum(e.energy_wh) as it_wh,
-        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / a.cores_assigned) as instance_seconds
-      from instances i
-      join instance_attempts a on a.instance_id = i.id
-      join energy_allocations e on e.attempt_id = a.id
-      where ${instanceCondition}
+        -- A deleted task's attempts are gone: its core-seconds count as one-core instance time.
+        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / coalesce(a.cores_assigned, 1)) as instance_seconds
+      from energy_allocations e
+      left join instance_attempts a on a.id = e.attempt_id
+      left join instances i on i.id = a.instance_id
+      where ${condition}
       group by 1, 2
     ),
     -- Per gateway and hour: a gateway's radiators are all at its building's site.
