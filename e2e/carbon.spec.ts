@@ -59,8 +59,8 @@ test("with the fleet running: a finished task's label equals its carbon facts ov
   await page.getByRole("link", { name: "How these figures are computed" }).click();
   await expect(page).toHaveURL(/\/compute\/carbon\/methodology#hearth-carbon-1$/);
   await expect(page.getByRole("heading", { level: 2, name: /hearth-carbon-1/ })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Factors of hearth-carbon-1" })).toContainText("Uptime Institute");
-  await expect(page.getByRole("table", { name: "Annual grid carbon intensity" })).toContainText("RTE");
+  await expect(page.getByRole("list", { name: "Factors of hearth-carbon-1" })).toContainText("Uptime Institute");
+  await expect(page.getByRole("list", { name: "Annual grid carbon intensity" })).toContainText("RTE");
   await expectAxeClean(page);
   expect(errors).toEqual([]);
 

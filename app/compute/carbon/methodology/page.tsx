@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { PageTitle } from "@/components/layout/app-shell";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { METHODOLOGIES, type Factor } from "@/server/domain/carbon";
 import { serverApi } from "@/server/api/request-context";
 
@@ -24,16 +23,20 @@ const FORMULAS: Array<[string, string]> = [
   ["Rounding", "energy to the Wh, emissions to 0.01 g, ratios to 0.001, percent to 0.1, once, at the end; the label and the API round the same figures"],
 ];
 
-function FactorRow({ name, factor }: { name: string; factor: Factor }) {
+/** One factor: its name and value, then where it comes from; a list rather than a table, so that a phone shows the sources whole. */
+function FactorItem({ name, factor }: { name: string; factor: Factor }) {
   return (
-    <Tr>
-      <Td>{name}</Td>
-      <Td numeric className="whitespace-nowrap">
-        {factor.value} {factor.unit}
-      </Td>
-      <Td>{factor.source}</Td>
-      <Td className="whitespace-nowrap">{factor.date}</Td>
-    </Tr>
+    <li className="py-3">
+      <p className="flex flex-wrap justify-between gap-x-4 font-medium text-stone-900">
+        <span>{name}</span>
+        <span className="tabular-nums">
+          {factor.value} {factor.unit}
+        </span>
+      </p>
+      <p className="text-sm text-stone-700">
+        {factor.source} ({factor.date})
+      </p>
+    </li>
   );
 }
 
@@ -68,26 +71,18 @@ export default async function CarbonMethodologyPage() {
           </Card>
           <Card className="mt-6">
             <CardHeader title="Factors" description="Each with its source and date." />
-            <Table caption={`Factors of ${m.version}`}>
-              <THead>
-                <Tr>
-                  <Th>Factor</Th>
-                  <Th numeric>Value</Th>
-                  <Th>Source</Th>
-                  <Th>Date</Th>
-                </Tr>
-              </THead>
-              <TBody>
-                <FactorRow name="Heating replaced in homes" factor={m.replacedHeatGPerKWh.housing} />
-                <FactorRow name="Heating replaced at all-year sites" factor={m.replacedHeatGPerKWh.all_year_heat_sink} />
-                <FactorRow name="Radiator manufacture" factor={m.radiatorEmbodiedKg} />
-                <FactorRow name="Radiator life" factor={m.radiatorLifeYears} />
-                <FactorRow name="Site water use (WUE)" factor={m.siteWueLPerKWh} />
+            <CardContent>
+              <ul aria-label={`Factors of ${m.version}`} className="divide-y divide-stone-200">
+                <FactorItem name="Heating replaced in homes" factor={m.replacedHeatGPerKWh.housing} />
+                <FactorItem name="Heating replaced at all-year sites" factor={m.replacedHeatGPerKWh.all_year_heat_sink} />
+                <FactorItem name="Radiator manufacture" factor={m.radiatorEmbodiedKg} />
+                <FactorItem name="Radiator life" factor={m.radiatorLifeYears} />
+                <FactorItem name="Site water use (WUE)" factor={m.siteWueLPerKWh} />
                 {m.datacenters.map((d) => (
-                  <FactorRow key={d.name} name={`${d.label} (${d.name}${d.name === m.defaultDatacenter ? ", the default" : ""}), PUE`} factor={d.pue} />
+                  <FactorItem key={d.name} name={`${d.label} (${d.name}${d.name === m.defaultDatacenter ? ", the default" : ""}), PUE`} factor={d.pue} />
                 ))}
-              </TBody>
-            </Table>
+              </ul>
+            </CardContent>
           </Card>
           <Card className="mt-6">
             <CardHeader title="What changed" />
@@ -106,26 +101,13 @@ export default async function CarbonMethodologyPage() {
           title="Grid carbon intensity"
           description="Annual factors by country, used for the hours no hourly series covers. The operator loads hourly series from the grid operator's exports; a label names the series and factors it used."
         />
-        <Table caption="Annual grid carbon intensity">
-          <THead>
-            <Tr>
-              <Th>Country</Th>
-              <Th>From</Th>
-              <Th numeric>gCO2e/kWh</Th>
-              <Th>Source</Th>
-            </Tr>
-          </THead>
-          <TBody>
+        <CardContent>
+          <ul aria-label="Annual grid carbon intensity" className="divide-y divide-stone-200">
             {annual.map((a) => (
-              <Tr key={a.id}>
-                <Td>{a.country}</Td>
-                <Td className="whitespace-nowrap">{a.effectiveFrom}</Td>
-                <Td numeric>{a.gPerKWh}</Td>
-                <Td>{a.source}</Td>
-              </Tr>
+              <FactorItem key={a.id} name={`${a.country}, in force from`} factor={{ value: a.gPerKWh, unit: "gCO2e/kWh", source: a.source, date: a.effectiveFrom }} />
             ))}
-          </TBody>
-        </Table>
+          </ul>
+        </CardContent>
       </Card>
     </>
   );
