@@ -448,7 +448,7 @@ export const openApiDocument = {
           endDate: { type: ["string", "null"], format: "date-time" },
           tags: { type: "array", items: { type: "string" } },
           schedulingType: { type: "string" },
-          hearth: { type: "object", description: "Instance counts by state, core-seconds and energy (Wh) so far." },
+          hearth: { type: "object", description: "Instance counts by state, core-seconds, energy (Wh) and cost (costCents, cents charged for its attempts that ended) so far." },
         },
       },
       Task: {
