@@ -99,7 +99,7 @@ export const openApiDocument = {
       "Qarnot's public compute API, so code written for Qarnot's Python SDK works with `cluster_url` set to this server's `/api/v1`. " +
       "Authenticate with an API key in the `Authorization` header (the bare key, as Qarnot's SDK sends it, or `Bearer <key>`). " +
       "Errors are JSON `{\"message\": …}` with Qarnot's status codes: 400 bad input (the message and `field` name the field), " +
-      "401 bad key, 402 reserved for budget and credits (not returned yet: Hearth has no billing yet), 403 quota exceeded or an " +
+      "401 bad key, 402 a submission that would overrun the account's blocking monthly budget (the message says by how much), 403 quota exceeded or an " +
       "operation the task's state refuses, 404 unknown (or another customer's) task or job, 413 body too large, 429 rate-limited. " +
       "See docs/rest-api.md.",
   },
@@ -110,6 +110,7 @@ export const openApiDocument = {
     { name: "Tasks", description: "A task is one submission of N instances of a profile." },
     { name: "Jobs", description: "A job groups tasks, optionally with dependencies between them." },
     { name: "Carbon", description: "Carbon Facts of tasks and jobs, by the methodology at /compute/carbon/methodology." },
+    { name: "Credits", description: "What tasks cost and the account's prepaid credits, in euros." },
   ],
   paths: {
     "/openapi.json": {
@@ -357,6 +358,23 @@ export const openApiDocument = {
         responses: { "200": jsonBody(ref("CarbonFacts"), "Qarnot's Carbon Facts fields."), "400": error("Unknown comparison datacenter; the message names it and the known ones."), ...notFoundJob, ...common },
       },
     },
+    "/credits/v1/tasks/{uuid}/credits": {
+      get: {
+        operationId: "getTaskCredits",
+        tags: ["Credits"],
+        summary: "What a task has cost so far, in euros: the charges of its attempts that ended (billed per core, by the started minute)",
+        parameters: [taskRef],
+        responses: { "200": jsonBody(ref("Credits"), "The task's cost so far."), ...notFoundTask, ...common },
+      },
+    },
+    "/credits/v1/accounts/credits": {
+      get: {
+        operationId: "getAccountCredits",
+        tags: ["Credits"],
+        summary: "The account's prepaid credits balance, in euros: grants less what charges drew (below zero once charges pass the credits)",
+        responses: { "200": jsonBody(ref("Credits"), "The account's balance."), ...common },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -369,6 +387,11 @@ export const openApiDocument = {
     },
     schemas: {
       CarbonFacts: z.toJSONSchema(carbonFactsSchema),
+      Credits: {
+        type: "object",
+        required: ["credits"],
+        properties: { credits: { type: "number", description: "Euros, to the cent (as Qarnot's SDK CreditsClient reads the `credits` key)." } },
+      },
       Error: {
         type: "object",
         required: ["message"],
