@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeys,
   buildings,
+  creditEntries,
   dwellings,
   emailOutbox,
   gatewayCredentials,
@@ -13,8 +14,10 @@ import {
   meterAnomalies,
   notifications,
   outdoorTemperatures,
+  organizationBudgets,
   organizations,
   radiators,
+  rateCardVersions,
   refundCloses,
   refundEnrolments,
   refundPayments,
@@ -132,6 +135,14 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ month: AUTHZ_MONTH }),
   "refunds.statements": () => ({ month: AUTHZ_MONTH }),
   "refunds.markPaid": (f) => ({ statementIds: [f.statementOfResident], reference: "AUTHZ-1", paidOn: "2000-02-05" }),
+  "billing.overview": () => undefined,
+  "billing.estimate": () => ({ profile: "monte-carlo", instanceCount: 10, schedulingType: "Flex" }),
+  "billing.rateCard": () => undefined,
+  "billing.addRate": () => ({ schedulingType: "Flex", rateCentsPerCoreHour: 30, effectiveFrom: "2099-01-01T00:00:00Z", label: "AUTHZ rate" }),
+  "billing.accounts": () => undefined,
+  "billing.credits": (f) => ({ organizationId: f.organizationOfCustomer }),
+  "billing.setBudget": (f) => ({ organizationId: f.organizationOfCustomer, budget: { monthlyBudgetCents: 100_000_000, policy: "alert" } }),
+  "billing.grantCredits": (f) => ({ organizationId: f.organizationOfCustomer, amountCents: 100, note: "AUTHZ grant" }),
 };
 
 /** A list that holds a row with these fields. */
@@ -207,6 +218,16 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ closeId: expect.any(Number), statementsAlreadyClosed: 1 }),
   "refunds.statements": (f) => listing({ id: f.statementOfResident, ibanMasked: "FR76 •••• •••• •••• 0189" }),
   "refunds.markPaid": () => ({ paid: 1, alreadyPaid: 0 }),
+  // Names nothing of the account but its figures; today's Flex rate is the rate card's.
+  "billing.overview": () => ({ rates: expect.objectContaining({ Flex: 25 }), creditBalanceCents: expect.any(Number) }),
+  // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 1 c each.
+  "billing.estimate": () => ({ estimateCents: 10, rateCentsPerCoreHour: 25 }),
+  "billing.rateCard": () => listing({ schedulingType: "Flex", rateCentsPerCoreHour: 25 }),
+  "billing.addRate": () => ({ id: expect.any(Number) }),
+  "billing.accounts": (f) => listing({ id: f.organizationOfCustomer }),
+  "billing.credits": () => expect.any(Array),
+  "billing.setBudget": () => ({ monthlyBudgetCents: 100_000_000, policy: "alert" }),
+  "billing.grantCredits": () => ({ id: expect.any(Number) }),
 };
 
 /**
@@ -223,6 +244,7 @@ const unscoped = new Set([
   "compute.notifications",
   "compute.markNotificationsRead",
   "compute.createApiKey",
+  "billing.estimate",
 ]);
 
 /** First and second tenant of each role. Staff all belong to the operator: one tenant. */
@@ -349,6 +371,9 @@ afterAll(async () => {
   await db.delete(tasks).where(like(tasks.name, "AUTHZ %"));
   await db.delete(jobs).where(like(jobs.name, "AUTHZ %"));
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
+  await db.delete(rateCardVersions).where(eq(rateCardVersions.label, "AUTHZ rate"));
+  await db.delete(creditEntries).where(eq(creditEntries.note, "AUTHZ grant"));
+  await db.delete(organizationBudgets).where(eq(organizationBudgets.organizationId, fixtures.organizationOfCustomer));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
   await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
   await db.delete(refundPayments).where(eq(refundPayments.statementId, fixtures.statementOfResident));

@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { billingRouter } from "./routers/billing";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   fleet: fleetRouter,
   compute: computeRouter,
   refunds: refundsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

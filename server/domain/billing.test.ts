@@ -33,7 +33,7 @@ describe("billing by the minute", () => {
   it("estimates each instance as one run of the profile's expected core-seconds", () => {
     // monte-carlo: 120 core-seconds → 2 minutes → 0.83 c → 1 c each.
     expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 120, instanceCount: 1000, rateCentsPerCoreHour: 25 })).toBe(1000);
-    // render, 4 cores × 600 s = 2400 core-seconds → 40 minutes → 16.67 c → 17 c each at Flex.
+    // 2,400 expected core-seconds per instance → 40 minutes → 16.67 c → 17 c each at Flex.
     expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 2400, instanceCount: 250, rateCentsPerCoreHour: 25 })).toBe(4250);
   });
 });

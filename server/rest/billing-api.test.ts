@@ -1,6 +1,8 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { apiKeys, creditEntries } from "@/server/db/schema";
+import { setBudget } from "@/server/services/billing";
 import { createApiKey } from "@/server/services/api-keys";
 import { organizationIdByName, resetEngine, userIdByEmail, useTestDb } from "@/server/test/db";
 import { ApiClient, serveRest, TestFleet, type RestServer } from "./testing";
@@ -111,5 +113,47 @@ describe("GET /credits/v1/accounts/credits", () => {
     // Another customer's balance is its own.
     expect((await carmin.get("/credits/v1/accounts/credits")).body).toEqual({ credits: 0 });
     expect((await anonymous.get("/credits/v1/accounts/credits")).status).toBe(401);
+  });
+});
+
+describe("the budget guard on POST /tasks", () => {
+  const taskCount = async () => Number((await db.execute<{ n: string }>(sql`select count(*) as n from tasks where organization_id = ${lumenOrg}`))[0]!.n);
+
+  it("answers each task's estimate, and 402 saying by how much a blocking budget would be overrun; nothing is created", async () => {
+    // €0.50 charged this month: two instances of one core for an hour at 25 c.
+    await submit(lumen);
+    await runAll(3600);
+    await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "block" }, userId: null, now: clock });
+    // Monte-Carlo: 120 expected core-seconds, 2 minutes at 25 c per core-hour: 1 c an instance.
+    const fits = await lumen.post("/tasks", { name: "fits", profile: "monte-carlo", instanceCount: 50 });
+    expect(fits.status).toBe(201);
+    expect(fits.body.hearth).toEqual({ estimateCents: 50, estimatedCredits: 0.5, budgetAlert: null });
+    const before = await taskCount();
+    const over = await lumen.post("/tasks", { name: "too much", profile: "monte-carlo", instanceCount: 60 });
+    expect(over.status).toBe(402);
+    expect(over.body.message).toBe(
+      "This task's estimate of €0.60 would overrun your monthly budget of €1.00 by €0.10 (€0.50 charged this month so far).",
+    );
+    expect(await taskCount()).toBe(before);
+    // In a bulk submission, only the task that overruns is refused.
+    const bulk = await lumen.post("/tasks", [
+      { name: "small", profile: "monte-carlo", instanceCount: 10 },
+      { name: "big", profile: "monte-carlo", instanceCount: 100 },
+    ]);
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.map((r: { statusCode: number }) => r.statusCode)).toEqual([201, 402]);
+    // Another customer has no budget: nothing refused.
+    expect((await carmin.post("/tasks", { name: "theirs", profile: "monte-carlo", instanceCount: 1000 })).status).toBe(201);
+  });
+
+  it("lets a task through an alert-only budget, saying so", async () => {
+    await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "alert" }, userId: null, now: clock });
+    const res = await lumen.post("/tasks", { name: "over", profile: "monte-carlo", instanceCount: 150 });
+    expect(res.status).toBe(201);
+    expect(res.body.hearth).toEqual({
+      estimateCents: 150,
+      estimatedCredits: 1.5,
+      budgetAlert: "This task's estimate of €1.50 would overrun your monthly budget of €1.00 by €0.50.",
+    });
   });
 });

@@ -161,13 +161,16 @@ export const openApiDocument = {
         tags: ["Tasks"],
         summary: "Submit a task, or a list of tasks (bulk)",
         description:
-          `One task: 201 {"uuid"}. A list (1 to ${INPUT_LIMITS.maxBulkTasks}): 200 and one result per task, in order; each task is ` +
+          `One task: 201 {"uuid"}, with Hearth's estimate of its cost under \`hearth\` (each instance one run of the profile's expected ` +
+          "core-seconds at today's rate); 402 when that estimate would overrun the account's blocking monthly budget, the message " +
+          `saying by how much. A list (1 to ${INPUT_LIMITS.maxBulkTasks}): 200 and one result per task, in order; each task is ` +
           "created or refused on its own. Qarnot fields Hearth does not implement (buckets, pools, secrets, snapshots, labels…) " +
           "are accepted with their empty values and refused otherwise.",
         requestBody: { required: true, ...jsonBody({ oneOf: [ref("TaskCreate"), { type: "array", items: ref("TaskCreate"), minItems: 1, maxItems: INPUT_LIMITS.maxBulkTasks }] }) },
         responses: {
           "201": jsonBody(ref("Created"), "The task was created."),
           "200": jsonBody({ type: "array", items: ref("BulkTaskResult") }, "Bulk submission: one result per task."),
+          "402": error("The task's estimate would overrun the account's blocking monthly budget; the message says by how much."),
           "403": error("The account's quota of active instances would be exceeded."),
           ...withBody,
           ...common,
@@ -400,7 +403,22 @@ export const openApiDocument = {
           field: { type: "string", description: "The input field at fault (400 only), e.g. `constants[2].key`." },
         },
       },
-      Created: { type: "object", required: ["uuid"], properties: { uuid: { type: "string", format: "uuid" } } },
+      Created: {
+        type: "object",
+        required: ["uuid"],
+        properties: {
+          uuid: { type: "string", format: "uuid" },
+          hearth: {
+            type: "object",
+            description: "Hearth's addition: the cost estimate the budget was judged with.",
+            properties: {
+              estimateCents: { type: "integer" },
+              estimatedCredits: { type: "number", description: "The same, in euros." },
+              budgetAlert: { type: ["string", "null"], description: "Set when the task overruns an alert-only budget: it is let through." },
+            },
+          },
+        },
+      },
       BulkTaskResult: {
         type: "object",
         properties: {

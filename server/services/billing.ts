@@ -205,3 +205,88 @@ export async function billingOverview(db: Tx, opts: { organizationId: string; no
     rates: await currentRates(db, opts.now),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Staff: budgets and credits of customer organizations
+
+async function customerOrganization(db: Tx, organizationId: string) {
+  const [org] = await db.execute<{ id: string; name: string }>(sql`
+    select id, name from organizations where id = ${organizationId} and kind = 'customer'`);
+  if (!org) throw new NotFoundError("Organization");
+  return org;
+}
+
+/** Sets an organization's monthly budget and its policy; null removes it (no budget: nothing refused). */
+export async function setBudget(
+  db: Tx,
+  opts: { organizationId: string; budget: Budget | null; userId: string | null; now: Date },
+): Promise<Budget | null> {
+  await customerOrganization(db, opts.organizationId);
+  if (opts.budget === null) {
+    await db.execute(sql`delete from organization_budgets where organization_id = ${opts.organizationId}`);
+    return null;
+  }
+  await db.execute(sql`
+    insert into organization_budgets (organization_id, monthly_budget_cents, policy, updated_at, updated_by_user_id)
+    values (${opts.organizationId}, ${opts.budget.monthlyBudgetCents}, ${opts.budget.policy}, ${opts.now.toISOString()}, ${opts.userId})
+    on conflict (organization_id) do update set monthly_budget_cents = excluded.monthly_budget_cents, policy = excluded.policy,
+      updated_at = excluded.updated_at, updated_by_user_id = excluded.updated_by_user_id`);
+  return opts.budget;
+}
+
+/** Grants prepaid credits: a new entry of the ledger (a correction is another entry, never an edit). */
+export async function grantCredits(
+  db: Tx,
+  opts: { organizationId: string; amountCents: number; note: string; userId: string | null; now: Date },
+): Promise<{ id: number; balanceCents: number }> {
+  await customerOrganization(db, opts.organizationId);
+  const [row] = await db.execute<{ id: string }>(sql`
+    insert into credit_entries (organization_id, kind, amount_cents, note, created_at, created_by_user_id)
+    values (${opts.organizationId}, 'grant', ${opts.amountCents}, ${opts.note}, ${opts.now.toISOString()}, ${opts.userId})
+    returning id`);
+  return { id: Number(row!.id), balanceCents: await creditBalanceCents(db, opts.organizationId) };
+}
+
+/** Customer organizations with their balance, this month's charges and budget, for staff. */
+export async function customerAccounts(db: Tx, opts: { now: Date }) {
+  const rows = await db.execute<{
+    id: string;
+    name: string;
+    balance_cents: string;
+    month_cents: string;
+    monthly_budget_cents: string | null;
+    policy: BudgetPolicy | null;
+  }>(sql`
+    select o.id, o.name,
+      (select coalesce(sum(e.amount_cents), 0) from credit_entries e where e.organization_id = o.id)::bigint as balance_cents,
+      (select coalesce(sum(c.amount_cents), 0) from task_charges c
+        where c.organization_id = o.id and c.charged_at >= ${monthStartSql(opts.now)} and c.charged_at <= ${opts.now.toISOString()})::bigint as month_cents,
+      b.monthly_budget_cents, b.policy
+    from organizations o left join organization_budgets b on b.organization_id = o.id
+    where o.kind = 'customer'
+    order by o.name`);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    creditBalanceCents: Number(r.balance_cents),
+    monthChargedCents: Number(r.month_cents),
+    budget: r.monthly_budget_cents === null ? null : { monthlyBudgetCents: Number(r.monthly_budget_cents), policy: r.policy! },
+  }));
+}
+
+/** An organization's credit ledger, newest first (at most `limit` entries). */
+export async function creditEntriesOf(db: Tx, opts: { organizationId: string; limit?: number }) {
+  const rows = await db.execute<{ id: string; kind: "grant" | "draw"; amount_cents: string; note: string | null; created_at: string; task_name: string | null }>(sql`
+    select e.id, e.kind, e.amount_cents, e.note, e.created_at, c.task_name
+    from credit_entries e left join task_charges c on c.id = e.charge_id
+    where e.organization_id = ${opts.organizationId}
+    order by e.created_at desc, e.id desc limit ${opts.limit ?? 50}`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    amountCents: Number(r.amount_cents),
+    note: r.note,
+    createdAt: new Date(r.created_at),
+    taskName: r.task_name,
+  }));
+}
