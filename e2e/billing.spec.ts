@@ -67,3 +67,30 @@ test("the submit form's estimate works on a phone", async ({ page }) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);
 });
+
+test("the billing page lists the months with their totals and downloads a month's invoice as CSV and PDF", async ({ page }) => {
+  const errors = watchConsole(page);
+  await signInAndLand(page, "customer@hearth.test", "/compute");
+  await page.getByRole("navigation", { name: "Compute" }).getByRole("link", { name: "Billing" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
+  const months = page.getByRole("table", { name: "Invoices by month" });
+  await expect(months.getByText("so far")).toBeVisible();
+  await expectAxeClean(page);
+  const current = await months.getByRole("link").first().textContent();
+  await months.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`${current}, so far`);
+  await expect(page.getByRole("table", { name: /Invoice lines/ }).getByText("Total")).toBeVisible();
+  await expectAxeClean(page);
+  const month = page.url().split("/").pop()!;
+  const csv = await page.request.get(`/compute/account/billing/${month}/invoice.csv`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect((await csv.text()).split("\r\n")[0]).toBe("month,task,task_id,job_id,scheduling_type,rate_cents_per_core_hour,attempts,core_seconds,billed_core_minutes,amount_cents,amount_eur");
+  const pdf = await page.request.get(`/compute/account/billing/${month}/invoice.pdf`);
+  expect(pdf.status()).toBe(200);
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  expect(errors).toEqual([]);
+  // A month without charges is no invoice (the page's 404 is the one console error then).
+  expect((await page.request.get("/compute/account/billing/1999-01/invoice.csv")).status()).toBe(404);
+  expect((await page.goto("/compute/account/billing/1999-01"))?.status()).toBe(404);
+});

@@ -12,6 +12,7 @@ import {
   listRateVersions,
   setBudget,
 } from "@/server/services/billing";
+import { getInvoice, listInvoiceMonths } from "@/server/services/invoices";
 import { createTRPCRouter, customerProcedure, staffProcedure } from "../trpc";
 
 /** At most a million euros at once: a typo of a few zeros is refused rather than granted. */
@@ -36,6 +37,14 @@ export const billingRouter = createTRPCRouter({
     .query(({ ctx, input }) =>
       estimateTask(ctx.db, { organizationId: ctx.organizationId, profileName: input.profile, instanceCount: input.instanceCount, schedulingType: input.schedulingType, now: new Date() }),
     ),
+
+  /** The months the account was charged in, newest first, the current one (so far) always first. */
+  invoices: customerProcedure.query(({ ctx }) => listInvoiceMonths(ctx.db, { organizationId: ctx.organizationId, now: new Date() })),
+
+  /** A month's invoice, a line per task: NOT_FOUND for a month without charges (but the current one). */
+  invoice: customerProcedure
+    .input(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "A month is written YYYY-MM.") }))
+    .query(({ ctx, input }) => getInvoice(ctx.db, { organizationId: ctx.organizationId, month: input.month, now: new Date() })),
 
   /** Every version of the rate card. */
   rateCard: staffProcedure.query(({ ctx }) => listRateVersions(ctx.db)),
