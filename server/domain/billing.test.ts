@@ -84,3 +84,21 @@ describe("the budget guard", () => {
     expect(billingMonthOf(new Date("2026-01-31T22:59:59Z"))).toBe("2026-01");
   });
 });
+
+describe("what staff type", () => {
+  it("reads euros exactly into cents", async () => {
+    const { parseEurosToCents } = await import("./billing");
+    expect(parseEurosToCents("12.40")).toBe(1240);
+    expect(parseEurosToCents("12,4")).toBe(1240);
+    expect(parseEurosToCents("1 000")).toBe(100_000);
+    expect(parseEurosToCents("0.07")).toBe(7);
+    for (const bad of ["", "-1", "1.234", "abc", "1e3"]) expect(parseEurosToCents(bad)).toBeNaN();
+  });
+
+  it("starts a day at midnight in Paris, summer or winter", async () => {
+    const { billingDayStart } = await import("./billing");
+    expect(billingDayStart("2026-01-15")?.toISOString()).toBe("2026-01-14T23:00:00.000Z");
+    expect(billingDayStart("2026-07-01")?.toISOString()).toBe("2026-06-30T22:00:00.000Z");
+    expect(billingDayStart("2026-02-30")).toBeNull();
+  });
+});

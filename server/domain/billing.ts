@@ -123,3 +123,24 @@ export function billingMonthOf(at: Date): string {
 
 /** A billing month written "YYYY-MM". */
 export const isBillingMonth = (s: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+
+/** Euros as typed ("12.40", "12,4", "1 000") in cents; NaN for anything else (a negative amount included). */
+export function parseEurosToCents(typed: string): number {
+  const text = typed.trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(text)) return Number.NaN;
+  const [whole, fraction = ""] = text.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+/** The instant a billing day ("YYYY-MM-DD") begins, 00:00 in BILLING_TIME_ZONE; null for no such day. */
+export function billingDayStart(day: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  // Date rolls 30 February over to 2 March: a day that does not read back is no day.
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) return null;
+  const noonUtc = new Date(`${day}T12:00:00Z`);
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: BILLING_TIME_ZONE, timeZoneName: "longOffset" })
+    .formatToParts(noonUtc)
+    .find((p) => p.type === "timeZoneName")!.value; // "GMT+01:00", or "GMT" at +00:00
+  return new Date(`${day}T00:00:00${name === "GMT" ? "Z" : name.slice(3)}`);
+}
