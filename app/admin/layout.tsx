@@ -7,6 +7,7 @@ const NAV = [
   { href: "/admin/refunds", label: "Refunds" },
   { href: "/admin/tariffs", label: "Tariffs" },
   { href: "/admin/carbon", label: "Carbon" },
+  { href: "/admin/billing", label: "Billing" },
 ];
 
 export default async function Layout({ children }: { children: React.ReactNode }) {

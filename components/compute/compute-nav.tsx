@@ -9,6 +9,7 @@ const ITEMS = [
   { href: "/compute/tasks", label: "Tasks" },
   { href: "/compute/tasks/new", label: "Submit a task" },
   { href: "/compute/notifications", label: "Notifications" },
+  { href: "/compute/account/billing", label: "Billing" },
   { href: "/compute/account", label: "Account & API keys" },
 ] as const;
 
@@ -18,7 +19,9 @@ export function ComputeNav({ unread }: { unread: number }) {
   const current = (href: string) =>
     href === "/compute" || href === "/compute/tasks"
       ? pathname === href || (href === "/compute/tasks" && /^\/compute\/tasks\/(?!new$)[^/]+/.test(pathname))
-      : pathname === href || pathname.startsWith(`${href}/`);
+      : href === "/compute/account"
+        ? pathname === href // its billing pages are their own section
+        : pathname === href || pathname.startsWith(`${href}/`);
   return (
     <nav aria-label="Compute" className="-mt-2 mb-6 border-b border-stone-200">
       <ul className="flex flex-wrap gap-x-1 gap-y-1 text-sm">

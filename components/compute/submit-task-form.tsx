@@ -11,9 +11,11 @@ import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import { estimateTaskCents, formatEuros, judgeBudget } from "@/server/domain/billing";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { INSTANCE_RANGE_LIMITS, TASK_LIMITS } from "@/server/domain/task-limits";
 import type { TaskFormDefaults } from "@/server/domain/task-clone";
+import type { SchedulingType } from "@/server/domain/task-state";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { formatDuration } from "@/components/format";
 import type { ProfileView } from "./types";
@@ -28,12 +30,20 @@ export type ConstantField = (ConstantSpec | { kind: "text"; description: string;
 
 type Option = { id: string; label: string };
 
+/** What the estimate's price needs: today's rates and the month's budget (server/services/billing.ts billingOverview). */
+export type BillingView = {
+  rates: Partial<Record<SchedulingType, number>>;
+  budget: { monthlyBudgetCents: number; policy: "alert" | "block" } | null;
+  monthChargedCents: number;
+};
+
 export function SubmitTaskForm({
   profiles,
   constantFields,
   jobs,
   recentTasks,
   defaults,
+  billing,
 }: {
   profiles: ProfileView[];
   constantFields: Record<string, ConstantField[]>;
@@ -41,6 +51,7 @@ export function SubmitTaskForm({
   recentTasks: Option[];
   /** A cloned task's settings, to edit before submitting again. */
   defaults?: TaskFormDefaults;
+  billing: BillingView;
 }) {
   const [state, action, pending] = useActionState<FormState, FormData>(submitTaskAction, { error: null });
   const [profileName, setProfileName] = useState(defaults?.profile ?? profiles[0]?.name ?? "");
@@ -50,6 +61,7 @@ export function SubmitTaskForm({
   const [count, setCount] = useState(defaults?.instanceCount ?? "10");
   const [ranges, setRanges] = useState(defaults?.instanceRanges ?? "1-120");
   const [choices, setChoices] = useState<Record<string, string>>(defaults?.constants ?? {});
+  const [scheduling, setScheduling] = useState<SchedulingType>(defaults?.schedulingType ?? "Flex");
   // The cloned constants belong to the cloned profile only.
   const constantDefaults = defaults && defaults.profile === profileName ? defaults.constants : {};
 
@@ -222,7 +234,8 @@ export function SubmitTaskForm({
               id="schedulingType"
               name="schedulingType"
               label="Scheduling"
-              defaultValue={defaults?.schedulingType ?? "Flex"}
+              value={scheduling}
+              onChange={(e) => setScheduling(e.target.value as SchedulingType)}
               options={[
                 { value: "Flex", label: "Flex" },
                 { value: "OnDemand", label: "OnDemand" },
@@ -352,16 +365,19 @@ export function SubmitTaskForm({
   );
   const unshown = Object.entries(fieldErrors).filter(([k]) => !shown.has(k));
   const error = state.error && unshown.length > 0 ? `${state.error} ${unshown.map(([k, v]) => `${k}: ${v}`).join(" ")}` : state.error;
+  // A refusal of the whole task (a budget it would overrun, a quota) leads the summary, where focus goes.
+  const refusalOnly = state.error !== null && summary.length === 0 && unshown.length === 0;
+  const summaryShown = refusalOnly ? [{ fieldId: "", message: state.error! }] : summary;
 
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
       <form onSubmit={onSubmit} action={action} noValidate className="flex flex-col gap-6 lg:col-span-2" aria-label="Submit a task">
-        <ErrorSummary errors={summary} refusal={state} />
+        <ErrorSummary errors={summaryShown} refusal={state} />
         {content}
-        <FormFooter label="Submit task" pendingLabel="Submitting…" pending={pending} error={error} />
+        <FormFooter label="Submit task" pendingLabel="Submitting…" pending={pending} error={refusalOnly ? null : error} />
       </form>
       <aside aria-label="Estimate and jobs" className="flex flex-col gap-6">
-        <Estimate profile={profile} instances={instances} />
+        <Estimate profile={profile} instances={instances} scheduling={scheduling} billing={billing} />
         <CreateJob />
       </aside>
     </div>
@@ -471,11 +487,39 @@ function ConstantInput({ field, value, error, onChoose }: { field: ConstantField
 }
 
 /** What the task should take, from the profile's expected core-seconds per instance. */
-function Estimate({ profile, instances }: { profile: ProfileView | undefined; instances: number | null }) {
+function Estimate({
+  profile,
+  instances,
+  scheduling,
+  billing,
+}: {
+  profile: ProfileView | undefined;
+  instances: number | null;
+  scheduling: SchedulingType;
+  billing: BillingView;
+}) {
   let body: ReactNode = <p className="text-sm text-stone-600">Give the number of instances to see an estimate.</p>;
+  let budgetNote: ReactNode = null;
   if (profile && instances !== null) {
     const coreSeconds = instances * profile.expectedCoreSecondsPerInstance;
     const perInstanceS = profile.expectedCoreSecondsPerInstance / Math.max(1, profile.coresPerInstance);
+    const rate = billing.rates[scheduling];
+    const costCents =
+      rate === undefined ? null : estimateTaskCents({ expectedCoreSecondsPerInstance: profile.expectedCoreSecondsPerInstance, instanceCount: instances, rateCentsPerCoreHour: rate });
+    const judgement = costCents === null ? null : judgeBudget({ budget: billing.budget, monthChargedCents: billing.monthChargedCents, estimateCents: costCents });
+    if (judgement?.kind === "over") {
+      budgetNote = (
+        <p className={cn("text-sm", judgement.policy === "block" ? "font-medium text-red-700" : "text-amber-900")}>
+          {judgement.message} {judgement.policy === "block" ? "It would be refused." : "It would still be accepted."}
+        </p>
+      );
+    } else if (billing.budget) {
+      budgetNote = (
+        <p className="text-sm text-stone-600">
+          Within your monthly budget of {formatEuros(billing.budget.monthlyBudgetCents)} ({formatEuros(billing.monthChargedCents)} charged this month).
+        </p>
+      );
+    }
     body = (
       <dl className="grid grid-cols-2 gap-x-3 gap-y-2 text-sm">
         <dt className="text-stone-600">Instances</dt>
@@ -486,6 +530,16 @@ function Estimate({ profile, instances }: { profile: ProfileView | undefined; in
         <dd className="tabular-nums">
           about {formatDuration(perInstanceS)} on {profile.coresPerInstance} {profile.coresPerInstance === 1 ? "core" : "cores"}
         </dd>
+        <dt className="text-stone-600">Cost</dt>
+        <dd className="tabular-nums" data-testid="estimate-cost">
+          {costCents === null ? "no rate for this scheduling" : `about ${formatEuros(costCents)}`}
+        </dd>
+        {rate !== undefined && (
+          <>
+            <dt className="text-stone-600">{scheduling} rate</dt>
+            <dd className="tabular-nums">{formatEuros(rate)} per core-hour, billed by the minute</dd>
+          </>
+        )}
       </dl>
     );
   }
@@ -493,7 +547,10 @@ function Estimate({ profile, instances }: { profile: ProfileView | undefined; in
     <Card>
       <CardHeader title="Estimate" description="From the profile's expected run time on a reference core." />
       <CardContent className="flex flex-col gap-2">
-        <div aria-live="polite">{body}</div>
+        <div aria-live="polite" className="flex flex-col gap-2">
+          {body}
+          {budgetNote}
+        </div>
         <p className="text-xs text-stone-600">
           Instances run in parallel on radiators whose rooms want heat; when they start depends on the queue and the heat demand.
           After you submit, the task shows its place in the queue and an ETA.

@@ -2,6 +2,7 @@ import { countOf } from "@/components/format";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { AutoRefresh } from "./auto-refresh";
 import { formatDuration } from "@/components/format";
+import { formatEuros } from "@/server/domain/billing";
 import { formatCoreSeconds, formatEnergyWh } from "./format";
 import { TaskActions } from "./task-actions";
 import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
@@ -29,6 +30,8 @@ export function TaskStatus({ task, active, timeZone }: { task: TaskDetail; activ
           <dd className="tabular-nums">{formatCoreSeconds(task.coreSeconds)}</dd>
           <dt className="text-stone-600">Energy</dt>
           <dd className="tabular-nums">{formatEnergyWh(task.energyWh)}</dd>
+          <dt className="text-stone-600">Cost so far</dt>
+          <dd className="tabular-nums">{formatEuros(task.costCents)}</dd>
         </dl>
         <TaskActions taskId={task.id} canCancel={active && !task.cancelRequested} failed={task.counts.failed} />
       </CardContent>

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeys,
   buildings,
+  creditEntries,
   dwellings,
   emailOutbox,
   gatewayCredentials,
@@ -16,8 +17,10 @@ import {
   meterAnomalies,
   notifications,
   outdoorTemperatures,
+  organizationBudgets,
   organizations,
   radiators,
+  rateCardVersions,
   refundCloses,
   refundEnrolments,
   refundPayments,
@@ -26,6 +29,7 @@ import {
   rooms,
   sites,
   tariffVersions,
+  taskCharges,
   tasks,
   users,
 } from "@/server/db/schema";
@@ -62,6 +66,8 @@ type Fixtures = {
 
 /** A month no other suite closes, with the resident's home closed in it (a fixture statement); no tariff covers it. */
 const AUTHZ_MONTH = "2000-01-01";
+/** A month of the customer's charges no other suite writes: a fixture charge of its task in it. */
+const AUTHZ_INVOICE_MONTH = "2001-03";
 
 const uniqueSerial = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -143,6 +149,16 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "gridIntensity.addVersion": () => ({ country: "ZZ", effectiveFrom: "2030-01-01", intensityMgPerKWh: 50_000, source: "AUTHZ" }),
   "gridIntensity.imports": () => ({}),
   "gridIntensity.importHourly": () => ({ country: "ZZ", source: "AUTHZ", fileName: "authz.csv", csv: "hour_start,intensity_g_per_kwh\n2000-01-01T00:00:00Z,50\n" }),
+  "billing.overview": () => undefined,
+  "billing.estimate": () => ({ profile: "monte-carlo", instanceCount: 10, schedulingType: "Flex" }),
+  "billing.invoices": () => undefined,
+  "billing.invoice": () => ({ month: AUTHZ_INVOICE_MONTH }),
+  "billing.rateCard": () => undefined,
+  "billing.addRate": () => ({ schedulingType: "Flex", rateCentsPerCoreHour: 30, effectiveFrom: "2099-01-01T00:00:00Z", label: "AUTHZ rate" }),
+  "billing.accounts": () => undefined,
+  "billing.credits": (f) => ({ organizationId: f.organizationOfCustomer }),
+  "billing.setBudget": (f) => ({ organizationId: f.organizationOfCustomer, budget: { monthlyBudgetCents: 100_000_000, policy: "alert" } }),
+  "billing.grantCredits": (f) => ({ organizationId: f.organizationOfCustomer, amountCents: 100, note: "AUTHZ grant" }),
 };
 
 /** A list that holds a row with these fields. */
@@ -226,6 +242,18 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "gridIntensity.addVersion": () => ({ id: expect.any(Number) }),
   "gridIntensity.imports": () => ({ total: expect.any(Number), rows: expect.any(Array) }),
   "gridIntensity.importHourly": () => ({ hours: 1, replaced: 0, firstHourStart: new Date("2000-01-01T00:00:00Z") }),
+  // Names nothing of the account but its figures; today's Flex rate is the rate card's.
+  "billing.overview": () => ({ rates: expect.objectContaining({ Flex: 25 }), creditBalanceCents: expect.any(Number) }),
+  // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 1 c each.
+  "billing.estimate": () => ({ estimateCents: 10, rateCentsPerCoreHour: 25 }),
+  "billing.invoices": () => listing({ month: AUTHZ_INVOICE_MONTH, totalCents: 1234 }),
+  "billing.invoice": (f) => ({ month: AUTHZ_INVOICE_MONTH, lines: [expect.objectContaining({ taskId: f.taskOfCustomer, amountCents: 1234 })], totalCents: 1234 }),
+  "billing.rateCard": () => listing({ schedulingType: "Flex", rateCentsPerCoreHour: 25 }),
+  "billing.addRate": () => ({ id: expect.any(Number) }),
+  "billing.accounts": (f) => listing({ id: f.organizationOfCustomer }),
+  "billing.credits": () => expect.any(Array),
+  "billing.setBudget": () => ({ monthlyBudgetCents: 100_000_000, policy: "alert" }),
+  "billing.grantCredits": () => ({ id: expect.any(Number) }),
 };
 
 /**
@@ -242,6 +270,7 @@ const unscoped = new Set([
   "compute.notifications",
   "compute.markNotificationsRead",
   "compute.createApiKey",
+  "billing.estimate",
 ]);
 
 /** First and second tenant of each role. Staff all belong to the operator: one tenant. */
@@ -326,6 +355,21 @@ beforeAll(async () => {
     .returning({ id: refundStatements.id });
   const task = await createTask(db, { organizationId: customerOrg.id, profileName: "monte-carlo", name: "AUTHZ fixture", instanceCount: 2 });
   const apiKey = await createApiKey(db, { organizationId: customerOrg.id, userId: null, name: "AUTHZ fixture" });
+  const [flexRate] = await db.select({ id: rateCardVersions.id }).from(rateCardVersions).where(eq(rateCardVersions.schedulingType, "Flex")).limit(1);
+  await db.insert(taskCharges).values({
+    organizationId: customerOrg.id,
+    taskId: task.id,
+    taskName: "AUTHZ fixture",
+    attemptId: -1,
+    instanceNumber: 0,
+    schedulingType: "Flex",
+    coreSeconds: 2_961_600,
+    billedMinutes: 49_360,
+    rateVersionId: flexRate!.id,
+    rateCentsPerCoreHour: 15,
+    amountCents: 1234,
+    chargedAt: new Date("2001-03-10T12:00:00Z"),
+  });
   const job = await createJob(db, { organizationId: customerOrg.id, name: "AUTHZ fixture job" });
   await db.insert(notifications).values({
     organizationId: customerOrg.id,
@@ -368,6 +412,10 @@ afterAll(async () => {
   await db.delete(tasks).where(like(tasks.name, "AUTHZ %"));
   await db.delete(jobs).where(like(jobs.name, "AUTHZ %"));
   await db.delete(apiKeys).where(like(apiKeys.name, "AUTHZ %"));
+  await db.delete(taskCharges).where(eq(taskCharges.attemptId, -1));
+  await db.delete(rateCardVersions).where(eq(rateCardVersions.label, "AUTHZ rate"));
+  await db.delete(creditEntries).where(eq(creditEntries.note, "AUTHZ grant"));
+  await db.delete(organizationBudgets).where(eq(organizationBudgets.organizationId, fixtures.organizationOfCustomer));
   await db.delete(emailOutbox).where(like(emailOutbox.subject, '%"AUTHZ %'));
   await db.delete(outdoorTemperatures).where(eq(outdoorTemperatures.source, "meteo-france:AUTHZ001"));
   await db.delete(refundPayments).where(eq(refundPayments.statementId, fixtures.statementOfResident));

@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { carbonRouter } from "./routers/carbon";
+import { billingRouter } from "./routers/billing";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   carbon: carbonRouter,
   refunds: refundsRouter,
   gridIntensity: gridIntensityRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

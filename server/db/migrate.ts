@@ -1,7 +1,7 @@
 import path from "node:path";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { Db } from "./client";
-import { ensureBuiltInProfiles, ensureReferenceGridIntensities, ensureReferenceTariffs } from "./reference-data";
+import { ensureBuiltInProfiles, ensureReferenceGridIntensities, ensureReferenceRateCard, ensureReferenceTariffs } from "./reference-data";
 
 /** Applies every pending migration in drizzle/ and the reference data; safe to run on every start. */
 export async function migrateDb(db: Db) {
@@ -9,4 +9,5 @@ export async function migrateDb(db: Db) {
   await ensureBuiltInProfiles(db);
   await ensureReferenceTariffs(db);
   await ensureReferenceGridIntensities(db);
+  await ensureReferenceRateCard(db);
 }

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { gridIntensityVersions, profiles, tariffVersions } from "./schema";
+import { DEFAULT_RATES_CENTS_PER_CORE_HOUR } from "@/server/domain/billing";
+import { SCHEDULING_TYPES } from "@/server/domain/task-state";
+import { gridIntensityVersions, profiles, rateCardVersions, tariffVersions } from "./schema";
 
 /** The profiles every Hearth platform offers. */
 /** The profile of donated research work: the operator's own, never a customer's. */
@@ -105,4 +107,21 @@ export async function ensureReferenceGridIntensities(db: Db) {
     where not exists (select 1 from ${gridIntensityVersions} g where g.country = v.country
       and g.effective_from = v.effective_from::date and g.source = v.source)
     order by v.effective_from`);
+}
+
+/**
+ * The rate card's first version (server/domain/billing.ts: Flex 25 c per core-hour as DOMAIN.md
+ * quotes, OnDemand 40, Reserved 60), in force since long before any task. Inserted only for a
+ * scheduling type with no version at all; staff add later versions.
+ */
+export const REFERENCE_RATES_FROM = "2000-01-01T00:00:00Z";
+
+export async function ensureReferenceRateCard(db: Db) {
+  await db.execute(sql`
+    insert into rate_card_versions (scheduling_type, rate_cents_per_core_hour, effective_from, label)
+    select v.scheduling_type::scheduling_type, v.rate, ${REFERENCE_RATES_FROM}::timestamptz, v.label
+    from jsonb_to_recordset(${JSON.stringify(
+      SCHEDULING_TYPES.map((t) => ({ scheduling_type: t, rate: DEFAULT_RATES_CENTS_PER_CORE_HOUR[t], label: `${t}, first rate card` })),
+    )}::jsonb) as v(scheduling_type text, rate int, label text)
+    where not exists (select 1 from ${rateCardVersions} r where r.scheduling_type = v.scheduling_type::scheduling_type)`);
 }

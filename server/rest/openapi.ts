@@ -99,7 +99,7 @@ export const openApiDocument = {
       "Qarnot's public compute API, so code written for Qarnot's Python SDK works with `cluster_url` set to this server's `/api/v1`. " +
       "Authenticate with an API key in the `Authorization` header (the bare key, as Qarnot's SDK sends it, or `Bearer <key>`). " +
       "Errors are JSON `{\"message\": …}` with Qarnot's status codes: 400 bad input (the message and `field` name the field), " +
-      "401 bad key, 402 reserved for budget and credits (not returned yet: Hearth has no billing yet), 403 quota exceeded or an " +
+      "401 bad key, 402 a submission that would overrun the account's blocking monthly budget (the message says by how much), 403 quota exceeded or an " +
       "operation the task's state refuses, 404 unknown (or another customer's) task or job, 413 body too large, 429 rate-limited. " +
       "See docs/rest-api.md.",
   },
@@ -110,6 +110,7 @@ export const openApiDocument = {
     { name: "Tasks", description: "A task is one submission of N instances of a profile." },
     { name: "Jobs", description: "A job groups tasks, optionally with dependencies between them." },
     { name: "Carbon", description: "Carbon Facts of tasks and jobs, by the methodology at /compute/carbon/methodology." },
+    { name: "Credits", description: "What tasks cost and the account's prepaid credits, in euros." },
   ],
   paths: {
     "/openapi.json": {
@@ -160,13 +161,16 @@ export const openApiDocument = {
         tags: ["Tasks"],
         summary: "Submit a task, or a list of tasks (bulk)",
         description:
-          `One task: 201 {"uuid"}. A list (1 to ${INPUT_LIMITS.maxBulkTasks}): 200 and one result per task, in order; each task is ` +
+          `One task: 201 {"uuid"}, with Hearth's estimate of its cost under \`hearth\` (each instance one run of the profile's expected ` +
+          "core-seconds at today's rate); 402 when that estimate would overrun the account's blocking monthly budget, the message " +
+          `saying by how much. A list (1 to ${INPUT_LIMITS.maxBulkTasks}): 200 and one result per task, in order; each task is ` +
           "created or refused on its own. Qarnot fields Hearth does not implement (buckets, pools, secrets, snapshots, labels…) " +
           "are accepted with their empty values and refused otherwise.",
         requestBody: { required: true, ...jsonBody({ oneOf: [ref("TaskCreate"), { type: "array", items: ref("TaskCreate"), minItems: 1, maxItems: INPUT_LIMITS.maxBulkTasks }] }) },
         responses: {
           "201": jsonBody(ref("Created"), "The task was created."),
           "200": jsonBody({ type: "array", items: ref("BulkTaskResult") }, "Bulk submission: one result per task."),
+          "402": error("The task's estimate would overrun the account's blocking monthly budget; the message says by how much."),
           "403": error("The account's quota of active instances would be exceeded."),
           ...withBody,
           ...common,
@@ -357,6 +361,23 @@ export const openApiDocument = {
         responses: { "200": jsonBody(ref("CarbonFacts"), "Qarnot's Carbon Facts fields."), "400": error("Unknown comparison datacenter; the message names it and the known ones."), ...notFoundJob, ...common },
       },
     },
+    "/credits/v1/tasks/{uuid}/credits": {
+      get: {
+        operationId: "getTaskCredits",
+        tags: ["Credits"],
+        summary: "What a task has cost so far, in euros: the charges of its attempts that ended (billed per core, by the started minute)",
+        parameters: [taskRef],
+        responses: { "200": jsonBody(ref("Credits"), "The task's cost so far."), ...notFoundTask, ...common },
+      },
+    },
+    "/credits/v1/accounts/credits": {
+      get: {
+        operationId: "getAccountCredits",
+        tags: ["Credits"],
+        summary: "The account's prepaid credits balance, in euros: grants less what charges drew (below zero once charges pass the credits)",
+        responses: { "200": jsonBody(ref("Credits"), "The account's balance."), ...common },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -369,6 +390,11 @@ export const openApiDocument = {
     },
     schemas: {
       CarbonFacts: z.toJSONSchema(carbonFactsSchema),
+      Credits: {
+        type: "object",
+        required: ["credits"],
+        properties: { credits: { type: "number", description: "Euros, to the cent (as Qarnot's SDK CreditsClient reads the `credits` key)." } },
+      },
       Error: {
         type: "object",
         required: ["message"],
@@ -377,7 +403,22 @@ export const openApiDocument = {
           field: { type: "string", description: "The input field at fault (400 only), e.g. `constants[2].key`." },
         },
       },
-      Created: { type: "object", required: ["uuid"], properties: { uuid: { type: "string", format: "uuid" } } },
+      Created: {
+        type: "object",
+        required: ["uuid"],
+        properties: {
+          uuid: { type: "string", format: "uuid" },
+          hearth: {
+            type: "object",
+            description: "Hearth's addition: the cost estimate the budget was judged with.",
+            properties: {
+              estimateCents: { type: "integer" },
+              estimatedCredits: { type: "number", description: "The same, in euros." },
+              budgetAlert: { type: ["string", "null"], description: "Set when the task overruns an alert-only budget: it is let through." },
+            },
+          },
+        },
+      },
       BulkTaskResult: {
         type: "object",
         properties: {
@@ -448,7 +489,7 @@ export const openApiDocument = {
           endDate: { type: ["string", "null"], format: "date-time" },
           tags: { type: "array", items: { type: "string" } },
           schedulingType: { type: "string" },
-          hearth: { type: "object", description: "Instance counts by state, core-seconds and energy (Wh) so far." },
+          hearth: { type: "object", description: "Instance counts by state, core-seconds, energy (Wh) and cost (costCents, cents charged for its attempts that ended) so far." },
         },
       },
       Task: {

@@ -1,5 +1,6 @@
 import { jobCarbonFacts, taskCarbonFacts } from "./carbon";
 import { getInfo, getProfile, getSettings, listProfiles } from "./account";
+import { accountCredits, taskCredits } from "./credits";
 import { deleteJobRoute, getJobRoute, getJobs, getJobTasks, paginateJobs, postJob, terminateJobRoute } from "./jobs";
 import { openApiDocument } from "./openapi";
 import type { RestContext } from "./context";
@@ -66,4 +67,7 @@ export const ROUTES: readonly Route[] = [
 
   r("GET", "/carbon/v1/tasks/{uuid}/carbon-facts", taskCarbonFacts),
   r("GET", "/carbon/v1/jobs/{uuid}/carbon-facts", jobCarbonFacts),
+
+  r("GET", "/credits/v1/tasks/{uuid}/credits", taskCredits),
+  r("GET", "/credits/v1/accounts/credits", accountCredits),
 ];

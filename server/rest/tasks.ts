@@ -1,3 +1,4 @@
+import { centsToEuros } from "@/server/domain/billing";
 import { isUuid } from "@/server/domain/text";
 import { isFinalTaskState } from "@/server/domain/task-state";
 import { readFreshLogs, readLogTail, type LogStream } from "@/server/services/task-logs";
@@ -79,7 +80,7 @@ function newTask(ctx: RestContext, input: TaskCreateInput, job: JobView | null |
   };
 }
 
-type Submitted = { task: { id: string } } | { error: unknown };
+type Submitted = { task: { id: string }; estimateCents: number; budgetAlert: string | null } | { error: unknown };
 
 /**
  * The tasks of a POST /tasks, each created or refused on its own, in order. Their jobs are read
@@ -114,7 +115,7 @@ async function submit(ctx: RestContext, raws: unknown[]): Promise<Submitted[]> {
 }
 
 /**
- * POST /tasks: one task → 201 {"uuid"}; a list → 200 with one {statusCode, uuid, message} per task,
+ * POST /tasks: one task → 201 {"uuid", "hearth": {estimate}}; 402 when it would overrun a blocking budget; a list → 200 with one {statusCode, uuid, message} per task,
  * in the same order, each created or refused on its own (as Qarnot's bulk submission).
  */
 export async function postTasks(ctx: RestContext): Promise<Response> {
@@ -122,7 +123,9 @@ export async function postTasks(ctx: RestContext): Promise<Response> {
   if (!Array.isArray(body)) {
     const [one] = await submit(ctx, [body]);
     if ("error" in one!) throw one.error;
-    return json(201, { uuid: one!.task.id });
+    // Hearth's addition: the estimate the budget was judged with, and an alert-only budget's overrun.
+    const hearth = { estimateCents: one!.estimateCents, estimatedCredits: centsToEuros(one!.estimateCents), budgetAlert: one!.budgetAlert };
+    return json(201, { uuid: one!.task.id, hearth });
   }
   if (body.length === 0) throw badRequest("body", "the list of tasks is empty");
   if (body.length > INPUT_LIMITS.maxBulkTasks) {

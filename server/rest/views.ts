@@ -71,6 +71,8 @@ function hearthExtras(t: TaskSummaryView) {
     instanceCounts: t.counts,
     coreSeconds: t.coreSeconds,
     energyWh: t.energyWh,
+    /** Cost so far, in cents: the charges of its attempts that ended (GET /credits/v1/tasks/{uuid}/credits gives it in euros). */
+    costCents: t.costCents,
     cancelRequested: t.cancelRequested,
   };
 }

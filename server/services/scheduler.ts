@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
+import { chargeEndedAttempt } from "./billing";
 import { notifyTaskEnded } from "./notifications";
 
 /**
@@ -258,6 +259,8 @@ export async function finishAttempt(
     returning instance_id, radiator_id, cores_assigned`);
   if (!attempt) return false;
   await releaseCores(tx, attempt.radiator_id, attempt.cores_assigned);
+  // Ended billable: charged in this same transaction (lost attempts never come here).
+  await chargeEndedAttempt(tx, opts.attemptId);
   const next =
     opts.outcome === "succeeded"
       ? sql`state = 'succeeded', radiator_id = null, ended_at = ${endedAt}, progress_pct = 100`

@@ -46,6 +46,8 @@ export type TaskSummary = {
   /** Billable attempts only: what the customer pays for (attempts lost to a silent radiator are not). */
   coreSeconds: number;
   energyWh: number;
+  /** Cost so far: what the charges ledger holds for its attempts that ended billable, in cents. */
+  costCents: number;
   cancelRequested: boolean;
 };
 
@@ -203,7 +205,7 @@ async function tallyInstances(db: Tx, taskIds: string[], opts: { numbers?: boole
   return tallies;
 }
 
-type Meter = { coreSeconds: number; energyWh: number; executionS: number; firstStart: string | null };
+type Meter = { coreSeconds: number; energyWh: number; executionS: number; firstStart: string | null; chargedCents: number };
 
 /**
  * Billable core-seconds and energy per task; with `now`, also the wall time of all their attempts
@@ -211,7 +213,17 @@ type Meter = { coreSeconds: number; energyWh: number; executionS: number; firstS
  */
 async function meterTasks(db: Tx, taskIds: string[], now?: Date): Promise<Map<string, Meter>> {
   if (taskIds.length === 0) return new Map();
-  const rows = await db.execute<{ task_id: string; core_seconds: string; energy_wh: string; execution_s?: number; first_start?: string | null }>(
+  const rows = await db.execute<{
+    task_id: string;
+    core_seconds: string;
+    energy_wh: string;
+    charged_cents: string;
+    execution_s?: number;
+    first_start?: string | null;
+  }>(sql`
+    -- What the charges ledger holds for the task: its attempts that ended billable.
+    select m.*, (select coalesce(sum(c.amount_cents), 0) from task_charges c where c.task_id = m.task_id)::bigint as charged_cents
+    from (${
     now
       ? sql`
         select i.task_id, coalesce(sum(a.core_seconds) filter (where a.billable), 0)::bigint as core_seconds,
@@ -226,12 +238,18 @@ async function meterTasks(db: Tx, taskIds: string[], now?: Date): Promise<Map<st
         select i.task_id, sum(a.core_seconds)::bigint as core_seconds, sum(a.energy_wh)::bigint as energy_wh
         from instances i join instance_attempts a on a.instance_id = i.id
         where i.task_id = any(${pgArray(taskIds)}::uuid[]) and a.billable
-        group by i.task_id`,
-  );
+        group by i.task_id`
+  }) m`);
   return new Map(
     rows.map((r) => [
       r.task_id,
-      { coreSeconds: Number(r.core_seconds), energyWh: Number(r.energy_wh), executionS: r.execution_s ?? 0, firstStart: r.first_start ?? null },
+      {
+        coreSeconds: Number(r.core_seconds),
+        energyWh: Number(r.energy_wh),
+        executionS: r.execution_s ?? 0,
+        firstStart: r.first_start ?? null,
+        chargedCents: Number(r.charged_cents),
+      },
     ]),
   );
 }
@@ -258,6 +276,7 @@ function summaryOf(row: TaskRow, tally: InstanceTally = emptyTally(), meter?: Me
     jobId: row.job_id,
     coreSeconds: meter?.coreSeconds ?? 0,
     energyWh: meter?.energyWh ?? 0,
+    costCents: meter?.chargedCents ?? 0,
     cancelRequested: row.cancel_requested,
   };
 }

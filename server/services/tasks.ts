@@ -9,7 +9,8 @@ import { PRIORITY_CLASS } from "@/server/domain/task-state";
 import { isUuid } from "@/server/domain/text";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { constantsProblems, taskInputProblems } from "@/server/domain/task-check";
-import { ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
+import { budgetContext, estimateWith, judgeSubmission } from "./billing";
+import { BudgetExceededError, ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
 
 function checkConstants(profileName: string, constants: Record<string, string>) {
@@ -109,8 +110,13 @@ function checkShortname(shortname: string | null | undefined) {
 
 export type Task = typeof tasks.$inferSelect;
 
-/** What became of one task of createTasks: created, or refused for the reason given. */
-export type TaskCreation = { task: Task } | { error: InvalidInputError | QuotaExceededError };
+/**
+ * What became of one task of createTasks: created (with its estimate, in cents, and whether it
+ * overran an alert-only budget), or refused for the reason given.
+ */
+export type TaskCreation =
+  | { task: Task; estimateCents: number; budgetAlert: string | null }
+  | { error: InvalidInputError | QuotaExceededError | BudgetExceededError };
 
 /** Creates a task and its instances, queued (or waiting for the tasks it depends on). */
 export async function createTask(db: Db, input: NewTask): Promise<Task> {
@@ -146,7 +152,7 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
       check();
       return false;
     } catch (error) {
-      if (!(error instanceof InvalidInputError || error instanceof QuotaExceededError)) throw error;
+      if (!(error instanceof InvalidInputError || error instanceof QuotaExceededError || error instanceof BudgetExceededError)) throw error;
       results[k] = { error };
       return true;
     }
@@ -191,6 +197,8 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
         : await tx.execute<{ id: string; state: string }>(sql`
             select id, state from jobs where organization_id = ${organizationId} and id = any(${pgArray(jobIds)}::uuid[])`);
     const quota = await lockQuota(tx, organizationId);
+    // Under the quota's lock, so that two submissions cannot both fit in what is left of the budget.
+    const billing = await budgetContext(tx, organizationId, prepared[0]!.now);
     const taken =
       shortnames.length === 0
         ? []
@@ -203,8 +211,18 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
 
     // Each in order, as if alone: those accepted before it count in the quota and own their shortnames.
     let adding = 0;
+    let addingCents = 0;
     const accepted = prepared.flatMap((p) => {
       const { input } = p;
+      // Donated research is the operator's own work: never charged, never estimated.
+      const estimateCents = input.donated
+        ? 0
+        : estimateWith(billing, {
+            schedulingType: input.schedulingType ?? "Flex",
+            expectedCoreSecondsPerInstance: p.profile.expectedCoreSecondsPerInstance,
+            instanceCount: p.numbers.length,
+          });
+      let budgetAlert: string | null = null;
       const refused = refusing(p.k, () => {
         // The fields the database refuses, all at once; the quota only for an input otherwise fine.
         const problems: Record<string, string> = {};
@@ -221,13 +239,17 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
         if (Object.keys(problems).length > 0) throw InvalidInputError.of(problems);
         judgeRequest(adding, p.numbers.length);
         judgeQuota({ max: quota.max, active: quota.active + adding }, p.numbers.length);
+        const budget = judgeSubmission(billing, estimateCents, addingCents);
+        if (budget.kind === "over" && budget.policy === "block") throw new BudgetExceededError(budget.message);
+        if (budget.kind === "over") budgetAlert = budget.message;
       });
       if (refused) return [];
       adding += p.numbers.length;
+      addingCents += estimateCents;
       if (input.shortname) takenNames.add(input.shortname);
       // Dependencies not yet succeeded keep the instances waiting; settleTask releases them.
       const blocked = p.dependsOn.some((d) => unfinished.get(d.toLowerCase()));
-      return [{ ...p, id: randomUUID(), state: blocked ? ("waiting" as const) : ("queued" as const) }];
+      return [{ ...p, id: randomUUID(), state: blocked ? ("waiting" as const) : ("queued" as const), estimateCents, budgetAlert }];
     });
     if (accepted.length === 0) return;
 
@@ -286,7 +308,7 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
         join tasks t on t.id = r.task_id
         cross join generate_series(r.first, r.last) as n
       order by r.ord, n`);
-    for (const a of inserted) results[a.k] = { task: byId.get(a.id)! };
+    for (const a of inserted) results[a.k] = { task: byId.get(a.id)!, estimateCents: a.estimateCents, budgetAlert: a.budgetAlert };
   });
   return results as TaskCreation[];
 }

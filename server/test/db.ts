@@ -36,11 +36,11 @@ export async function callerAs(db: Db, email: string | null) {
   return createCaller({ db, user: await sessionUserByEmail(db, email) });
 }
 
-/** Empties the engine's tables (tasks, instances, radiator state, telemetry), keeping the seeded fleet. */
+/** Empties the engine's tables (tasks, instances, radiator state, telemetry) and billing's ledgers, keeping the seeded fleet. */
 export async function resetEngine(db: Db) {
   await db.execute(sql`truncate instance_logs, instance_outputs, energy_allocations, meter_anomalies, instance_attempts, instances,
     task_dependencies, tasks, jobs, radiator_states, telemetry_readings, telemetry_hourly, telemetry_daily, gateway_reports,
-    notifications, log_read_cursors, task_artifacts`);
+    notifications, log_read_cursors, task_artifacts, credit_entries, task_charges, organization_budgets`);
 }
 
 export async function organizationIdByName(db: Db, name: string) {

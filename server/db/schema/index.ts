@@ -7,3 +7,4 @@ export * from "./heating";
 export * from "./weather";
 export * from "./refunds";
 export * from "./carbon";
+export * from "./billing";

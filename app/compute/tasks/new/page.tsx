@@ -60,12 +60,14 @@ const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORD
 export default async function NewTaskPage({ searchParams }: { searchParams: Promise<{ from?: string | string[] }> }) {
   const { from } = await searchParams;
   const api = await serverApi("customer", "/compute/tasks/new");
-  const [profiles, jobs, recent, source] = await Promise.all([
+  const [profiles, jobs, recent, source, billing] = await Promise.all([
     api.compute.profiles(),
     api.compute.jobs({ page: 1, pageSize: 100 }),
     api.compute.tasks({ page: 1, pageSize: 50 }),
     // A clone: the task is read scoped to the account, so another account's task is not found.
     typeof from === "string" && from !== "" ? orNotFound(api.compute.task({ taskId: from })) : null,
+    // Today's rates and the month's budget: the form prices the task as it is filled.
+    api.billing.overview(),
   ]);
   // A clone keeps dependencies older than the recent tasks the form lists: they are read one by one.
   const listed = new Set(recent.tasks.map((t) => t.id));
@@ -88,6 +90,7 @@ export default async function NewTaskPage({ searchParams }: { searchParams: Prom
         jobs={jobs.jobs.filter((j) => j.state === "Active").map((j) => ({ id: j.id, label: j.shortname ? `${j.name} (${j.shortname})` : j.name }))}
         recentTasks={dependencyChoices(recent.tasks, olderDependencies).map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${TASK_STATE_WORDS[t.state]}` }))}
         defaults={defaults}
+        billing={{ rates: billing.rates, budget: billing.budget, monthChargedCents: billing.monthChargedCents }}
       />
     </>
   );

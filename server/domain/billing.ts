@@ -1,0 +1,146 @@
+/**
+ * Billing's formulas: pure, no I/O, client-safe (the submit form shows the estimate as it is filled).
+ *
+ * Rule (C9, DOMAIN.md's "€0.25 per processor-hour, billed by the minute"): an attempt that ended
+ * billable is charged for its core-seconds rounded UP to whole core-minutes,
+ * billedMinutes = ceil(coreSeconds / 60) (61 core-seconds bill 2 minutes), at its scheduling
+ * type's rate in cents per core-hour. The amount is computed exactly in integers and rounded once
+ * per charge, half up: amountCents = round(billedMinutes × rateCentsPerCoreHour / 60).
+ * Attempts lost to a silent radiator, a reboot or a gateway that never started them are never charged.
+ */
+
+import type { SchedulingType } from "./task-state";
+
+export const BUDGET_POLICIES = ["alert", "block"] as const;
+export type BudgetPolicy = (typeof BUDGET_POLICIES)[number];
+
+export const CREDIT_ENTRY_KINDS = ["grant", "draw"] as const;
+export type CreditEntryKind = (typeof CREDIT_ENTRY_KINDS)[number];
+
+/** Calendar months of invoices and budgets are the operator's (Europe/Paris), whoever views them. */
+export const BILLING_TIME_ZONE = "Europe/Paris";
+
+/** The rate card the platform starts with, cents per core-hour; staff add later versions. */
+export const DEFAULT_RATES_CENTS_PER_CORE_HOUR: Readonly<Record<SchedulingType, number>> = {
+  // DOMAIN.md's published price.
+  Flex: 25,
+  // Served before Flex whenever heat is wanted: a premium for the shorter wait.
+  OnDemand: 40,
+  // Capacity held for the customer ahead of the queue: the highest price.
+  Reserved: 60,
+};
+
+function assertWhole(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);
+}
+
+/** Whole core-minutes billed for `coreSeconds`: every started minute counts. */
+export function billedMinutes(coreSeconds: number): number {
+  assertWhole("coreSeconds", coreSeconds);
+  return Math.ceil(coreSeconds / 60);
+}
+
+/** `numerator / denominator` rounded half up, both non-negative integers, exactly. */
+function divideHalfUp(numerator: number, denominator: number): number {
+  const quotient = Math.floor(numerator / denominator);
+  const remainder = numerator - quotient * denominator;
+  return remainder * 2 >= denominator ? quotient + 1 : quotient;
+}
+
+export type Charge = { coreSeconds: number; billedMinutes: number; amountCents: number };
+
+/** What an attempt that ended billable costs (see the rule above). */
+export function priceAttempt(coreSeconds: number, rateCentsPerCoreHour: number): Charge {
+  assertWhole("rateCentsPerCoreHour", rateCentsPerCoreHour);
+  const minutes = billedMinutes(coreSeconds);
+  if (!Number.isSafeInteger(minutes * rateCentsPerCoreHour)) throw new RangeError("Charge too large to price exactly.");
+  return { coreSeconds, billedMinutes: minutes, amountCents: divideHalfUp(minutes * rateCentsPerCoreHour, 60) };
+}
+
+/**
+ * A task's cost before it runs (C2): every instance priced as one attempt of the profile's expected
+ * core-seconds, per the rule above, so an estimate is what the same run would be charged.
+ */
+export function estimateTaskCents(opts: { expectedCoreSecondsPerInstance: number; instanceCount: number; rateCentsPerCoreHour: number }): number {
+  assertWhole("instanceCount", opts.instanceCount);
+  return priceAttempt(opts.expectedCoreSecondsPerInstance, opts.rateCentsPerCoreHour).amountCents * opts.instanceCount;
+}
+
+/** The rate version in force at `at`: the latest effectiveFrom at or before it (ties: the latest id). */
+export function rateInForce<R extends { id: number; schedulingType: SchedulingType; effectiveFrom: Date }>(
+  versions: readonly R[],
+  schedulingType: SchedulingType,
+  at: Date,
+): R | null {
+  let best: R | null = null;
+  for (const v of versions) {
+    if (v.schedulingType !== schedulingType || v.effectiveFrom.getTime() > at.getTime()) continue;
+    if (!best || v.effectiveFrom.getTime() > best.effectiveFrom.getTime() || (v.effectiveFrom.getTime() === best.effectiveFrom.getTime() && v.id > best.id)) best = v;
+  }
+  return best;
+}
+
+/** Euros as people read them: €12.40 (cents, signed). */
+export function formatEuros(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}€${Math.floor(abs / 100).toLocaleString("en-US")}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** Cents as the euros Qarnot's credits API answers (a number). */
+export const centsToEuros = (cents: number) => cents / 100;
+
+export type BudgetJudgement =
+  | { kind: "within" }
+  | { kind: "over"; policy: BudgetPolicy; overrunCents: number; message: string };
+
+/**
+ * Whether a submission estimated at `estimateCents` fits this month's budget, given what the month
+ * has been charged so far. No budget: always within.
+ */
+export function judgeBudget(opts: {
+  budget: { monthlyBudgetCents: number; policy: BudgetPolicy } | null;
+  monthChargedCents: number;
+  estimateCents: number;
+}): BudgetJudgement {
+  if (!opts.budget) return { kind: "within" };
+  const overrunCents = opts.monthChargedCents + opts.estimateCents - opts.budget.monthlyBudgetCents;
+  if (overrunCents <= 0) return { kind: "within" };
+  const message =
+    `This task's estimate of ${formatEuros(opts.estimateCents)} would overrun your monthly budget of ` +
+    `${formatEuros(opts.budget.monthlyBudgetCents)} by ${formatEuros(overrunCents)}` +
+    (opts.monthChargedCents > 0 ? ` (${formatEuros(opts.monthChargedCents)} charged this month so far).` : ".");
+  return { kind: "over", policy: opts.budget.policy, overrunCents, message };
+}
+
+/** "2026-01" for the billing month holding `at` (BILLING_TIME_ZONE). */
+export function billingMonthOf(at: Date): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: BILLING_TIME_ZONE, year: "numeric", month: "2-digit" }).formatToParts(at);
+  const year = parts.find((p) => p.type === "year")!.value;
+  const month = parts.find((p) => p.type === "month")!.value;
+  return `${year}-${month}`;
+}
+
+/** A billing month written "YYYY-MM". */
+export const isBillingMonth = (s: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+
+/** Euros as typed ("12.40", "12,4", "1 000") in cents; NaN for anything else (a negative amount included). */
+export function parseEurosToCents(typed: string): number {
+  const text = typed.trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(text)) return Number.NaN;
+  const [whole, fraction = ""] = text.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+/** The instant a billing day ("YYYY-MM-DD") begins, 00:00 in BILLING_TIME_ZONE; null for no such day. */
+export function billingDayStart(day: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  // Date rolls 30 February over to 2 March: a day that does not read back is no day.
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) return null;
+  const noonUtc = new Date(`${day}T12:00:00Z`);
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: BILLING_TIME_ZONE, timeZoneName: "longOffset" })
+    .formatToParts(noonUtc)
+    .find((p) => p.type === "timeZoneName")!.value; // "GMT+01:00", or "GMT" at +00:00
+  return new Date(`${day}T00:00:00${name === "GMT" ? "Z" : name.slice(3)}`);
+}

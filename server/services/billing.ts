@@ -1,0 +1,292 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/server/db/client";
+import {
+  BILLING_TIME_ZONE,
+  estimateTaskCents,
+  judgeBudget,
+  priceAttempt,
+  rateInForce,
+  type BudgetJudgement,
+  type BudgetPolicy,
+} from "@/server/domain/billing";
+import { coreSecondsInPeriod } from "@/server/domain/metering";
+import { SCHEDULING_TYPES, type SchedulingType } from "@/server/domain/task-state";
+import { InvalidInputError, NotFoundError } from "./errors";
+
+/**
+ * Billing's reads and writes around server/domain/billing.ts: the rate card, the charges ledger
+ * (written when an attempt ends billable, in the transaction that ends it), credits, budgets and
+ * estimates. Every read is bounded by the caller's organization.
+ */
+
+export type RateVersion = { id: number; schedulingType: SchedulingType; rateCentsPerCoreHour: number; effectiveFrom: Date; label: string };
+
+/** Every version of the rate card, oldest first. */
+export async function listRateVersions(db: Tx): Promise<RateVersion[]> {
+  const rows = await db.execute<{ id: string; scheduling_type: SchedulingType; rate_cents_per_core_hour: number; effective_from: string; label: string }>(sql`
+    select id, scheduling_type, rate_cents_per_core_hour, effective_from, label from rate_card_versions order by effective_from, id`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    schedulingType: r.scheduling_type,
+    rateCentsPerCoreHour: r.rate_cents_per_core_hour,
+    effectiveFrom: new Date(r.effective_from),
+    label: r.label,
+  }));
+}
+
+/** The rate in force now for each scheduling type (cents per core-hour); a type without a version is left out. */
+export async function currentRates(db: Tx, now: Date): Promise<Partial<Record<SchedulingType, number>>> {
+  const versions = await listRateVersions(db);
+  const rates: Partial<Record<SchedulingType, number>> = {};
+  for (const type of SCHEDULING_TYPES) {
+    const v = rateInForce(versions, type, now);
+    if (v) rates[type] = v.rateCentsPerCoreHour;
+  }
+  return rates;
+}
+
+/** A new rate card version, effective from a time after `now` (a price never changes for work already charged). */
+export async function addRateVersion(
+  db: Tx,
+  opts: { schedulingType: SchedulingType; rateCentsPerCoreHour: number; effectiveFrom: Date; label: string; userId: string | null; now: Date },
+) {
+  if (opts.effectiveFrom.getTime() <= opts.now.getTime()) {
+    throw new InvalidInputError("A new rate takes effect later than now: charges already made keep their rate.", "effectiveFrom");
+  }
+  const [row] = await db.execute<{ id: string }>(sql`
+    insert into rate_card_versions (scheduling_type, rate_cents_per_core_hour, effective_from, label, created_by_user_id)
+    values (${opts.schedulingType}, ${opts.rateCentsPerCoreHour}, ${opts.effectiveFrom.toISOString()}, ${opts.label}, ${opts.userId})
+    returning id`);
+  return { id: Number(row!.id) };
+}
+
+/**
+ * Charges an attempt that has just ended, in the caller's transaction: its core-seconds (its cores
+ * over its run, from start to end, as the metering ledger splits the same interval), billed by the
+ * minute at its task's rate in force at its end. Nothing for an attempt lost (billable = false),
+ * never started, of donated work, or that ran no whole core-second. Idempotent: an attempt is
+ * charged at most once (unique key). The charge draws on the organization's credits.
+ */
+export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<void> {
+  const [a] = await tx.execute<{
+    cores_assigned: number;
+    started_at: string | null;
+    ended_at: string;
+    billable: boolean;
+    instance_number: number;
+    task_id: string;
+    job_id: string | null;
+    organization_id: string;
+    task_name: string;
+    scheduling_type: SchedulingType;
+    donated: boolean;
+  }>(sql`
+    select a.cores_assigned, a.started_at, a.ended_at, a.billable, i.instance_number, t.id as task_id, t.job_id,
+      t.organization_id, t.name as task_name, t.scheduling_type, t.donated
+    from instance_attempts a join instances i on i.id = a.instance_id join tasks t on t.id = i.task_id
+    where a.id = ${attemptId} and a.ended_at is not null`);
+  if (!a || !a.billable || a.donated || a.started_at === null) return;
+  const endedAt = new Date(a.ended_at);
+  const coreSeconds = coreSecondsInPeriod(
+    { from: new Date(a.started_at), to: endedAt, cores: a.cores_assigned },
+    { start: new Date(a.started_at), end: endedAt },
+  );
+  if (coreSeconds === 0) return;
+  const [rate] = await tx.execute<{ id: string; rate_cents_per_core_hour: number }>(sql`
+    select id, rate_cents_per_core_hour from rate_card_versions
+    where scheduling_type = ${a.scheduling_type} and effective_from <= ${a.ended_at}
+    order by effective_from desc, id desc limit 1`);
+  if (!rate) {
+    console.error(`billing: no ${a.scheduling_type} rate in force at ${a.ended_at}; attempt ${attemptId} not charged`);
+    return;
+  }
+  const charge = priceAttempt(coreSeconds, rate.rate_cents_per_core_hour);
+  await tx.execute(sql`
+    with charge as (
+      insert into task_charges (organization_id, task_id, job_id, task_name, attempt_id, instance_number, scheduling_type,
+        core_seconds, billed_minutes, rate_version_id, rate_cents_per_core_hour, amount_cents, charged_at)
+      values (${a.organization_id}, ${a.task_id}, ${a.job_id}, ${a.task_name}, ${attemptId}, ${a.instance_number}, ${a.scheduling_type},
+        ${charge.coreSeconds}, ${charge.billedMinutes}, ${rate.id}, ${rate.rate_cents_per_core_hour}, ${charge.amountCents}, ${a.ended_at})
+      on conflict (attempt_id) do nothing
+      returning id, organization_id, amount_cents, charged_at
+    )
+    insert into credit_entries (organization_id, kind, amount_cents, charge_id, created_at)
+    select organization_id, 'draw', -amount_cents, id, charged_at from charge`);
+}
+
+/** The start of the billing month holding `now`, as SQL (BILLING_TIME_ZONE). */
+const monthStartSql = (now: Date) =>
+  sql`(date_trunc('month', ${now.toISOString()}::timestamptz at time zone ${BILLING_TIME_ZONE}) at time zone ${BILLING_TIME_ZONE})`;
+
+/** Cents charged to the organization in the billing month holding `now`. */
+export async function monthChargedCents(db: Tx, organizationId: string, now: Date): Promise<number> {
+  const [row] = await db.execute<{ cents: string }>(sql`
+    select coalesce(sum(amount_cents), 0)::bigint as cents from task_charges
+    where organization_id = ${organizationId} and charged_at >= ${monthStartSql(now)} and charged_at <= ${now.toISOString()}`);
+  return Number(row!.cents);
+}
+
+/** The prepaid balance: grants less draws. */
+export async function creditBalanceCents(db: Tx, organizationId: string): Promise<number> {
+  const [row] = await db.execute<{ cents: string }>(sql`
+    select coalesce(sum(amount_cents), 0)::bigint as cents from credit_entries where organization_id = ${organizationId}`);
+  return Number(row!.cents);
+}
+
+/** What a task has been charged so far, or null for no such task of the organization. */
+export async function taskChargedCents(db: Tx, opts: { organizationId: string; taskId: string }): Promise<number | null> {
+  const [row] = await db.execute<{ cents: string | null }>(sql`
+    select (select coalesce(sum(c.amount_cents), 0) from task_charges c where c.task_id = t.id)::bigint as cents
+    from tasks t where t.id = ${opts.taskId} and t.organization_id = ${opts.organizationId}`);
+  return row ? Number(row.cents) : null;
+}
+
+export type Budget = { monthlyBudgetCents: number; policy: BudgetPolicy };
+
+export async function getBudget(db: Tx, organizationId: string): Promise<Budget | null> {
+  const [row] = await db.execute<{ monthly_budget_cents: string; policy: BudgetPolicy }>(sql`
+    select monthly_budget_cents, policy from organization_budgets where organization_id = ${organizationId}`);
+  return row ? { monthlyBudgetCents: Number(row.monthly_budget_cents), policy: row.policy } : null;
+}
+
+/** What the submission path needs to judge budgets: read once per request, under the organization's quota lock. */
+export type BudgetContext = {
+  budget: Budget | null;
+  monthChargedCents: number;
+  rates: Partial<Record<SchedulingType, number>>;
+};
+
+export async function budgetContext(tx: Tx, organizationId: string, now: Date): Promise<BudgetContext> {
+  const [budget, charged, rates] = [await getBudget(tx, organizationId), await monthChargedCents(tx, organizationId, now), await currentRates(tx, now)];
+  return { budget, monthChargedCents: charged, rates };
+}
+
+/** A task's estimate in cents at the rates of `ctx` (0 for a type without a rate). */
+export function estimateWith(
+  ctx: Pick<BudgetContext, "rates">,
+  task: { schedulingType: SchedulingType; expectedCoreSecondsPerInstance: number; instanceCount: number },
+): number {
+  const rate = ctx.rates[task.schedulingType];
+  if (rate === undefined) return 0;
+  return estimateTaskCents({ expectedCoreSecondsPerInstance: task.expectedCoreSecondsPerInstance, instanceCount: task.instanceCount, rateCentsPerCoreHour: rate });
+}
+
+/** Judges one more submission of `estimateCents` after `alreadyAddedCents` accepted in the same request. */
+export function judgeSubmission(ctx: BudgetContext, estimateCents: number, alreadyAddedCents: number): BudgetJudgement {
+  return judgeBudget({ budget: ctx.budget, monthChargedCents: ctx.monthChargedCents + alreadyAddedCents, estimateCents });
+}
+
+/** The estimate of a task not submitted yet (C2), with what the month's budget would say. */
+export async function estimateTask(
+  db: Tx,
+  opts: { organizationId: string; profileName: string; instanceCount: number; schedulingType: SchedulingType; now: Date },
+) {
+  const [profile] = await db.execute<{ expected: number }>(sql`
+    select expected_core_seconds_per_instance as expected from profiles where name = ${opts.profileName}`);
+  if (!profile) throw new NotFoundError("Profile", `Unknown profile "${opts.profileName}".`);
+  const ctx = await budgetContext(db, opts.organizationId, opts.now);
+  const estimateCents = estimateWith(ctx, { ...opts, expectedCoreSecondsPerInstance: profile.expected });
+  return {
+    estimateCents,
+    rateCentsPerCoreHour: ctx.rates[opts.schedulingType] ?? null,
+    expectedCoreSecondsPerInstance: profile.expected,
+    budget: ctx.budget,
+    monthChargedCents: ctx.monthChargedCents,
+    judgement: judgeSubmission(ctx, estimateCents, 0),
+  };
+}
+
+/** The account's billing at a glance: balance, this month, budget, and the rates now. */
+export async function billingOverview(db: Tx, opts: { organizationId: string; now: Date }) {
+  return {
+    creditBalanceCents: await creditBalanceCents(db, opts.organizationId),
+    monthChargedCents: await monthChargedCents(db, opts.organizationId, opts.now),
+    budget: await getBudget(db, opts.organizationId),
+    rates: await currentRates(db, opts.now),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: budgets and credits of customer organizations
+
+async function customerOrganization(db: Tx, organizationId: string) {
+  const [org] = await db.execute<{ id: string; name: string }>(sql`
+    select id, name from organizations where id = ${organizationId} and kind = 'customer'`);
+  if (!org) throw new NotFoundError("Organization");
+  return org;
+}
+
+/** Sets an organization's monthly budget and its policy; null removes it (no budget: nothing refused). */
+export async function setBudget(
+  db: Tx,
+  opts: { organizationId: string; budget: Budget | null; userId: string | null; now: Date },
+): Promise<Budget | null> {
+  await customerOrganization(db, opts.organizationId);
+  if (opts.budget === null) {
+    await db.execute(sql`delete from organization_budgets where organization_id = ${opts.organizationId}`);
+    return null;
+  }
+  await db.execute(sql`
+    insert into organization_budgets (organization_id, monthly_budget_cents, policy, updated_at, updated_by_user_id)
+    values (${opts.organizationId}, ${opts.budget.monthlyBudgetCents}, ${opts.budget.policy}, ${opts.now.toISOString()}, ${opts.userId})
+    on conflict (organization_id) do update set monthly_budget_cents = excluded.monthly_budget_cents, policy = excluded.policy,
+      updated_at = excluded.updated_at, updated_by_user_id = excluded.updated_by_user_id`);
+  return opts.budget;
+}
+
+/** Grants prepaid credits: a new entry of the ledger (a correction is another entry, never an edit). */
+export async function grantCredits(
+  db: Tx,
+  opts: { organizationId: string; amountCents: number; note: string; userId: string | null; now: Date },
+): Promise<{ id: number; balanceCents: number }> {
+  await customerOrganization(db, opts.organizationId);
+  const [row] = await db.execute<{ id: string }>(sql`
+    insert into credit_entries (organization_id, kind, amount_cents, note, created_at, created_by_user_id)
+    values (${opts.organizationId}, 'grant', ${opts.amountCents}, ${opts.note}, ${opts.now.toISOString()}, ${opts.userId})
+    returning id`);
+  return { id: Number(row!.id), balanceCents: await creditBalanceCents(db, opts.organizationId) };
+}
+
+/** Customer organizations with their balance, this month's charges and budget, for staff. */
+export async function customerAccounts(db: Tx, opts: { now: Date }) {
+  const rows = await db.execute<{
+    id: string;
+    name: string;
+    balance_cents: string;
+    month_cents: string;
+    monthly_budget_cents: string | null;
+    policy: BudgetPolicy | null;
+  }>(sql`
+    select o.id, o.name,
+      (select coalesce(sum(e.amount_cents), 0) from credit_entries e where e.organization_id = o.id)::bigint as balance_cents,
+      (select coalesce(sum(c.amount_cents), 0) from task_charges c
+        where c.organization_id = o.id and c.charged_at >= ${monthStartSql(opts.now)} and c.charged_at <= ${opts.now.toISOString()})::bigint as month_cents,
+      b.monthly_budget_cents, b.policy
+    from organizations o left join organization_budgets b on b.organization_id = o.id
+    where o.kind = 'customer'
+    order by o.name`);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    creditBalanceCents: Number(r.balance_cents),
+    monthChargedCents: Number(r.month_cents),
+    budget: r.monthly_budget_cents === null ? null : { monthlyBudgetCents: Number(r.monthly_budget_cents), policy: r.policy! },
+  }));
+}
+
+/** An organization's credit ledger, newest first (at most `limit` entries). */
+export async function creditEntriesOf(db: Tx, opts: { organizationId: string; limit?: number }) {
+  const rows = await db.execute<{ id: string; kind: "grant" | "draw"; amount_cents: string; note: string | null; created_at: string; task_name: string | null }>(sql`
+    select e.id, e.kind, e.amount_cents, e.note, e.created_at, c.task_name
+    from credit_entries e left join task_charges c on c.id = e.charge_id
+    where e.organization_id = ${opts.organizationId}
+    order by e.created_at desc, e.id desc limit ${opts.limit ?? 50}`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    amountCents: Number(r.amount_cents),
+    note: r.note,
+    createdAt: new Date(r.created_at),
+    taskName: r.task_name,
+  }));
+}

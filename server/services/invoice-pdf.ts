@@ -1,0 +1,99 @@
+import PDFDocument from "pdfkit";
+import { formatEuros } from "@/server/domain/billing";
+import { formatInvoiceMonth, lineTaskLabel, type Invoice } from "@/server/domain/invoices";
+import { pdfText } from "./statement-pdf";
+
+/**
+ * A month's invoice as a PDF: who is invoiced for which month, a line per task and price, the
+ * total (the sum of the lines) and the billing rule. Real text, searchable and read aloud.
+ */
+
+const MARGIN = 48;
+const PAGE_WIDTH = 595.28; // A4
+const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+const INK = "#1c1917";
+const MUTED = "#57534e";
+const RULE = "#d6d3d1";
+
+type Column = { title: string; width: number; align: "left" | "right" };
+
+export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date }): Promise<Buffer> {
+  const month = formatInvoiceMonth(invoice.month);
+  const title = invoice.inProgress ? `Charges so far · ${month}` : `Invoice · ${month}`;
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: MARGIN,
+    lang: "en",
+    displayTitle: true,
+    bufferPages: true,
+    info: { Title: pdfText(title), Author: pdfText(invoice.operatorName), Subject: "Compute invoice" },
+  });
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+  const write = (text: string, options: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(text), options);
+  const rule = () => {
+    doc.moveDown(0.4);
+    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.7).stroke();
+    doc.moveDown(0.6);
+  };
+
+  doc.font("Helvetica-Bold").fontSize(16).fillColor(INK);
+  write(invoice.operatorName);
+  doc.font("Helvetica").fontSize(9).fillColor(MUTED);
+  write(`Issued ${new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" }).format(opts.issuedAt)}`);
+  doc.moveDown(0.5);
+  doc.font("Helvetica-Bold").fontSize(13).fillColor(INK);
+  write(title);
+  doc.font("Helvetica").fontSize(10);
+  write(`Customer: ${invoice.organizationName}`);
+  if (invoice.inProgress) write("The month is not over: these are the charges so far.");
+  rule();
+
+  const columns: Column[] = [
+    { title: "Task", width: 170, align: "left" },
+    { title: "Scheduling", width: 62, align: "left" },
+    { title: "Rate per core-hour", width: 70, align: "right" },
+    { title: "Core-seconds", width: 70, align: "right" },
+    { title: "Billed core-minutes", width: 62, align: "right" },
+    { title: "Amount", width: CONTENT_WIDTH - 434, align: "right" },
+  ];
+  const row = (cells: string[], font: "Helvetica" | "Helvetica-Bold", color = INK) => {
+    doc.font(font).fontSize(8).fillColor(color);
+    const height = Math.max(...cells.map((cell, i) => doc.heightOfString(pdfText(cell), { width: columns[i]!.width - 4 }))) + 4;
+    if (doc.y + height > doc.page.height - MARGIN - 24) doc.addPage();
+    const y = doc.y;
+    let x = MARGIN;
+    cells.forEach((cell, i) => {
+      doc.text(pdfText(cell), x + 2, y + 2, { width: columns[i]!.width - 4, align: columns[i]!.align });
+      x += columns[i]!.width;
+    });
+    doc.x = MARGIN;
+    doc.y = y + height;
+    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.4).stroke();
+  };
+  const n = (value: number) => value.toLocaleString("en-GB");
+  row(
+    columns.map((c) => c.title),
+    "Helvetica-Bold",
+    MUTED,
+  );
+  for (const l of invoice.lines) {
+    row([lineTaskLabel(l), l.schedulingType, formatEuros(l.rateCentsPerCoreHour), n(l.coreSeconds), n(l.billedMinutes), formatEuros(l.amountCents)], "Helvetica");
+  }
+  if (invoice.lines.length === 0) row(["No charges yet.", "", "", "", "", ""], "Helvetica", MUTED);
+  row(["Total", "", "", n(invoice.coreSeconds), n(invoice.billedMinutes), formatEuros(invoice.totalCents)], "Helvetica-Bold");
+  doc.moveDown(1);
+  doc.font("Helvetica").fontSize(8).fillColor(MUTED);
+  write(
+    "Each attempt of an instance that ended is billed for its cores over its run, by the started minute (billed minutes = " +
+      "ceil(core-seconds / 60)), at its scheduling type's rate when it ended; each charge is rounded once to the cent, half up. " +
+      "Work lost to a radiator that went silent is never billed. Months are calendar months in Europe/Paris time.",
+    { width: CONTENT_WIDTH },
+  );
+  doc.end();
+  return ended;
+}
