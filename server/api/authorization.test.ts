@@ -9,6 +9,9 @@ import {
   emailOutbox,
   gatewayCredentials,
   gateways,
+  gridIntensityHourly,
+  gridIntensityImports,
+  gridIntensityVersions,
   hardwareModels,
   jobs,
   meterAnomalies,
@@ -125,6 +128,10 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "compute.cancelInstances": (f) => ({ taskId: f.taskOfCustomer, instanceNumbers: [0] }),
   "compute.rerunFailed": (f) => ({ taskId: f.taskOfCustomer }),
   "compute.jobs": () => ({ page: 1, pageSize: 10 }),
+  "compute.job": (f) => ({ jobId: f.jobOfCustomer }),
+  "carbon.task": (f) => ({ taskId: f.taskOfCustomer }),
+  "carbon.job": (f) => ({ jobId: f.jobOfCustomer }),
+  "carbon.annualGridIntensities": () => undefined,
   "compute.createJob": () => ({ name: "AUTHZ job" }),
   "compute.notifications": () => ({}),
   "compute.markNotificationsRead": () => ({}),
@@ -138,6 +145,10 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ month: AUTHZ_MONTH }),
   "refunds.statements": () => ({ month: AUTHZ_MONTH }),
   "refunds.markPaid": (f) => ({ statementIds: [f.statementOfResident], reference: "AUTHZ-1", paidOn: "2000-02-05" }),
+  "gridIntensity.versions": () => undefined,
+  "gridIntensity.addVersion": () => ({ country: "ZZ", effectiveFrom: "2030-01-01", intensityMgPerKWh: 50_000, source: "AUTHZ" }),
+  "gridIntensity.imports": () => ({}),
+  "gridIntensity.importHourly": () => ({ country: "ZZ", source: "AUTHZ", fileName: "authz.csv", csv: "hour_start,intensity_g_per_kwh\n2000-01-01T00:00:00Z,50\n" }),
   "billing.overview": () => undefined,
   "billing.estimate": () => ({ profile: "monte-carlo", instanceCount: 10, schedulingType: "Flex" }),
   "billing.invoices": () => undefined,
@@ -210,6 +221,10 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "compute.cancelInstances": () => expect.any(Number),
   "compute.rerunFailed": () => 0,
   "compute.jobs": (f) => ({ jobs: listing({ id: f.jobOfCustomer }) }),
+  "compute.job": (f) => ({ id: f.jobOfCustomer }),
+  "carbon.task": () => ({ methodologyVersion: "hearth-carbon-1" }),
+  "carbon.job": () => ({ methodologyVersion: "hearth-carbon-1" }),
+  "carbon.annualGridIntensities": () => expect.arrayContaining([expect.objectContaining({ country: "FR" })]),
   "compute.createJob": (f) => ({ organizationId: f.organizationOfCustomer, name: "AUTHZ job" }),
   "compute.notifications": (f) => ({ items: listing({ taskId: f.taskOfCustomer }) }),
   "compute.markNotificationsRead": () => ({ marked: positive }),
@@ -223,6 +238,10 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "refunds.runClose": () => ({ closeId: expect.any(Number), statementsAlreadyClosed: 1 }),
   "refunds.statements": (f) => listing({ id: f.statementOfResident, ibanMasked: "FR76 •••• •••• •••• 0189" }),
   "refunds.markPaid": () => ({ paid: 1, alreadyPaid: 0 }),
+  "gridIntensity.versions": () => listing({ country: "FR", intensityMgPerKWh: 21_700 }),
+  "gridIntensity.addVersion": () => ({ id: expect.any(Number) }),
+  "gridIntensity.imports": () => ({ total: expect.any(Number), rows: expect.any(Array) }),
+  "gridIntensity.importHourly": () => ({ hours: 1, replaced: 0, firstHourStart: new Date("2000-01-01T00:00:00Z") }),
   // Names nothing of the account but its figures; today's Flex rate is the rate card's.
   "billing.overview": () => ({ rates: expect.objectContaining({ Flex: 25 }), creditBalanceCents: expect.any(Number) }),
   // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 1 c each.
@@ -404,6 +423,9 @@ afterAll(async () => {
   await db.delete(refundCloses).where(eq(refundCloses.month, AUTHZ_MONTH));
   await db.delete(refundEnrolments).where(eq(refundEnrolments.holderName, "AUTHZ holder"));
   await db.delete(tariffVersions).where(eq(tariffVersions.source, "AUTHZ"));
+  await db.delete(gridIntensityHourly).where(eq(gridIntensityHourly.country, "ZZ"));
+  await db.delete(gridIntensityImports).where(eq(gridIntensityImports.country, "ZZ"));
+  await db.delete(gridIntensityVersions).where(eq(gridIntensityVersions.source, "AUTHZ"));
 });
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

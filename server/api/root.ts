@@ -1,8 +1,10 @@
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
+import { carbonRouter } from "./routers/carbon";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
+import { gridIntensityRouter } from "./routers/grid-intensity";
 import { heatingRouter } from "./routers/heating";
 import { historyRouter } from "./routers/history";
 import { homeRouter } from "./routers/home";
@@ -21,7 +23,9 @@ export const appRouter = createTRPCRouter({
   portfolio: portfolioRouter,
   fleet: fleetRouter,
   compute: computeRouter,
+  carbon: carbonRouter,
   refunds: refundsRouter,
+  gridIntensity: gridIntensityRouter,
   billing: billingRouter,
 });
 

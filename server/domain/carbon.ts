@@ -205,6 +205,11 @@ export function comparisonDatacenter(methodology: CarbonMethodology, name: strin
   return found;
 }
 
+/** A datacenter name from a page's query when the current methodology knows it, else undefined (the default). */
+export function knownDatacenter(name: string | undefined): string | undefined {
+  return CURRENT_METHODOLOGY.datacenters.some((d) => d.name === name) ? name : undefined;
+}
+
 /** The Carbon Facts of work from its slices. No slices (nothing metered yet): all zeros. */
 export function carbonFacts(
   slices: readonly CarbonSlice[],

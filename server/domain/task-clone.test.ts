@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloneDefaults, type ClonedTask } from "./task-clone";
+import { cloneDefaults, dependencyChoices, type ClonedTask } from "./task-clone";
 import { TASK_LIMITS } from "./task-limits";
 
 const task: ClonedTask = {
@@ -49,5 +49,13 @@ describe("cloneDefaults", () => {
     const d = cloneDefaults({ ...task, name: "n".repeat(TASK_LIMITS.maxNameChars) }, []);
     expect(d.name).toHaveLength(TASK_LIMITS.maxNameChars);
     expect(d.name.endsWith(" (copy)")).toBe(true);
+  });
+});
+
+describe("dependencyChoices", () => {
+  it("puts the cloned task's older dependencies before the recent tasks, each once", () => {
+    const recent = [{ id: "r1" }, { id: "d2" }, { id: "r3" }];
+    expect(dependencyChoices(recent, [{ id: "d1" }, { id: "d2" }]).map((t) => t.id)).toEqual(["d1", "r1", "d2", "r3"]);
+    expect(dependencyChoices(recent, []).map((t) => t.id)).toEqual(["r1", "d2", "r3"]);
   });
 });

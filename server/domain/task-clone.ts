@@ -73,3 +73,12 @@ export function cloneDefaults(task: ClonedTask, profileConstants: readonly strin
     dependsOn: task.dependsOn,
   };
 }
+
+/**
+ * The tasks a clone's form offers to depend on: the recent ones, preceded by the cloned task's own
+ * dependencies that are older than those, so that none of them is dropped from the copy unseen.
+ */
+export function dependencyChoices<T extends { id: string }>(recent: readonly T[], dependencies: readonly T[]): T[] {
+  const shown = new Set(recent.map((t) => t.id));
+  return [...dependencies.filter((t) => !shown.has(t.id)), ...recent];
+}

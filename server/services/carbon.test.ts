@@ -82,6 +82,30 @@ describe("a task's Carbon Facts from the ledger", () => {
     }
   });
 
+  it("answers a customer's month from the ledger, a deleted task's energy included", async () => {
+    const night = { kind: "organization" as const, organizationId: lumen, from, to: at("2026-01-16T00:00:00Z") };
+    const task = await workCarbonFacts(db, { organizationId: lumen }, { kind: "task", taskId });
+    const month = await workCarbonFacts(db, { organizationId: lumen }, night);
+    expect(roundedFacts(month)).toEqual(roundedFacts(task));
+    // The ledger outlives the task: the month still counts its energy once the attempts are gone.
+    const kept = await db.execute<{ id: string }>(sql`select e.id from energy_allocations e join instance_attempts a on a.id = e.attempt_id
+      join instances i on i.id = a.instance_id where i.task_id = ${taskId}`);
+    expect(kept.length).toBeGreaterThan(0);
+    let afterDeletion: number | null = null;
+    await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`update energy_allocations set attempt_id = null where id in (${sql.join(kept.map((k) => sql`${k.id}`), sql`, `)})`);
+        afterDeletion = (await workCarbonFacts(tx, { organizationId: lumen }, night)).itEnergyWh;
+        tx.rollback();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof Error && e.message.includes("Rollback"))) throw e;
+      });
+    expect(afterDeletion).toBe(task.itEnergyWh);
+    await expect(workCarbonFacts(db, { organizationId: carmin }, night)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(workCarbonFacts(db, { organizationId: lumen }, { ...night, to: from })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it("is another customer's NOT_FOUND, and a forged id's too", async () => {
     await expect(workCarbonFacts(db, { organizationId: carmin }, { kind: "task", taskId })).rejects.toBeInstanceOf(NotFoundError);
     await expect(workCarbonFacts(db, { organizationId: lumen }, { kind: "task", taskId: "x' or 1=1" })).rejects.toBeInstanceOf(NotFoundError);

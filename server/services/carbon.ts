@@ -4,6 +4,7 @@ import {
   carbonFacts,
   CURRENT_METHODOLOGY,
   gridKey,
+  roundedFacts,
   UnknownDatacenterError,
   type CarbonFacts,
   type CarbonSlice,
@@ -21,7 +22,11 @@ import { InvalidInputError, NotFoundError } from "./errors";
  * label is always what its methodology version makes of what was metered so far.
  */
 
-export type CarbonSubject = { kind: "task"; taskId: string } | { kind: "job"; jobId: string };
+export type CarbonSubject =
+  | { kind: "task"; taskId: string }
+  | { kind: "job"; jobId: string }
+  /** A customer's work metered in [from, to), deleted tasks' included (the ledger keeps the customer). */
+  | { kind: "organization"; organizationId: string; from: Date; to: Date };
 export type CarbonScope = { staff: true } | { organizationId: string };
 
 /** The work's Carbon Facts; NotFoundError when it does not exist or is not the reader's. */
@@ -31,22 +36,30 @@ export async function workCarbonFacts(
   subject: CarbonSubject,
   options: { datacenter?: string | null } = {},
 ): Promise<CarbonFacts> {
-  const id = subject.kind === "task" ? subject.taskId : subject.jobId;
-  const what = subject.kind === "task" ? "task" : "job";
   // Refuse a bad comparison before reading anything.
   const datacenter = checkDatacenter(options.datacenter);
-  if (!isUuid(id)) throw new NotFoundError(what);
+  const slices = await readSlices(db, await ledgerCondition(db, scope, subject));
+  const grid = await readGrid(db, slices);
+  return carbonFacts(slices, grid, { datacenter });
+}
+
+/** Which ledger rows (over e, a, i) are the subject's, once the subject is known to be the reader's. */
+async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
   const inScope = (organization: SQL) => ("staff" in scope ? sql`true` : sql`${organization} = ${scope.organizationId}`);
+  if (subject.kind === "organization") {
+    const { organizationId, from, to } = subject;
+    if (!isUuid(organizationId) || ("organizationId" in scope && scope.organizationId !== organizationId)) throw new NotFoundError("organization");
+    if (!(from.getTime() < to.getTime())) throw new InvalidInputError("The period must end after it starts.", "to");
+    return sql`e.organization_id = ${organizationId} and e.period_end >= ${from.toISOString()} and e.period_end < ${to.toISOString()}`;
+  }
+  const id = subject.kind === "task" ? subject.taskId : subject.jobId;
+  if (!isUuid(id)) throw new NotFoundError(subject.kind);
   const exists =
     subject.kind === "task"
       ? sql`select 1 from tasks where id = ${id} and ${inScope(sql`organization_id`)}`
       : sql`select 1 from jobs where id = ${id} and ${inScope(sql`organization_id`)}`;
-  if ((await db.execute(exists)).length === 0) throw new NotFoundError(what);
-  const instances =
-    subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
-  const slices = await readSlices(db, instances);
-  const grid = await readGrid(db, slices);
-  return carbonFacts(slices, grid, { datacenter });
+  if ((await db.execute(exists)).length === 0) throw new NotFoundError(subject.kind);
+  return subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
 }
 
 function checkDatacenter(name: string | null | undefined): string | null {
@@ -59,68 +72,55 @@ function checkDatacenter(name: string | null | undefined): string | null {
 }
 
 /**
- * The ledger rows of the instances `instanceCondition` selects (over `i`), per radiator and hour,
- * placed at their site, with the share of each radiator-hour the thermostat wanted and the work's
- * share of its gateway's own meter, summed into slices.
+ * The ledger rows `condition` selects (over e, the ledger, and a and i, its attempt and instance,
+ * null once a task is deleted), per radiator and hour
+ * with the share of each radiator-hour the thermostat wanted, then per gateway and hour with the
+ * work's share of the gateway's own meter, summed into slices at the gateways' sites.
  */
-async function readSlices(db: Tx, instanceCondition: SQL): Promise<CarbonSlice[]> {
-  const rows = await db.execute<{
-    hour_start: string;
-    country: string;
-    kind: SiteKind;
-    it_wh: string;
-    wanted_wh: number;
-    overhead_wh: number;
-    machine_seconds: number;
-    instance_seconds: number;
-  }>(sql`
+async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]> {
+  const q = sql`
     with work as (
       select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, sum(e.energy_wh) as it_wh,
-        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / a.cores_assigned) as instance_seconds
-      from instances i
-      join instance_attempts a on a.instance_id = i.id
-      join energy_allocations e on e.attempt_id = a.id
-      where ${instanceCondition}
+        -- A deleted task's attempts are gone: its core-seconds count as one-core instance time.
+        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / coalesce(a.cores_assigned, 1)) as instance_seconds
+      from energy_allocations e
+      left join instance_attempts a on a.id = e.attempt_id
+      left join instances i on i.id = a.instance_id
+      where ${condition}
       group by 1, 2
     ),
-    placed as (
-      select w.hour_start, w.it_wh, w.instance_seconds, r.gateway_id, s.country_code as country, s.kind,
-        w.core_seconds::float8 / h.cores as machine_seconds,
-        w.it_wh * case
-          when s.kind = 'all_year_heat_sink' then 1.0
-          when th.cores_active_sum > 0 then least(1.0, th.cores_wanted_sum::float8 / th.cores_active_sum)
-          else 0.0 end as wanted_wh
+    -- Per gateway and hour: a gateway's radiators are all at its building's site.
+    by_gateway as (
+      select r.gateway_id, w.hour_start, sum(w.it_wh) as it_wh, sum(w.instance_seconds) as instance_seconds,
+        sum(w.core_seconds::float8 / h.cores) as machine_seconds,
+        sum(w.it_wh * coalesce(least(1.0, th.cores_wanted_sum::float8 / nullif(th.cores_active_sum, 0)), 0.0)) as wanted_wh
       from work w
       join radiators r on r.id = w.radiator_id
       join hardware_models h on h.id = r.hardware_model_id
-      join rooms ro on ro.id = r.room_id
-      join buildings b on b.id = ro.building_id
-      join sites s on s.id = b.site_id
       left join telemetry_hourly th on th.radiator_id = w.radiator_id and th.hour_start = w.hour_start
+      group by 1, 2
     ),
-    by_gateway as (
-      select gateway_id, hour_start, country, kind, sum(it_wh) as it_wh from placed group by 1, 2, 3, 4
-    ),
-    overhead as (
-      select g.hour_start, g.country, g.kind,
-        coalesce(gh.energy_wh::float8 * g.it_wh / nullif(all_radiators.wh, 0), 0) as overhead_wh
+    -- All the radiators' energy of each gateway-hour the work touched: the work's share of the gateway's meter is its part of that.
+    gateway_radiators as (
+      select g.gateway_id, g.hour_start, sum(th.energy_wh) as wh
       from by_gateway g
-      left join gateway_hourly gh on gh.gateway_id = g.gateway_id and gh.hour_start = g.hour_start
-      cross join lateral (
-        select sum(th.energy_wh) as wh from radiators r join telemetry_hourly th on th.radiator_id = r.id and th.hour_start = g.hour_start
-        where r.gateway_id = g.gateway_id
-      ) all_radiators
+      join radiators r on r.gateway_id = g.gateway_id
+      join telemetry_hourly th on th.radiator_id = r.id and th.hour_start = g.hour_start
+      group by 1, 2
     )
-    select hour_start, country, kind, sum(it_wh)::bigint as it_wh, sum(wanted_wh)::float8 as wanted_wh,
-      sum(overhead_wh)::float8 as overhead_wh, sum(machine_seconds)::float8 as machine_seconds,
-      sum(instance_seconds)::float8 as instance_seconds
-    from (
-      select hour_start, country, kind, it_wh, wanted_wh, 0::float8 as overhead_wh, machine_seconds, instance_seconds from placed
-      union all
-      select hour_start, country, kind, 0, 0, overhead_wh, 0, 0 from overhead
-    ) parts
+    select g.hour_start, s.country_code as country, s.kind, sum(g.it_wh)::bigint as it_wh,
+      sum(case when s.kind = 'all_year_heat_sink' then g.it_wh else g.wanted_wh end)::float8 as wanted_wh,
+      sum(coalesce(gh.energy_wh::float8 * g.it_wh / nullif(gr.wh, 0), 0))::float8 as overhead_wh,
+      sum(g.machine_seconds)::float8 as machine_seconds, sum(g.instance_seconds)::float8 as instance_seconds
+    from by_gateway g
+    join gateways gw on gw.id = g.gateway_id
+    join buildings b on b.id = gw.building_id
+    join sites s on s.id = b.site_id
+    left join gateway_radiators gr on gr.gateway_id = g.gateway_id and gr.hour_start = g.hour_start
+    left join gateway_hourly gh on gh.gateway_id = g.gateway_id and gh.hour_start = g.hour_start
     group by 1, 2, 3
-    order by 1, 2, 3`);
+    order by 1, 2, 3`;
+  const rows = await db.execute<{ hour_start: string; country: string; kind: SiteKind; it_wh: string; wanted_wh: number; overhead_wh: number; machine_seconds: number; instance_seconds: number }>(q);
   return rows.map((r) => ({
     hourStartMs: new Date(r.hour_start).getTime(),
     country: r.country,
@@ -171,4 +171,24 @@ export async function gridSources(db: Tx, facts: CarbonFacts) {
     annual: versions.map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, gPerKWh: v.intensity_mg_per_kwh / 1000, source: v.source })),
     imports: imports.map((i) => ({ id: Number(i.id), country: i.country, source: i.source, fileName: i.file_name })),
   };
+}
+
+/** Everything a Carbon Facts label shows: the rounded figures, the comparison, and the grid data it cites. */
+export async function carbonLabel(db: Tx, scope: CarbonScope, subject: CarbonSubject, options: { datacenter?: string | null } = {}) {
+  const facts = await workCarbonFacts(db, scope, subject, options);
+  return {
+    methodologyVersion: facts.methodologyVersion,
+    datacenter: facts.datacenter,
+    figures: roundedFacts(facts),
+    grid: { hoursHourly: facts.grid.hoursHourly, hoursAnnual: facts.grid.hoursAnnual, hoursUnknown: facts.grid.hoursUnknown, ...(await gridSources(db, facts)) },
+  };
+}
+
+export type CarbonLabel = Awaited<ReturnType<typeof carbonLabel>>;
+
+/** The annual grid intensities the methodology falls back on, newest first per country. */
+export async function annualGridIntensities(db: Tx) {
+  const rows = await db.execute<{ id: string; country: string; effective_from: string; intensity_mg_per_kwh: number; source: string }>(sql`
+    select id, country, effective_from::text, intensity_mg_per_kwh, source from grid_intensity_versions order by country, effective_from desc, id desc`);
+  return rows.map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, gPerKWh: v.intensity_mg_per_kwh / 1000, source: v.source }));
 }

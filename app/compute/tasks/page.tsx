@@ -135,7 +135,9 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
             {jobs.jobs.map((j) => (
               <Tr key={j.id}>
                 <Td>
-                  {j.name}
+                  <Link href={`/compute/jobs/${j.id}`} className="font-medium text-brand-800 underline">
+                    {j.name}
+                  </Link>
                   <span className="block font-mono text-xs text-stone-600">{j.shortname ?? j.id.slice(0, 8)}</span>
                 </Td>
                 <Td>

@@ -12,6 +12,7 @@ import {
   createJob,
   createTask,
   customerProfiles,
+  getJob,
   listJobs,
   rerunFailedInstances,
 } from "@/server/services/tasks";
@@ -226,6 +227,10 @@ export const computeRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) =>
       found(await rerunFailedInstances(ctx.db, { organizationId: ctx.organizationId, taskId: input.taskId, now: new Date() }), "Task"),
     ),
+
+  job: customerProcedure
+    .input(z.object({ jobId: z.string().max(100) }))
+    .query(async ({ ctx, input }) => found(await getJob(ctx.db, { organizationId: ctx.organizationId, jobId: input.jobId }), "Job")),
 
   jobs: customerProcedure
     .input(z.object(paging))

@@ -10,6 +10,8 @@ import { OUTPUTS_PAGE_SIZE, TaskResults } from "@/components/compute/task-result
 import { TaskSettings } from "@/components/compute/task-settings";
 import { TaskStatus } from "@/components/compute/task-status";
 import { TaskWorkbench } from "@/components/compute/task-workbench";
+import { CarbonLabel } from "@/components/compute/carbon-label";
+import { knownDatacenter } from "@/server/domain/carbon";
 import { INSTANCE_STATES, type InstanceState, type TaskDetail } from "@/components/compute/types";
 import { PageTitle } from "@/components/layout/app-shell";
 import { buttonClasses } from "@/components/ui/button";
@@ -23,7 +25,7 @@ export const metadata: Metadata = { title: "Task" };
 
 const INSTANCES_PAGE_SIZE = 25;
 
-type Search = { ipage?: string; istate?: string; opage?: string };
+type Search = { ipage?: string; istate?: string; opage?: string; dc?: string };
 
 const pageOf = (v: unknown) => Math.max(1, Math.min(100_000, Number.parseInt(typeof v === "string" ? v : "1", 10) || 1));
 
@@ -38,10 +40,11 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
   const api = await serverApi("customer", `/compute/tasks/${taskId}`);
   const task: TaskDetail = await orNotFound(api.compute.task({ taskId }));
   const timeZone = await viewerZone();
-  const [instances, outputs, result] = await Promise.all([
+  const [instances, outputs, result, carbon] = await Promise.all([
     api.compute.instances({ taskId, page: instancePage, pageSize: INSTANCES_PAGE_SIZE, state: instanceState }),
     api.compute.outputs({ taskId, page: outputPage, pageSize: OUTPUTS_PAGE_SIZE }),
     api.compute.result({ taskId }),
+    api.carbon.task({ taskId, datacenter: knownDatacenter(search.dc) }),
     // Not the instance grid: it reads its states through its own poll, so that neither the first
     // load nor each refresh of this page carries them (100,000 instances would weigh megabytes).
   ]);
@@ -92,6 +95,8 @@ export default async function TaskPage({ params, searchParams }: { params: Promi
       </TaskWorkbench>
 
       <TaskResults task={task} result={result} outputs={outputs} page={outputPage} pageHref={(p) => href({ opage: p }, "outputs")} timeZone={timeZone} />
+
+      <CarbonLabel label={carbon} formAction={`/compute/tasks/${task.id}`} />
 
       <Card className="mt-6 scroll-mt-4" id="instance-table">
         <CardHeader

@@ -3,7 +3,7 @@ import { SubmitTaskForm, type ConstantField } from "@/components/compute/submit-
 import { PageTitle } from "@/components/layout/app-shell";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { TASK_STATE_WORDS } from "@/server/domain/instance-vocabulary";
-import { cloneDefaults } from "@/server/domain/task-clone";
+import { cloneDefaults, dependencyChoices } from "@/server/domain/task-clone";
 import type { ConstantSpec } from "@/server/profiles/constants";
 import { MONTE_CARLO_CONSTANTS } from "@/server/profiles/monte-carlo";
 import { RENDER_CONSTANTS } from "@/server/profiles/render";
@@ -69,6 +69,13 @@ export default async function NewTaskPage({ searchParams }: { searchParams: Prom
     // Today's rates and the month's budget: the form prices the task as it is filled.
     api.billing.overview(),
   ]);
+  // A clone keeps dependencies older than the recent tasks the form lists: they are read one by one.
+  const listed = new Set(recent.tasks.map((t) => t.id));
+  const olderDependencies = source
+    ? (await Promise.all(source.dependsOn.filter((id) => !listed.has(id)).map((id) => api.compute.task({ taskId: id }).catch(() => null)))).filter(
+        (t) => t !== null,
+      )
+    : [];
   const defaults = source ? cloneDefaults(source, (CONSTANT_FIELDS[source.profileName] ?? []).map((f) => f.name)) : undefined;
   return (
     <>
@@ -81,7 +88,7 @@ export default async function NewTaskPage({ searchParams }: { searchParams: Prom
         profiles={[...profiles].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))}
         constantFields={CONSTANT_FIELDS}
         jobs={jobs.jobs.filter((j) => j.state === "Active").map((j) => ({ id: j.id, label: j.shortname ? `${j.name} (${j.shortname})` : j.name }))}
-        recentTasks={recent.tasks.map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${TASK_STATE_WORDS[t.state]}` }))}
+        recentTasks={dependencyChoices(recent.tasks, olderDependencies).map((t) => ({ id: t.id, label: `${t.name} · ${t.shortname ?? t.id.slice(0, 8)} · ${TASK_STATE_WORDS[t.state]}` }))}
         defaults={defaults}
         billing={{ rates: billing.rates, budget: billing.budget, monthChargedCents: billing.monthChargedCents }}
       />
