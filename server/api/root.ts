@@ -1,6 +1,6 @@
 import { accountRouter } from "./routers/account";
-import { billingRouter } from "./routers/billing";
 import { carbonRouter } from "./routers/carbon";
+import { billingRouter } from "./routers/billing";
 import { computeRouter } from "./routers/compute";
 import { enrolmentRouter } from "./routers/enrolment";
 import { fleetRouter } from "./routers/fleet";
