@@ -156,9 +156,38 @@ export type BudgetContext = {
   rates: Partial<Record<SchedulingType, number>>;
 };
 
+/**
+ * What budgetContext reads, as one SQL expression (a JSON object), so that a caller can read it in a
+ * statement it runs anyway (the submission path reads it with the quota's lock). See budgetContextOf.
+ */
+export function budgetContextSql(organizationId: string, now: Date) {
+  return sql`json_build_object(
+    'budget', (select json_build_object('monthlyBudgetCents', b.monthly_budget_cents, 'policy', b.policy)
+      from organization_budgets b where b.organization_id = ${organizationId}),
+    'monthChargedCents', (select coalesce(sum(c.amount_cents), 0) from task_charges c
+      where c.organization_id = ${organizationId} and c.charged_at >= ${monthStartSql(now)} and c.charged_at <= ${now.toISOString()}),
+    'rates', (select coalesce(json_object_agg(r.scheduling_type, r.rate_cents_per_core_hour), '{}'::json) from (
+      select distinct on (scheduling_type) scheduling_type, rate_cents_per_core_hour from rate_card_versions
+      where effective_from <= ${now.toISOString()} order by scheduling_type, effective_from desc, id desc) r))`;
+}
+
+type BudgetContextJson = {
+  budget: { monthlyBudgetCents: number | string; policy: BudgetPolicy } | null;
+  monthChargedCents: number | string;
+  rates: Partial<Record<SchedulingType, number>>;
+};
+
+export function budgetContextOf(json: BudgetContextJson): BudgetContext {
+  return {
+    budget: json.budget ? { monthlyBudgetCents: Number(json.budget.monthlyBudgetCents), policy: json.budget.policy } : null,
+    monthChargedCents: Number(json.monthChargedCents),
+    rates: json.rates,
+  };
+}
+
 export async function budgetContext(tx: Tx, organizationId: string, now: Date): Promise<BudgetContext> {
-  const [budget, charged, rates] = [await getBudget(tx, organizationId), await monthChargedCents(tx, organizationId, now), await currentRates(tx, now)];
-  return { budget, monthChargedCents: charged, rates };
+  const [row] = await tx.execute<{ ctx: BudgetContextJson }>(sql`select ${budgetContextSql(organizationId, now)} as ctx`);
+  return budgetContextOf(row!.ctx);
 }
 
 /** A task's estimate in cents at the rates of `ctx` (0 for a type without a rate). */

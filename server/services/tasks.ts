@@ -9,7 +9,7 @@ import { PRIORITY_CLASS } from "@/server/domain/task-state";
 import { isUuid } from "@/server/domain/text";
 import { parseInstanceRanges } from "@/server/domain/instance-ranges";
 import { constantsProblems, taskInputProblems } from "@/server/domain/task-check";
-import { budgetContext, estimateWith, judgeSubmission } from "./billing";
+import { budgetContextOf, budgetContextSql, estimateWith, judgeSubmission, type BudgetContext } from "./billing";
 import { BudgetExceededError, ConflictError, InvalidInputError, isUniqueViolation, QuotaExceededError } from "./errors";
 import { settleTask } from "./scheduler";
 
@@ -22,17 +22,19 @@ function checkConstants(profileName: string, constants: Record<string, string>) 
  * The organization's quota of active instances (its own, or the default) and how many it has
  * now. The organization's submissions take turns here, so that two cannot both squeeze in.
  */
-async function lockQuota(tx: Tx, organizationId: string): Promise<{ max: number; active: number }> {
-  // The lock is taken before the active instances are counted (the next statement).
-  const [quota] = await tx.execute<{ max: number | null }>(sql`
+async function lockQuota(tx: Tx, organizationId: string, now: Date = new Date()): Promise<{ max: number; active: number; billing: BudgetContext }> {
+  // The lock is taken before the active instances are counted (the next statement). What the
+  // budget guard needs comes with it, in the same round trip.
+  const [quota] = await tx.execute<{ max: number | null; billing: Parameters<typeof budgetContextOf>[0] }>(sql`
     select pg_advisory_xact_lock(hashtextextended(${`quota:${organizationId}`}, 0)) is null as locked,
-      (select max_active_instances from customer_quotas where organization_id = ${organizationId}) as max`);
+      (select max_active_instances from customer_quotas where organization_id = ${organizationId}) as max,
+      ${budgetContextSql(organizationId, now)} as billing`);
   // Only tasks that have not ended can hold active instances.
   const [active] = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from tasks t join instances i on i.task_id = t.id
     where t.organization_id = ${organizationId} and t.ended_at is null
       and i.state in ('waiting', 'queued', 'dispatched', 'running')`);
-  return { max: quota?.max ?? DEFAULT_QUOTA.maxActiveInstances, active: active!.n };
+  return { max: quota?.max ?? DEFAULT_QUOTA.maxActiveInstances, active: active!.n, billing: budgetContextOf(quota!.billing) };
 }
 
 const formatCount = (x: number) => x.toLocaleString("en-US");
@@ -196,9 +198,8 @@ export async function createTasks(db: Db, inputs: NewTask[]): Promise<TaskCreati
         ? []
         : await tx.execute<{ id: string; state: string }>(sql`
             select id, state from jobs where organization_id = ${organizationId} and id = any(${pgArray(jobIds)}::uuid[])`);
-    const quota = await lockQuota(tx, organizationId);
-    // Under the quota's lock, so that two submissions cannot both fit in what is left of the budget.
-    const billing = await budgetContext(tx, organizationId, prepared[0]!.now);
+    const quota = await lockQuota(tx, organizationId, prepared[0]!.now);
+    const billing = quota.billing;
     const taken =
       shortnames.length === 0
         ? []
