@@ -10,7 +10,7 @@ import {
   type CarbonTaskLine,
 } from "@/server/domain/carbon-report";
 import { pgArray } from "@/server/db/sql-params";
-import { gridSources, ledgerCondition, readGrid, readSlices, type CarbonScope } from "./carbon";
+import { checkDatacenter, gridSources, ledgerCondition, readGrid, readSlices, type CarbonScope } from "./carbon";
 import { InvalidInputError } from "./errors";
 
 /**
@@ -47,17 +47,19 @@ export type CarbonMonths = Awaited<ReturnType<typeof carbonMonths>>;
 
 /**
  * A month's Carbon Facts and its lines per task (the largest footprint first, deleted tasks last),
- * with the grid data it used. `page` of `pageSize` lines, or every line with pageSize null.
+ * with the grid data it used, against the comparison datacenter asked for (the methodology's
+ * default otherwise). `page` of `pageSize` lines, or every line with pageSize null.
  */
 export async function carbonMonth(
   db: Tx,
   scope: CarbonScope,
   organizationId: string,
   month: string,
-  options: { page?: number; pageSize?: number | null; now?: Date } = {},
+  options: { page?: number; pageSize?: number | null; now?: Date; datacenter?: string | null } = {},
 ) {
   if (!CARBON_MONTH_RE.test(month)) throw new InvalidInputError("A month is written YYYY-MM, for example 2026-01.", "month");
   if (month > carbonMonthOf((options.now ?? new Date()).getTime())) throw new InvalidInputError(`${month} has not begun yet.`, "month");
+  const datacenter = checkDatacenter(options.datacenter);
   const { from, to } = monthBounds(month);
   const slices = await readSlices(db, await ledgerCondition(db, scope, { kind: "organization", organizationId, from, to }), sql`i.task_id`);
   const grid = await readGrid(db, slices);
@@ -77,12 +79,12 @@ export async function carbonMonth(
   ]);
   const nameOf = new Map(names.map((n) => [n.id, n.name]));
   const lines = [...byTask].map(([taskId, taskSlices]) => {
-    const facts = carbonFacts(taskSlices, grid);
+    const facts = carbonFacts(taskSlices, grid, { datacenter });
     const name = taskId === null ? undefined : nameOf.get(taskId);
     return { taskId: name === undefined ? null : taskId, name: name ?? DELETED_TASKS, figures: roundedFacts(facts), footprintG: facts.footprintG };
   });
   lines.sort((a, b) => Number(a.taskId === null) - Number(b.taskId === null) || b.footprintG - a.footprintG || a.name.localeCompare(b.name));
-  const facts = carbonFacts(slices, grid);
+  const facts = carbonFacts(slices, grid, { datacenter });
   const pageSize = options.pageSize === undefined ? 50 : options.pageSize;
   const pages = pageSize === null ? 1 : Math.max(1, Math.ceil(lines.length / pageSize));
   const page = Math.min(Math.max(1, options.page ?? 1), pages);

@@ -62,7 +62,8 @@ export async function ledgerCondition(db: Tx, scope: CarbonScope, subject: Carbo
   return subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
 }
 
-function checkDatacenter(name: string | null | undefined): string | null {
+/** A comparison datacenter's name when the methodology knows it, null for the default; InvalidInputError naming it otherwise. */
+export function checkDatacenter(name: string | null | undefined): string | null {
   if (name === undefined || name === null || name === "") return null;
   if (!CURRENT_METHODOLOGY.datacenters.some((d) => d.name === name)) {
     const known = CURRENT_METHODOLOGY.datacenters.map((d) => d.name).join(", ");

@@ -29,9 +29,12 @@ export const carbonRouter = createTRPCRouter({
       z.object({
         month: z.string().regex(CARBON_MONTH_RE, "A month is written YYYY-MM, for example 2026-01."),
         page: z.number({ error: "The page is a whole number from 1." }).int("The page is a whole number from 1.").min(1, "The page is a whole number from 1.").max(100_000, "There are not that many pages.").default(1),
+        datacenter,
       }),
     )
-    .query(({ ctx, input }) => carbonMonth(ctx.db, { organizationId: ctx.organizationId }, ctx.organizationId, input.month, { page: input.page })),
+    .query(({ ctx, input }) =>
+      carbonMonth(ctx.db, { organizationId: ctx.organizationId }, ctx.organizationId, input.month, { page: input.page, datacenter: input.datacenter }),
+    ),
 
   annualGridIntensities: customerProcedure.query(({ ctx }) => annualGridIntensities(ctx.db)),
 });
