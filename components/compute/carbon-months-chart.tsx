@@ -8,7 +8,7 @@ export const CARBON_COLOURS = { footprint: "#44403c", avoided: "#15803d" } as co
 export type CarbonMonthBar = { month: string; label: string; footprintG: number; avoidedG: number };
 
 const grams = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
-const compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 2 });
 
 /**
  * Each month's footprint beside the emissions its work avoided, in gCO2e: two bars a month, never
@@ -37,7 +37,7 @@ export function CarbonMonthsChart({ bars, title }: { bars: CarbonMonthBar[]; tit
               );
             }}
           />
-          <Legend wrapperStyle={{ fontSize: 13, color: "#1c1917" }} />
+          <Legend wrapperStyle={{ fontSize: 13, color: "#1c1917" }} itemSorter={null} />
           <Bar dataKey="footprintG" name="Carbon footprint" fill={CARBON_COLOURS.footprint} isAnimationActive={false} />
           <Bar dataKey="avoidedG" name="Avoided, reported apart" fill={CARBON_COLOURS.avoided} isAnimationActive={false} />
         </BarChart>

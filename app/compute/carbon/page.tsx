@@ -11,6 +11,8 @@ import { formatCarbonMonth } from "@/server/domain/carbon-report";
 
 export const metadata: Metadata = { title: "Carbon report" };
 
+const shortMonthYear = (month: string) =>
+  new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 const shortMonth = (month: string) =>
   new Intl.DateTimeFormat("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 
@@ -71,9 +73,9 @@ export default async function CarbonReportPage() {
             <Tr>
               <Th>Month</Th>
               <Th numeric>Energy consumed</Th>
-              <Th numeric>Carbon footprint (CO2e)</Th>
+              <Th numeric>Footprint (CO2e)</Th>
               <Th numeric>Avoided (CO2e)</Th>
-              <Th numeric>Reused heat</Th>
+              <Th numeric className="hidden sm:table-cell">Reused heat</Th>
             </Tr>
           </THead>
           <TBody>
@@ -81,21 +83,23 @@ export default async function CarbonReportPage() {
               <Tr key={m.month}>
                 <Td className="whitespace-nowrap">
                   <Link href={`/compute/carbon/${m.month}`} className="font-medium text-brand-800 underline">
-                    {formatCarbonMonth(m.month)}
+                    {/* A phone's narrow table: the month's short name. */}
+                    <span className="hidden sm:inline">{formatCarbonMonth(m.month)}</span>
+                    <span className="sm:hidden">{shortMonthYear(m.month)}</span>
                   </Link>
                 </Td>
                 <Td numeric className="whitespace-nowrap">{formatWh(m.figures.consumedEnergyWh)}</Td>
                 <Td numeric className="whitespace-nowrap">{formatGrams(m.figures.footprintG)}</Td>
                 <Td numeric className="whitespace-nowrap">{formatGrams(m.figures.savedTotalG)}</Td>
-                <Td numeric className="whitespace-nowrap">{formatWh(m.figures.reusedEnergyWh)}</Td>
+                <Td numeric className="hidden whitespace-nowrap sm:table-cell">{formatWh(m.figures.reusedEnergyWh)}</Td>
               </Tr>
             ))}
             <Tr className="font-semibold">
-              <Td>Twelve months</Td>
+              <Td>12 months</Td>
               <Td numeric className="whitespace-nowrap">{formatWh(report.total.consumedEnergyWh)}</Td>
               <Td numeric className="whitespace-nowrap">{formatGrams(report.total.footprintG)}</Td>
               <Td numeric className="whitespace-nowrap">{formatGrams(report.total.savedTotalG)}</Td>
-              <Td numeric className="whitespace-nowrap">{formatWh(report.total.reusedEnergyWh)}</Td>
+              <Td numeric className="hidden whitespace-nowrap sm:table-cell">{formatWh(report.total.reusedEnergyWh)}</Td>
             </Tr>
           </TBody>
         </Table>

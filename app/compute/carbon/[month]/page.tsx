@@ -62,7 +62,7 @@ export default async function CarbonMonthPage({ params, searchParams }: Props) {
                 <Tr>
                   <Th>Task</Th>
                   <Th numeric>Energy consumed</Th>
-                  <Th numeric>Carbon footprint (CO2e)</Th>
+                  <Th numeric>Footprint (CO2e)</Th>
                   <Th numeric>Avoided (CO2e)</Th>
                 </Tr>
               </THead>
