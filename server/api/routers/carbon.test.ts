@@ -96,6 +96,8 @@ describe("carbon router", () => {
     expect(await messageOf(api.carbon.month({ month: "2026-02", page: 0 }))).toMatch(/^BAD_REQUEST: .*The page is a whole number from 1\./s);
     expect(await messageOf(api.carbon.month({ month: "2026-02", page: 1.5 }))).toMatch(/^BAD_REQUEST: .*The page is a whole number from 1\./s);
     expect(await messageOf(api.carbon.month({ month: "2999-01" }))).toBe("BAD_REQUEST: 2999-01 has not begun yet.");
+    expect(await messageOf(api.carbon.month({ month: "2026-02", datacenter: "moon-base" }))).toContain('BAD_REQUEST: No comparison datacenter is named "moon-base".');
+    expect((await api.carbon.month({ month: "2026-02", datacenter: "hyperscale-datacenter" })).datacenter.name).toBe("hyperscale-datacenter");
     const resident = await callerAs(db, "resident@hearth.test");
     expect(await codeOf(resident.carbon.months())).toBe("FORBIDDEN");
     expect(await codeOf(resident.carbon.month({ month: "2026-02" }))).toBe("FORBIDDEN");
