@@ -8,6 +8,7 @@ const ITEMS = [
   { href: "/compute", label: "Overview" },
   { href: "/compute/tasks", label: "Tasks" },
   { href: "/compute/tasks/new", label: "Submit a task" },
+  { href: "/compute/carbon", label: "Carbon" },
   { href: "/compute/notifications", label: "Notifications" },
   { href: "/compute/account/billing", label: "Billing" },
   { href: "/compute/account", label: "Account & API keys" },

@@ -132,6 +132,8 @@ const inputs: Record<string, (f: Fixtures) => unknown> = {
   "carbon.task": (f) => ({ taskId: f.taskOfCustomer }),
   "carbon.job": (f) => ({ jobId: f.jobOfCustomer }),
   "carbon.annualGridIntensities": () => undefined,
+  "carbon.months": () => undefined,
+  "carbon.month": () => ({ month: "2026-01" }),
   "compute.createJob": () => ({ name: "AUTHZ job" }),
   "compute.notifications": () => ({}),
   "compute.markNotificationsRead": () => ({}),
@@ -225,6 +227,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "carbon.task": () => ({ methodologyVersion: "hearth-carbon-1" }),
   "carbon.job": () => ({ methodologyVersion: "hearth-carbon-1" }),
   "carbon.annualGridIntensities": () => expect.arrayContaining([expect.objectContaining({ country: "FR" })]),
+  "carbon.months": () => ({ timeZone: "Europe/Paris", months: expect.toSatisfy((m: unknown[]) => m.length === 12, "twelve months") }),
+  "carbon.month": () => ({ month: "2026-01", organizationName: markers.customer[1], tasks: expect.any(Array) }),
   "compute.createJob": (f) => ({ organizationId: f.organizationOfCustomer, name: "AUTHZ job" }),
   "compute.notifications": (f) => ({ items: listing({ taskId: f.taskOfCustomer }) }),
   "compute.markNotificationsRead": () => ({ marked: positive }),
@@ -271,6 +275,7 @@ const unscoped = new Set([
   "compute.markNotificationsRead",
   "compute.createApiKey",
   "billing.estimate",
+  "carbon.month",
 ]);
 
 /** First and second tenant of each role. Staff all belong to the operator: one tenant. */

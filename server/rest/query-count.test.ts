@@ -150,10 +150,9 @@ async function measureWith(n: number): Promise<Measured> {
 
 /**
  * Most requests read in one query per kind of thing they show; none in a loop. A submission takes
- * 14: every account has a quota, locked and then counted in two statements, and the budget guard
- * reads the profiles' expected run time, the rate card and the month's charges.
+ * 11: every account has a quota, locked and then counted in two statements.
  */
-const MAX_QUERIES = 14;
+const MAX_QUERIES = 11;
 
 describe("queries per request", () => {
   it("are as many for 150 tasks as for 5, and few", async () => {

@@ -44,7 +44,7 @@ export async function workCarbonFacts(
 }
 
 /** Which ledger rows (over e, a, i) are the subject's, once the subject is known to be the reader's. */
-async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
+export async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
   const inScope = (organization: SQL) => ("staff" in scope ? sql`true` : sql`${organization} = ${scope.organizationId}`);
   if (subject.kind === "organization") {
     const { organizationId, from, to } = subject;
@@ -62,7 +62,8 @@ async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubjec
   return subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
 }
 
-function checkDatacenter(name: string | null | undefined): string | null {
+/** A comparison datacenter's name when the methodology knows it, null for the default; InvalidInputError naming it otherwise. */
+export function checkDatacenter(name: string | null | undefined): string | null {
   if (name === undefined || name === null || name === "") return null;
   if (!CURRENT_METHODOLOGY.datacenters.some((d) => d.name === name)) {
     const known = CURRENT_METHODOLOGY.datacenters.map((d) => d.name).join(", ");
@@ -76,39 +77,46 @@ function checkDatacenter(name: string | null | undefined): string | null {
  * null once a task is deleted), per radiator and hour
  * with the share of each radiator-hour the thermostat wanted, then per gateway and hour with the
  * work's share of the gateway's own meter, summed into slices at the gateways' sites.
+ *
+ * With `groupBy` (an expression over e, a and i, e.g. i.task_id), each slice is also split by
+ * that key, given as `group` (its text, null where the expression is null: a deleted task's
+ * rows for i.task_id). Every figure of a slice is a sum, so the groups' slices add up to the
+ * ungrouped ones; the gateway's meter is shared between the groups by their IT energy.
  */
-async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]> {
+export async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]>;
+export async function readSlices(db: Tx, condition: SQL, groupBy: SQL): Promise<Array<CarbonSlice & { group: string | null }>>;
+export async function readSlices(db: Tx, condition: SQL, groupBy: SQL = sql`null`): Promise<Array<CarbonSlice & { group: string | null }>> {
   const q = sql`
     with work as (
-      select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, sum(e.energy_wh) as it_wh,
+      select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, (${groupBy})::text as grp, sum(e.energy_wh) as it_wh,
         -- A deleted task's attempts are gone: its core-seconds count as one-core instance time.
         sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / coalesce(a.cores_assigned, 1)) as instance_seconds
       from energy_allocations e
       left join instance_attempts a on a.id = e.attempt_id
       left join instances i on i.id = a.instance_id
       where ${condition}
-      group by 1, 2
+      group by 1, 2, 3
     ),
     -- Per gateway and hour: a gateway's radiators are all at its building's site.
     by_gateway as (
-      select r.gateway_id, w.hour_start, sum(w.it_wh) as it_wh, sum(w.instance_seconds) as instance_seconds,
+      select r.gateway_id, w.hour_start, w.grp, sum(w.it_wh) as it_wh, sum(w.instance_seconds) as instance_seconds,
         sum(w.core_seconds::float8 / h.cores) as machine_seconds,
         sum(w.it_wh * coalesce(least(1.0, th.cores_wanted_sum::float8 / nullif(th.cores_active_sum, 0)), 0.0)) as wanted_wh
       from work w
       join radiators r on r.id = w.radiator_id
       join hardware_models h on h.id = r.hardware_model_id
       left join telemetry_hourly th on th.radiator_id = w.radiator_id and th.hour_start = w.hour_start
-      group by 1, 2
+      group by 1, 2, 3
     ),
     -- All the radiators' energy of each gateway-hour the work touched: the work's share of the gateway's meter is its part of that.
     gateway_radiators as (
       select g.gateway_id, g.hour_start, sum(th.energy_wh) as wh
-      from by_gateway g
+      from (select distinct gateway_id, hour_start from by_gateway) g
       join radiators r on r.gateway_id = g.gateway_id
       join telemetry_hourly th on th.radiator_id = r.id and th.hour_start = g.hour_start
       group by 1, 2
     )
-    select g.hour_start, s.country_code as country, s.kind, sum(g.it_wh)::bigint as it_wh,
+    select g.hour_start, s.country_code as country, s.kind, g.grp, sum(g.it_wh)::bigint as it_wh,
       sum(case when s.kind = 'all_year_heat_sink' then g.it_wh else g.wanted_wh end)::float8 as wanted_wh,
       sum(coalesce(gh.energy_wh::float8 * g.it_wh / nullif(gr.wh, 0), 0))::float8 as overhead_wh,
       sum(g.machine_seconds)::float8 as machine_seconds, sum(g.instance_seconds)::float8 as instance_seconds
@@ -118,9 +126,9 @@ async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]> {
     join sites s on s.id = b.site_id
     left join gateway_radiators gr on gr.gateway_id = g.gateway_id and gr.hour_start = g.hour_start
     left join gateway_hourly gh on gh.gateway_id = g.gateway_id and gh.hour_start = g.hour_start
-    group by 1, 2, 3
-    order by 1, 2, 3`;
-  const rows = await db.execute<{ hour_start: string; country: string; kind: SiteKind; it_wh: string; wanted_wh: number; overhead_wh: number; machine_seconds: number; instance_seconds: number }>(q);
+    group by 1, 2, 3, 4
+    order by 1, 2, 3, 4`;
+  const rows = await db.execute<{ hour_start: string; country: string; kind: SiteKind; grp: string | null; it_wh: string; wanted_wh: number; overhead_wh: number; machine_seconds: number; instance_seconds: number }>(q);
   return rows.map((r) => ({
     hourStartMs: new Date(r.hour_start).getTime(),
     country: r.country,
@@ -130,11 +138,12 @@ async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]> {
     overheadEnergyWh: Number(r.overhead_wh),
     machineSeconds: Number(r.machine_seconds),
     instanceSeconds: Number(r.instance_seconds),
+    group: r.grp,
   }));
 }
 
 /** The hourly intensities of the slices' hours and the annual versions of their countries. */
-async function readGrid(db: Tx, slices: readonly CarbonSlice[]): Promise<GridData> {
+export async function readGrid(db: Tx, slices: readonly CarbonSlice[]): Promise<GridData> {
   const grid: GridData = { hourly: new Map(), annual: [] };
   const countries = [...new Set(slices.map((s) => s.country))];
   if (countries.length === 0) return grid;

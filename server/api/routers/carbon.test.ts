@@ -70,6 +70,42 @@ describe("carbon router", () => {
     expect(await codeOf(resident.carbon.task({ taskId }))).toBe("FORBIDDEN");
   });
 
+  it("reports the customer's months, the task's month holding its energy, and a month per task", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const label = await api.carbon.task({ taskId });
+    const report = await api.carbon.months();
+    expect(report.months).toHaveLength(12);
+    const february = report.months.find((m) => m.month === "2026-02");
+    // The caller's clock decides which twelve months; February 2026 is among them until 2027.
+    if (february) {
+      expect(february.figures.itEnergyWh).toBe(label.figures.itEnergyWh);
+      expect(february.figures.footprintG).toBe(label.figures.footprintG);
+    }
+    const month = await api.carbon.month({ month: "2026-02" });
+    expect(month.tasks).toEqual([{ taskId, name: "evening", figures: label.figures }]);
+    expect(month.figures).toEqual(label.figures);
+    expect(month.methodologyVersion).toBe("hearth-carbon-1");
+  });
+
+  it("refuses a month written otherwise, a page that is not one, and a month to come, with a message", async () => {
+    const api = await callerAs(db, "customer@hearth.test");
+    const messageOf = (promise: Promise<unknown>) => promise.then(() => "answered", (e: unknown) => (e instanceof TRPCError ? `${e.code}: ${e.message}` : String(e)));
+    for (const month of ["2026-2", "2026-13", "02-2026", "", "2026-02-01"]) {
+      expect(await messageOf(api.carbon.month({ month }))).toMatch(/^BAD_REQUEST: .*A month is written YYYY-MM, for example 2026-01\./s);
+    }
+    expect(await messageOf(api.carbon.month({ month: "2026-02", page: 0 }))).toMatch(/^BAD_REQUEST: .*The page is a whole number from 1\./s);
+    expect(await messageOf(api.carbon.month({ month: "2026-02", page: 1.5 }))).toMatch(/^BAD_REQUEST: .*The page is a whole number from 1\./s);
+    expect(await messageOf(api.carbon.month({ month: "2999-01" }))).toBe("BAD_REQUEST: 2999-01 has not begun yet.");
+    expect(await messageOf(api.carbon.month({ month: "2026-02", datacenter: "moon-base" }))).toContain('BAD_REQUEST: No comparison datacenter is named "moon-base".');
+    expect((await api.carbon.month({ month: "2026-02", datacenter: "hyperscale-datacenter" })).datacenter.name).toBe("hyperscale-datacenter");
+    const resident = await callerAs(db, "resident@hearth.test");
+    expect(await codeOf(resident.carbon.months())).toBe("FORBIDDEN");
+    expect(await codeOf(resident.carbon.month({ month: "2026-02" }))).toBe("FORBIDDEN");
+    // Another customer's month is its own: none of the first's work.
+    const other = await callerAs(db, "customer2@hearth.test");
+    expect((await other.carbon.month({ month: "2026-02" })).tasks).toEqual([]);
+  });
+
   it("lists the annual grid factors with their sources", async () => {
     const api = await callerAs(db, "customer@hearth.test");
     const factors = await api.carbon.annualGridIntensities();
