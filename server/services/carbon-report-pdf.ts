@@ -1,7 +1,6 @@
-import PDFDocument from "pdfkit";
 import { formatCarbonMonth } from "@/server/domain/carbon-report";
 import type { CarbonMonth } from "./carbon-report";
-import { pdfText } from "./statement-pdf";
+import { CONTENT_WIDTH, INK, MARGIN, MUTED, openPdf, pdfText, type PdfColumn } from "./pdf-document";
 
 /**
  * A month's carbon report as a PDF: the month's Carbon Facts, a line per task, the methodology
@@ -9,48 +8,27 @@ import { pdfText } from "./statement-pdf";
  * read aloud), the figures rounded as on the labels.
  */
 
-const MARGIN = 48;
-const PAGE_WIDTH = 595.28; // A4
-const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-const INK = "#1c1917";
-const MUTED = "#57534e";
-const RULE = "#d6d3d1";
 
 const number = (digits: number) => new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits });
 const wh = (x: number) => `${number(2).format(x)} Wh`;
 const grams = (g: number) => `${number(2).format(g)} gCO2e`;
 
-type Column = { title: string; width: number; align: "left" | "right" };
 
 export async function renderCarbonReportPdf(report: CarbonMonth, issuedAt = new Date()): Promise<Buffer> {
   const month = formatCarbonMonth(report.month);
   const title = `Carbon report · ${month}`;
   const f = report.figures;
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: MARGIN,
+  const { doc, write, rule, tableRow, footer, finish } = openPdf({
     lang: "en",
-    displayTitle: true,
-    bufferPages: true,
-    info: { Title: pdfText(`${title} · ${report.organizationName}`), Author: "Hearth", Subject: "Carbon Facts by month and by task" },
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
+    title: `${title} · ${report.organizationName}`,
+    author: "Hearth",
+    subject: "Carbon Facts by month and by task",
   });
 
-  const write = (text: string, options: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(text), options);
   const heading = (text: string) => {
     doc.font("Helvetica-Bold").fontSize(11).fillColor(INK);
     write(text);
     doc.moveDown(0.2);
-  };
-  const rule = () => {
-    doc.moveDown(0.4);
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.7).stroke();
-    doc.moveDown(0.6);
   };
   const day = (date: Date) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: report.timeZone }).format(date);
 
@@ -106,26 +84,13 @@ export async function renderCarbonReportPdf(report: CarbonMonth, issuedAt = new 
   rule();
 
   // A line per task.
-  const columns: Column[] = [
+  const columns: PdfColumn[] = [
     { title: "Task", width: CONTENT_WIDTH - 300, align: "left" },
     { title: "Energy consumed", width: 100, align: "right" },
     { title: "Footprint", width: 100, align: "right" },
     { title: "Avoided", width: 100, align: "right" },
   ];
-  const row = (cells: string[], font: "Helvetica" | "Helvetica-Bold", color = INK) => {
-    doc.font(font).fontSize(8).fillColor(color);
-    const height = Math.max(...cells.map((cell, i) => doc.heightOfString(pdfText(cell), { width: columns[i]!.width - 4 }))) + 4;
-    if (doc.y + height > doc.page.height - MARGIN - 24) doc.addPage();
-    const y = doc.y;
-    let x = MARGIN;
-    cells.forEach((cell, i) => {
-      doc.text(pdfText(cell), x + 2, y + 2, { width: columns[i]!.width - 4, align: columns[i]!.align });
-      x += columns[i]!.width;
-    });
-    doc.x = MARGIN;
-    doc.y = y + height;
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.4).stroke();
-  };
+  const row = tableRow(columns);
   heading(`Tasks (${number(0).format(report.taskCount)})`);
   row(
     columns.map((c) => c.title),
@@ -156,15 +121,6 @@ export async function renderCarbonReportPdf(report: CarbonMonth, issuedAt = new 
   if (grid.imports.length === 0 && grid.annual.length === 0) write("None: no work was metered this month.");
 
   // Footer on every page.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.height - MARGIN;
-    doc.page.margins.bottom = 0;
-    doc.font("Helvetica").fontSize(7).fillColor(MUTED);
-    doc.text(pdfText(`${report.organizationName} · ${title} · ${report.methodologyVersion}`), MARGIN, bottom - 4, { width: CONTENT_WIDTH * 0.8 });
-    doc.text(`Page ${i + 1} of ${range.count}`, MARGIN, bottom - 4, { width: CONTENT_WIDTH, align: "right" });
-  }
-  doc.end();
-  return ended;
+  footer(`${report.organizationName} · ${title} · ${report.methodologyVersion}`, (page, pages) => `Page ${page} of ${pages}`);
+  return finish();
 }

@@ -1,45 +1,16 @@
-import PDFDocument from "pdfkit";
 import { formatEuros } from "@/server/domain/billing";
 import { formatInvoiceMonth, lineTaskLabel, type Invoice } from "@/server/domain/invoices";
-import { pdfText } from "./statement-pdf";
+import { CONTENT_WIDTH, INK, MUTED, openPdf, type PdfColumn } from "./pdf-document";
 
 /**
  * A month's invoice as a PDF: who is invoiced for which month, a line per task and price, the
  * total (the sum of the lines) and the billing rule. Real text, searchable and read aloud.
  */
 
-const MARGIN = 48;
-const PAGE_WIDTH = 595.28; // A4
-const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-const INK = "#1c1917";
-const MUTED = "#57534e";
-const RULE = "#d6d3d1";
-
-type Column = { title: string; width: number; align: "left" | "right" };
-
 export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date }): Promise<Buffer> {
   const month = formatInvoiceMonth(invoice.month);
   const title = invoice.inProgress ? `Charges so far · ${month}` : `Invoice · ${month}`;
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: MARGIN,
-    lang: "en",
-    displayTitle: true,
-    bufferPages: true,
-    info: { Title: pdfText(title), Author: pdfText(invoice.operatorName), Subject: "Compute invoice" },
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-  const write = (text: string, options: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(text), options);
-  const rule = () => {
-    doc.moveDown(0.4);
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.7).stroke();
-    doc.moveDown(0.6);
-  };
+  const { doc, write, rule, tableRow, finish } = openPdf({ lang: "en", title, author: invoice.operatorName, subject: "Compute invoice" });
 
   doc.font("Helvetica-Bold").fontSize(16).fillColor(INK);
   write(invoice.operatorName);
@@ -53,7 +24,7 @@ export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date 
   if (invoice.inProgress) write("The month is not over: these are the charges so far.");
   rule();
 
-  const columns: Column[] = [
+  const columns: PdfColumn[] = [
     { title: "Task", width: 170, align: "left" },
     { title: "Scheduling", width: 62, align: "left" },
     { title: "Rate per core-hour", width: 70, align: "right" },
@@ -61,20 +32,7 @@ export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date 
     { title: "Billed core-minutes", width: 62, align: "right" },
     { title: "Amount", width: CONTENT_WIDTH - 434, align: "right" },
   ];
-  const row = (cells: string[], font: "Helvetica" | "Helvetica-Bold", color = INK) => {
-    doc.font(font).fontSize(8).fillColor(color);
-    const height = Math.max(...cells.map((cell, i) => doc.heightOfString(pdfText(cell), { width: columns[i]!.width - 4 }))) + 4;
-    if (doc.y + height > doc.page.height - MARGIN - 24) doc.addPage();
-    const y = doc.y;
-    let x = MARGIN;
-    cells.forEach((cell, i) => {
-      doc.text(pdfText(cell), x + 2, y + 2, { width: columns[i]!.width - 4, align: columns[i]!.align });
-      x += columns[i]!.width;
-    });
-    doc.x = MARGIN;
-    doc.y = y + height;
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.4).stroke();
-  };
+  const row = tableRow(columns);
   const n = (value: number) => value.toLocaleString("en-GB");
   row(
     columns.map((c) => c.title),
@@ -94,6 +52,5 @@ export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date 
       "Work lost to a radiator that went silent is never billed. Months are calendar months in Europe/Paris time.",
     { width: CONTENT_WIDTH },
   );
-  doc.end();
-  return ended;
+  return finish();
 }

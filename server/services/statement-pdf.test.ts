@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { formatEuros } from "@/server/domain/refund-statements";
 import type { Statement } from "./refund-statements";
-import { pdfText, renderStatementPdf } from "./statement-pdf";
+import { pdfText } from "./pdf-document";
+import { renderStatementPdf } from "./statement-pdf";
 
 const STANDARD_FONTS = `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`;
 const WHOLE_IBAN = "FR7630006000011234567890189";

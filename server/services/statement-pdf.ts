@@ -1,8 +1,8 @@
-import PDFDocument from "pdfkit";
 import { createTranslator } from "next-intl";
 import { MESSAGES } from "@/messages";
 import type { Locale } from "@/server/i18n/locales";
 import { formatEuros, formatPricePerKWh, formatStatementMonth, groupLines } from "@/server/domain/refund-statements";
+import { CONTENT_WIDTH, INK, MARGIN, MUTED, openPdf, pdfText, type PdfColumn } from "./pdf-document";
 import type { Statement } from "./refund-statements";
 
 /**
@@ -12,29 +12,7 @@ import type { Statement } from "./refund-statements";
  * aloud by screen readers); the IBAN only ever appears masked, as the statement holds it.
  */
 
-const MARGIN = 48;
-const PAGE_WIDTH = 595.28; // A4
-const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-const INK = "#1c1917";
-const MUTED = "#57534e";
-const RULE = "#d6d3d1";
 
-/**
- * The standard PDF fonts speak WinAnsi: Latin-1 plus a few signs (€, typographic quotes, dashes,
- * the bullets of a masked IBAN). The narrow no-break space that French number formats use becomes
- * a no-break space; anything else outside becomes "?" rather than garbage.
- */
-const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
-export function pdfText(text: string): string {
-  let out = "";
-  for (const char of text.replace(/[\u202f\u2009\u2007]/g, "\u00a0")) {
-    const code = char.codePointAt(0)!;
-    out += (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) ? char : "?";
-  }
-  return out;
-}
-
-type Column = { key: string; width: number; align: "left" | "right" };
 
 export async function renderStatementPdf(statement: Statement, locale: Locale): Promise<Buffer> {
   const t = createTranslator({ locale, messages: MESSAGES[locale], namespace: "refunds" });
@@ -49,27 +27,7 @@ export async function renderStatementPdf(statement: Statement, locale: Locale): 
   const month = formatStatementMonth(statement.month, locale);
   const title = `${t("pdf.title")} · ${month}`;
 
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: MARGIN,
-    lang: locale,
-    displayTitle: true,
-    bufferPages: true,
-    info: { Title: pdfText(title), Author: pdfText(statement.operatorName), Subject: pdfText(t("pdf.title")) },
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-
-  const write = (text: string, options: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(text), options);
-  const rule = () => {
-    doc.moveDown(0.4);
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.7).stroke();
-    doc.moveDown(0.6);
-  };
+  const { doc, write, rule, tableRow, footer, finish } = openPdf({ lang: locale, title, author: statement.operatorName, subject: t("pdf.title") });
   const field = (label: string, value: string) => {
     doc.font("Helvetica").fontSize(9).fillColor(MUTED);
     write(t("pdf.field", { label }), { continued: true });
@@ -105,36 +63,22 @@ export async function renderStatementPdf(statement: Statement, locale: Locale): 
   rule();
 
   // The lines, grouped by device, as a table.
-  const columns: Column[] = [
-    { key: t("statement.lines.room"), width: 70, align: "left" },
-    { key: t("statement.lines.device"), width: 76, align: "left" },
-    { key: t("statement.lines.period"), width: 54, align: "left" },
-    { key: t("statement.lines.meterStart"), width: 60, align: "right" },
-    { key: t("statement.lines.meterEnd"), width: 60, align: "right" },
-    { key: t("statement.lines.energy"), width: 58, align: "right" },
-    { key: t("statement.lines.price"), width: 60, align: "right" },
-    { key: t("statement.lines.amount"), width: CONTENT_WIDTH - 438, align: "right" },
+  const columns: PdfColumn[] = [
+    { title: t("statement.lines.room"), width: 70, align: "left" },
+    { title: t("statement.lines.device"), width: 76, align: "left" },
+    { title: t("statement.lines.period"), width: 54, align: "left" },
+    { title: t("statement.lines.meterStart"), width: 60, align: "right" },
+    { title: t("statement.lines.meterEnd"), width: 60, align: "right" },
+    { title: t("statement.lines.energy"), width: 58, align: "right" },
+    { title: t("statement.lines.price"), width: 60, align: "right" },
+    { title: t("statement.lines.amount"), width: CONTENT_WIDTH - 438, align: "right" },
   ];
-  const row = (cells: string[], font: "Helvetica" | "Helvetica-Bold", color = INK) => {
-    doc.font(font).fontSize(8).fillColor(color);
-    const heights = cells.map((cell, i) => doc.heightOfString(pdfText(cell), { width: columns[i]!.width - 4 }));
-    const height = Math.max(...heights) + 4;
-    if (doc.y + height > doc.page.height - MARGIN - 24) doc.addPage();
-    const y = doc.y;
-    let x = MARGIN;
-    cells.forEach((cell, i) => {
-      doc.text(pdfText(cell), x + 2, y + 2, { width: columns[i]!.width - 4, align: columns[i]!.align, lineBreak: true });
-      x += columns[i]!.width;
-    });
-    doc.x = MARGIN;
-    doc.y = y + height;
-    doc.moveTo(MARGIN, doc.y).lineTo(PAGE_WIDTH - MARGIN, doc.y).strokeColor(RULE).lineWidth(0.4).stroke();
-  };
+  const row = tableRow(columns);
   doc.font("Helvetica-Bold").fontSize(11).fillColor(INK);
   write(t("statement.lines.title"));
   doc.moveDown(0.3);
   row(
-    columns.map((c) => c.key),
+    columns.map((c) => c.title),
     "Helvetica-Bold",
     MUTED,
   );
@@ -200,15 +144,6 @@ export async function renderStatementPdf(statement: Statement, locale: Locale): 
   );
 
   // Footer on every page: what the figures are, and where in the statement the reader is.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.height - MARGIN;
-    doc.page.margins.bottom = 0;
-    doc.font("Helvetica").fontSize(7).fillColor(MUTED);
-    doc.text(pdfText(t("pdf.footer")), MARGIN, bottom - 4, { width: CONTENT_WIDTH * 0.8, lineBreak: true });
-    doc.text(pdfText(t("pdf.page", { page: i + 1, pages: range.count })), MARGIN, bottom - 4, { width: CONTENT_WIDTH, align: "right" });
-  }
-  doc.end();
-  return ended;
+  footer(t("pdf.footer"), (page, pages) => t("pdf.page", { page, pages }));
+  return finish();
 }
