@@ -1,13 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller } from "@/server/api/root";
 import { createRequestContext } from "@/server/api/request-context";
-import { attachmentDisposition } from "@/server/domain/downloads";
 import { invoiceFileName } from "@/server/domain/invoices";
 import { invoiceCsv } from "@/server/services/invoices";
 import { renderInvoicePdf } from "@/server/services/invoice-pdf";
-
-const notFound = () =>
-  new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+import { attachment, notFoundResponse as notFound } from "../../../route-helpers";
 
 /**
  * A month's invoice to download, read through the billing router as the signed-in customer: anyone
@@ -29,7 +26,7 @@ export async function invoiceDownload(params: Promise<{ month: string }>, kind: 
     headers: {
       "Content-Type": kind === "csv" ? "text/csv; charset=utf-8" : "application/pdf",
       "Content-Length": String(body.length),
-      "Content-Disposition": attachmentDisposition(invoiceFileName(invoice.month, kind)),
+      "Content-Disposition": attachment(invoiceFileName(invoice.month, kind)),
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },
