@@ -37,3 +37,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** A required one-line text of at most `max` characters, trimmed, named `what` in its messages ("Give the source."). */
+export const requiredText = (what: string, max: number) =>
+  noControlCharacters(
+    z
+      .string()
+      .trim()
+      .min(1, `Give the ${what}.`)
+      .max(max, `The ${what} has at most ${max} characters.`),
+  );
+
+/** An ISO 3166-1 alpha-2 country code, as tariffs and grid intensities are keyed. */
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, "A country is its ISO 3166 code, two capital letters (FR).");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { noControlCharacters } from "@/server/domain/text";
+import { countryCode, requiredText as text } from "@/server/domain/text";
 import { GRID_CSV_MAX_CHARS, MAX_INTENSITY_G_PER_KWH } from "@/server/domain/grid-intensity-csv";
 import {
   addGridIntensityVersion,
@@ -9,15 +9,6 @@ import {
 } from "@/server/services/grid-intensity";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
-const country = z.string().regex(/^[A-Z]{2}$/, "A country is its ISO 3166 code, two capital letters (FR).");
-const text = (what: string, max: number) =>
-  noControlCharacters(
-    z
-      .string()
-      .trim()
-      .min(1, `Give the ${what}.`)
-      .max(max, `The ${what} has at most ${max} characters.`),
-  );
 
 /** The grid's carbon intensity by country, for the operator's staff: annual versions and hourly series from grid operators' files. */
 export const gridIntensityRouter = createTRPCRouter({
@@ -28,7 +19,7 @@ export const gridIntensityRouter = createTRPCRouter({
   addVersion: staffProcedure
     .input(
       z.object({
-        country,
+        country: countryCode,
         effectiveFrom: z.iso.date("Give the first day the figure applies as a date."),
         intensityMgPerKWh: z
           .int("The intensity is a whole number of mg per kWh (g/kWh with up to three decimals).")
@@ -48,7 +39,7 @@ export const gridIntensityRouter = createTRPCRouter({
   importHourly: staffProcedure
     .input(
       z.object({
-        country,
+        country: countryCode,
         source: text("source", 200),
         fileName: text("file name", 255),
         csv: z.string().max(GRID_CSV_MAX_CHARS, "The file is larger than 5 MB: load it a few months at a time."),

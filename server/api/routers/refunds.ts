@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { noControlCharacters } from "@/server/domain/text";
+import { countryCode, requiredText as text } from "@/server/domain/text";
 import { isMonth } from "@/server/domain/refunds";
 import {
   addTariffVersion,
@@ -13,14 +13,6 @@ import {
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 const monthSchema = z.string().refine(isMonth, "A month is its first day, YYYY-MM-01.");
-const text = (what: string, max: number) =>
-  noControlCharacters(
-    z
-      .string()
-      .trim()
-      .min(1, `Give the ${what}.`)
-      .max(max, `The ${what} has at most ${max} characters.`),
-  );
 
 /** The monthly electricity refund, for the operator's staff: tariffs, the close of a month, payments. */
 export const refundsRouter = createTRPCRouter({
@@ -31,7 +23,7 @@ export const refundsRouter = createTRPCRouter({
   addTariff: staffProcedure
     .input(
       z.object({
-        country: z.string().regex(/^[A-Z]{2}$/, "A country is its ISO 3166 code, two capital letters (FR)."),
+        country: countryCode,
         option: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "An option is lower-case letters, digits and dashes (base-6kva)."),
         label: text("label", 100),
         effectiveFrom: z.iso.date("Give the first day of the price as a date."),
