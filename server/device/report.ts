@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/server/db/client";
 import { instanceOutputs } from "@/server/db/schema";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { earliestReadingMs, hourStartMs, meterReading, readingRefusal, type ReadingRefusalReason } from "@/server/domain/metering";
+import { wantedEnergyMwh } from "@/server/domain/carbon";
 import {
   activeAttemptsOnRadiators,
   assignWork,
@@ -64,6 +65,8 @@ type GatewayRadiator = {
   heating: HeatingJson | null;
   installedOn: string;
   maxPowerW: number;
+  /** Its hardware's cores: the ledger's machine time is core-seconds ÷ cores. */
+  cores: number;
   /** The target this answer sends (effectiveTarget now), set once the report is checked. */
   targetC: number | null;
 };
@@ -382,8 +385,8 @@ async function load(tx: Tx, gatewayId: string, report: Report, readings: Reading
             'timeZone', (select s.time_zone from rooms ro join buildings b on b.id = ro.building_id join sites s on s.id = b.site_id
               where ro.id = r.room_id))
             from room_heating h where h.room_id = r.room_id), 'installedOn', r.installed_on,
-          'maxPowerW', (select h.max_power_w from hardware_models h where h.id = r.hardware_model_id)) order by r.serial), '[]'::json)
-        from radiators r where r.gateway_id = ${gatewayId}) as radiators,
+          'maxPowerW', hw.max_power_w, 'cores', hw.cores) order by r.serial), '[]'::json)
+        from radiators r join hardware_models hw on hw.id = r.hardware_model_id where r.gateway_id = ${gatewayId}) as radiators,
       (select coalesce(json_agg(json_build_object('radiatorId', rs.radiator_id, 'lastReadingMs', ${epochMs("rs.last_reading_at")},
           'roomTempC', rs.room_temp_c, 'setpointC', rs.setpoint_c, 'powerW', rs.power_w, 'energyCounterWh', rs.energy_counter_wh,
           'coresActive', rs.cores_active, 'coresWanted', rs.cores_wanted, 'containerRuntime', rs.container_runtime,
@@ -842,18 +845,26 @@ async function writeTelemetry(
   // A report's ledger rows are summed per attempt and hour of the closing reading, as
   // telemetry_hourly is: fewer rows than one per reading, and statements still split exactly at
   // hours. Idle energy goes to the radiator's hour in telemetry_hourly, not to the ledger.
-  const allocations = new Map<string, { radiatorId: string; attemptId: number; startMs: number; endMs: number; coreSeconds: number; energyWh: number }>();
-  const allocate = (radiatorId: string, attemptId: number, startMs: number, endMs: number, hourMs: number, coreSeconds: number, energyWh: number) => {
+  // With each share, the part the room asked for at the closing reading (see wantedEnergyMwh).
+  const allocations = new Map<
+    string,
+    { radiatorId: string; attemptId: number; startMs: number; endMs: number; coreSeconds: number; energyWh: number; wantedMwh: number; cores: number }
+  >();
+  const allocate = (radiatorId: string, cores: number, attemptId: number, startMs: number, endMs: number, reading: Reading, hourMs: number, coreSeconds: number, energyWh: number) => {
     const key = `${attemptId}|${hourMs}`;
+    const wantedMwh = wantedEnergyMwh(energyWh, reading);
     const row = allocations.get(key);
     if (row) {
       row.endMs = endMs;
       row.coreSeconds += coreSeconds;
       row.energyWh += energyWh;
+      row.wantedMwh += wantedMwh;
     } else {
-      allocations.set(key, { radiatorId, attemptId, startMs, endMs, coreSeconds, energyWh });
+      allocations.set(key, { radiatorId, attemptId, startMs, endMs, coreSeconds, energyWh, wantedMwh, cores });
     }
   };
+  // All the energy the report's readings metered, idle heat included: the gateway's own meter is shared by it.
+  let meteredWh = 0;
   const attemptTotals = new Map<number, { energyWh: number; coreSeconds: number }>();
   const anomalies = new AnomalyColumns();
   const stateRows: Array<
@@ -872,7 +883,7 @@ async function writeTelemetry(
     let previous: { atMs: number; energyCounterWh: number } | null =
       lastMs !== null && state?.energyCounterWh != null ? { atMs: lastMs, energyCounterWh: state.energyCounterWh } : null;
     const attemptsHere = activityOf.get(radiatorId) ?? [];
-    const maxPowerW = radiatorsBySerial.get(entry.serial)!.maxPowerW;
+    const { maxPowerW, cores } = radiatorsBySerial.get(entry.serial)!;
     let newest: ParsedReading | undefined;
     let hour: HourSums | undefined;
     for (const r of list) {
@@ -894,13 +905,14 @@ async function writeTelemetry(
         const metered = meterReading(previous, r, attemptsHere, maxPowerW);
         if (metered.anomaly !== null) anomalies.push(radiatorId, previous, r, maxPowerW, metered.anomaly);
         for (const a of metered.allocations) {
-          allocate(radiatorId, a.attemptId, previous.atMs, r.atMs, metered.hourStartMs, a.coreSeconds, a.energyWh);
+          allocate(radiatorId, cores, a.attemptId, previous.atMs, r.atMs, r, metered.hourStartMs, a.coreSeconds, a.energyWh);
           const total = attemptTotals.get(a.attemptId) ?? { energyWh: 0, coreSeconds: 0 };
           total.energyWh += a.energyWh;
           total.coreSeconds += a.coreSeconds;
           attemptTotals.set(a.attemptId, total);
         }
         hour.energyWh += metered.deltaWh;
+        meteredWh += metered.deltaWh;
         if (r.energyCounterWh < previous.energyCounterWh) hour.restarts += 1;
         hour.idleWh += metered.idleWh;
         hour.idleCoreSeconds += metered.idleCoreSeconds;
@@ -929,7 +941,12 @@ async function writeTelemetry(
   }
 
   const hourRows = [...hours.values()];
-  const ledger = [...allocations.values()];
+  const gatewayWh = after.gatewayMeter?.energyWh ?? 0;
+  const ledger = [...allocations.values()].map((a) => ({
+    ...a,
+    gatewayMwh: meteredWh > 0 ? Math.round((gatewayWh * 1000 * a.energyWh) / meteredWh) : 0,
+    machineMs: Math.round((a.coreSeconds * 1000) / a.cores),
+  }));
   const totals = [...attemptTotals].sort((a, b) => a[0] - b[0]);
   stateRows.sort((a, b) => (a.radiatorId < b.radiatorId ? -1 : 1)); // one lock order for radiator_states
   const nowIso = now.toISOString();
@@ -993,13 +1010,17 @@ async function writeTelemetry(
         rolled_up = false
     ),
     ledger as (
-      insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, organization_id)
-      select u.*, (select i.organization_id from instance_attempts a join instances i on i.id = a.instance_id where a.id = u.attempt_id)
+      insert into energy_allocations (radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, wanted_energy_mwh,
+        gateway_energy_mwh, machine_ms, organization_id, site_id)
+      select u.*, (select i.organization_id from instance_attempts a join instances i on i.id = a.instance_id where a.id = u.attempt_id),
+        (select b.site_id from gateways g join buildings b on b.id = g.building_id where g.id = ${gatewayId})
       from unnest(${pgArray(ledger.map((a) => a.radiatorId))}::uuid[],
         ${pgArray(ledger.map((a) => new Date(a.startMs).toISOString()))}::timestamptz[],
         ${pgArray(ledger.map((a) => new Date(a.endMs).toISOString()))}::timestamptz[], ${pgArray(ledger.map((a) => a.attemptId))}::bigint[],
-        ${pgArray(ledger.map((a) => a.coreSeconds))}::bigint[], ${pgArray(ledger.map((a) => a.energyWh))}::bigint[])
-        as u(radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh)
+        ${pgArray(ledger.map((a) => a.coreSeconds))}::bigint[], ${pgArray(ledger.map((a) => a.energyWh))}::bigint[],
+        ${pgArray(ledger.map((a) => a.wantedMwh))}::bigint[], ${pgArray(ledger.map((a) => a.gatewayMwh))}::bigint[],
+        ${pgArray(ledger.map((a) => a.machineMs))}::bigint[])
+        as u(radiator_id, period_start, period_end, attempt_id, core_seconds, energy_wh, wanted_energy_mwh, gateway_energy_mwh, machine_ms)
     ),
     attempt_totals as (
       update instance_attempts a set energy_wh = a.energy_wh + t.energy_wh, core_seconds = a.core_seconds + t.core_seconds

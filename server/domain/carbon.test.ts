@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   carbonFacts,
+  CURRENT_METHODOLOGY,
   gridKey,
   intensityAt,
   METHODOLOGIES,
   qarnotCarbonFacts,
   roundedFacts,
   UnknownDatacenterError,
+  wantedEnergyMwh,
   type CarbonSlice,
   type GridData,
 } from "./carbon";
@@ -84,7 +86,7 @@ describe("a winter night task in Paris, the room asking for all its heat", () =>
       ERE: 0.002,
       ERF: 0.998,
       WUE: 0,
-      methodology_version: "hearth-carbon-1",
+      methodology_version: "hearth-carbon-2",
       sci_gCO2e_per_instance_hour: 31.45,
     });
   });
@@ -175,5 +177,26 @@ describe("the rules that hold for every label", () => {
     // A change of factor or rule is a new version with its own entry: never edit a published one.
     const published = createHash("sha256").update(JSON.stringify(METHODOLOGIES["hearth-carbon-1"])).digest("hex");
     expect(published).toBe("5ad61318528cd3e2a1777303b0b04f711e171e4d442d4bbff8b56f68572929e3");
+    const second = createHash("sha256").update(JSON.stringify(METHODOLOGIES["hearth-carbon-2"])).digest("hex");
+    expect(second).toBe("c8b0d2659bc2ce1cb4ea84b56c89e25e4cc50e35bfda46b0ce1cffcc0b2abe6c");
+  });
+
+  it("keeps every factor of the first version in the second, which changes rules only", () => {
+    const { version, changes, publishedOn: _published, ...factors } = METHODOLOGIES["hearth-carbon-2"]!;
+    const { version: firstVersion, changes: firstChanges, publishedOn: _firstPublished, ...firstFactors } = METHODOLOGIES["hearth-carbon-1"]!;
+    expect([version, firstVersion]).toEqual(["hearth-carbon-2", "hearth-carbon-1"]);
+    expect(factors).toEqual(firstFactors);
+    expect(changes).not.toEqual(firstChanges);
+    expect(CURRENT_METHODOLOGY.version).toBe("hearth-carbon-2");
+  });
+
+  it("counts the part of a reading's energy the room asked for, in mWh", () => {
+    expect(wantedEnergyMwh(12, { coresActive: 16, coresWanted: 12 })).toBe(9000);
+    expect(wantedEnergyMwh(7, { coresActive: 3, coresWanted: 1 })).toBe(2333);
+    // More wanted than running: all of it, never more.
+    expect(wantedEnergyMwh(5, { coresActive: 2, coresWanted: 8 })).toBe(5000);
+    expect(wantedEnergyMwh(5, { coresActive: 4, coresWanted: 0 })).toBe(0);
+    expect(wantedEnergyMwh(5, { coresActive: 0, coresWanted: 4 })).toBe(0);
+    expect(wantedEnergyMwh(0, { coresActive: 4, coresWanted: 4 })).toBe(0);
   });
 });

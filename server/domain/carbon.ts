@@ -40,61 +40,84 @@ export type CarbonMethodology = {
   changes: string[];
 };
 
+const HEARTH_CARBON_1: CarbonMethodology = {
+  version: "hearth-carbon-1",
+  publishedOn: "2026-12-06",
+  replacedHeatGPerKWh: {
+    housing: {
+      value: 79,
+      unit: "gCO2e/kWh",
+      source: "Electric heating, seasonal factor of the French RE2020 and DPE 2021 (arrêté du 31 mars 2021)",
+      date: "2021-03-31",
+    },
+    all_year_heat_sink: {
+      value: 227,
+      unit: "gCO2e/kWh",
+      source: "Natural gas, factor of the French DPE 2021 (arrêté du 31 mars 2021); boiler losses not counted, which understates the saving",
+      date: "2021-03-31",
+    },
+  },
+  radiatorEmbodiedKg: {
+    value: 400,
+    unit: "kgCO2e per radiator",
+    source:
+      "Hearth estimate with Boavizta's component method: processors, 64 GB of RAM, mainboard and power supply, no disk, plus the radiator's casing; to be replaced by the manufacturer's product carbon footprint",
+    date: "2026-12-06",
+  },
+  radiatorLifeYears: {
+    value: 4,
+    unit: "years",
+    source: "Operator's replacement cycle of 3 to 5 years (public interviews), middle value",
+    date: "2026-12-06",
+  },
+  siteWueLPerKWh: {
+    value: 0,
+    unit: "L/kWh",
+    source: "Radiators are cooled by the room's air; no water is used on site",
+    date: "2026-12-06",
+  },
+  datacenters: [
+    {
+      name: "average-datacenter",
+      label: "Average datacenter",
+      pue: { value: 1.56, unit: "ratio", source: "Uptime Institute, Global Data Center Survey 2024, average PUE", date: "2024-07-01" },
+    },
+    {
+      name: "hyperscale-datacenter",
+      label: "Hyperscale datacenter",
+      pue: { value: 1.1, unit: "ratio", source: "Google, 2024 Environmental Report, fleet-wide trailing twelve-month PUE for 2023", date: "2024-07-01" },
+    },
+  ],
+  defaultDatacenter: "average-datacenter",
+  changes: ["First version."],
+};
+
 export const METHODOLOGIES: Record<string, CarbonMethodology> = {
-  "hearth-carbon-1": {
-    version: "hearth-carbon-1",
+  "hearth-carbon-1": HEARTH_CARBON_1,
+  // Every factor of the first version; two rules of measurement changed.
+  "hearth-carbon-2": {
+    ...HEARTH_CARBON_1,
+    version: "hearth-carbon-2",
     publishedOn: "2026-12-06",
-    replacedHeatGPerKWh: {
-      housing: {
-        value: 79,
-        unit: "gCO2e/kWh",
-        source: "Electric heating, seasonal factor of the French RE2020 and DPE 2021 (arrêté du 31 mars 2021)",
-        date: "2021-03-31",
-      },
-      all_year_heat_sink: {
-        value: 227,
-        unit: "gCO2e/kWh",
-        source: "Natural gas, factor of the French DPE 2021 (arrêté du 31 mars 2021); boiler losses not counted, which understates the saving",
-        date: "2021-03-31",
-      },
-    },
-    radiatorEmbodiedKg: {
-      value: 400,
-      unit: "kgCO2e per radiator",
-      source:
-        "Hearth estimate with Boavizta's component method: processors, 64 GB of RAM, mainboard and power supply, no disk, plus the radiator's casing; to be replaced by the manufacturer's product carbon footprint",
-      date: "2026-12-06",
-    },
-    radiatorLifeYears: {
-      value: 4,
-      unit: "years",
-      source: "Operator's replacement cycle of 3 to 5 years (public interviews), middle value",
-      date: "2026-12-06",
-    },
-    siteWueLPerKWh: {
-      value: 0,
-      unit: "L/kWh",
-      source: "Radiators are cooled by the room's air; no water is used on site",
-      date: "2026-12-06",
-    },
-    datacenters: [
-      {
-        name: "average-datacenter",
-        label: "Average datacenter",
-        pue: { value: 1.56, unit: "ratio", source: "Uptime Institute, Global Data Center Survey 2024, average PUE", date: "2024-07-01" },
-      },
-      {
-        name: "hyperscale-datacenter",
-        label: "Hyperscale datacenter",
-        pue: { value: 1.1, unit: "ratio", source: "Google, 2024 Environmental Report, fleet-wide trailing twelve-month PUE for 2023", date: "2024-07-01" },
-      },
+    changes: [
+      "Wanted heat is measured reading by reading (every few minutes) instead of per radiator-hour: a room that stops asking for heat stops counting at that reading, not on average over its hour.",
+      "The gateways' share is taken report by report: each report's gateway meter delta is shared by the energy its radiators metered in the same report, instead of per gateway-hour.",
+      "Factors unchanged.",
     ],
-    defaultDatacenter: "average-datacenter",
-    changes: ["First version."],
   },
 };
 
-export const CURRENT_METHODOLOGY = METHODOLOGIES["hearth-carbon-1"]!;
+export const CURRENT_METHODOLOGY = METHODOLOGIES["hearth-carbon-2"]!;
+
+/**
+ * The part of `energyWh`, metered at `reading`, that the room asked for, in mWh: energyWh × min(1,
+ * cores the thermostat wanted ÷ cores running) at that reading. Written to the ledger with the
+ * energy, so a label sums it rather than working it out again.
+ */
+export function wantedEnergyMwh(energyWh: number, reading: { coresActive: number; coresWanted: number }): number {
+  if (reading.coresActive <= 0 || energyWh <= 0) return 0;
+  return Math.round(energyWh * 1000 * Math.min(1, Math.max(0, reading.coresWanted) / reading.coresActive));
+}
 
 const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
 
@@ -109,11 +132,11 @@ export type CarbonSlice = {
   /** Energy the radiators' meters gave the work (the ledger), Wh. */
   itEnergyWh: number;
   /**
-   * The part of itEnergyWh drawn while the room asked for that heat: each radiator-hour's energy ×
-   * min(1, cores its thermostat wanted ÷ cores running). At an all-year site, all of it.
+   * The part of itEnergyWh drawn while the room asked for that heat: each reading's energy ×
+   * min(1, cores its thermostat wanted ÷ cores running), see wantedEnergyMwh. At an all-year site, all of it.
    */
   wantedEnergyWh: number;
-  /** The work's share of its gateways' own meters, by its share of their radiators' energy, Wh. */
+  /** The work's share of its gateways' own meters: each report's gateway delta × the work's part of its radiators' energy, Wh. */
   overheadEnergyWh: number;
   /** Σ core-seconds ÷ the radiator's cores: the share of machines' time the work reserved, in seconds. */
   machineSeconds: number;

@@ -10,7 +10,7 @@ import {
   type CarbonTaskLine,
 } from "@/server/domain/carbon-report";
 import { pgArray } from "@/server/db/sql-params";
-import { checkDatacenter, gridSources, ledgerCondition, readGrid, readSlices, type CarbonScope } from "./carbon";
+import { checkDatacenter, gridSources, ledgerCondition, readWork, type CarbonScope } from "./carbon";
 import { InvalidInputError } from "./errors";
 
 /**
@@ -26,8 +26,7 @@ export async function carbonMonths(db: Tx, scope: CarbonScope, organizationId: s
   const months = reportMonths(now.getTime());
   const from = monthBounds(months[0]!).from;
   const to = monthBounds(months[months.length - 1]!).to;
-  const slices = await readSlices(db, await ledgerCondition(db, scope, { kind: "organization", organizationId, from, to }));
-  const grid = await readGrid(db, slices);
+  const { slices, grid } = await readWork(db, await ledgerCondition(db, scope, { kind: "organization", organizationId, from, to }));
   const byMonth = new Map<string, CarbonSlice[]>();
   for (const s of slices) {
     const month = carbonMonthOf(s.hourStartMs);
@@ -61,8 +60,7 @@ export async function carbonMonth(
   if (month > carbonMonthOf((options.now ?? new Date()).getTime())) throw new InvalidInputError(`${month} has not begun yet.`, "month");
   const datacenter = checkDatacenter(options.datacenter);
   const { from, to } = monthBounds(month);
-  const slices = await readSlices(db, await ledgerCondition(db, scope, { kind: "organization", organizationId, from, to }), sql`i.task_id`);
-  const grid = await readGrid(db, slices);
+  const { slices, grid } = await readWork(db, await ledgerCondition(db, scope, { kind: "organization", organizationId, from, to }), sql`i.task_id`);
   const byTask = new Map<string | null, CarbonSlice[]>();
   for (const s of slices) {
     const list = byTask.get(s.group);

@@ -38,28 +38,40 @@ export async function workCarbonFacts(
 ): Promise<CarbonFacts> {
   // Refuse a bad comparison before reading anything.
   const datacenter = checkDatacenter(options.datacenter);
-  const slices = await readSlices(db, await ledgerCondition(db, scope, subject));
-  const grid = await readGrid(db, slices);
+  // The subject's check and the ledger's read go together; the figures are only used once the check passed.
+  const { condition, exists } = subjectLedger(scope, subject);
+  const [found, { slices, grid }] = await Promise.all([exists === null ? true : db.execute(exists).then((rows) => rows.length > 0), readWork(db, condition)]);
+  if (!found) throw new NotFoundError(subject.kind);
   return carbonFacts(slices, grid, { datacenter });
 }
 
 /** Which ledger rows (over e, a, i) are the subject's, once the subject is known to be the reader's. */
 export async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
+  const { condition, exists } = subjectLedger(scope, subject);
+  if (exists !== null && (await db.execute(exists)).length === 0) throw new NotFoundError(subject.kind);
+  return condition;
+}
+
+/**
+ * The subject's ledger rows (a condition over e, a and i), and the query that answers a row when
+ * the subject exists and is the reader's (null when that is known without one).
+ */
+function subjectLedger(scope: CarbonScope, subject: CarbonSubject): { condition: SQL; exists: SQL | null } {
   const inScope = (organization: SQL) => ("staff" in scope ? sql`true` : sql`${organization} = ${scope.organizationId}`);
   if (subject.kind === "organization") {
     const { organizationId, from, to } = subject;
     if (!isUuid(organizationId) || ("organizationId" in scope && scope.organizationId !== organizationId)) throw new NotFoundError("organization");
     if (!(from.getTime() < to.getTime())) throw new InvalidInputError("The period must end after it starts.", "to");
-    return sql`e.organization_id = ${organizationId} and e.period_end >= ${from.toISOString()} and e.period_end < ${to.toISOString()}`;
+    return { condition: sql`e.organization_id = ${organizationId} and e.period_end >= ${from.toISOString()} and e.period_end < ${to.toISOString()}`, exists: null };
   }
   const id = subject.kind === "task" ? subject.taskId : subject.jobId;
   if (!isUuid(id)) throw new NotFoundError(subject.kind);
-  const exists =
-    subject.kind === "task"
-      ? sql`select 1 from tasks where id = ${id} and ${inScope(sql`organization_id`)}`
-      : sql`select 1 from jobs where id = ${id} and ${inScope(sql`organization_id`)}`;
-  if ((await db.execute(exists)).length === 0) throw new NotFoundError(subject.kind);
-  return subject.kind === "task" ? sql`i.task_id = ${id}` : sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`;
+  return subject.kind === "task"
+    ? { condition: sql`i.task_id = ${id}`, exists: sql`select 1 from tasks where id = ${id} and ${inScope(sql`organization_id`)}` }
+    : {
+        condition: sql`i.task_id in (select t.id from tasks t where t.job_id = ${id})`,
+        exists: sql`select 1 from jobs where id = ${id} and ${inScope(sql`organization_id`)}`,
+      };
 }
 
 /** A comparison datacenter's name when the methodology knows it, null for the default; InvalidInputError naming it otherwise. */
@@ -74,93 +86,79 @@ export function checkDatacenter(name: string | null | undefined): string | null 
 
 /**
  * The ledger rows `condition` selects (over e, the ledger, and a and i, its attempt and instance,
- * null once a task is deleted), per radiator and hour
- * with the share of each radiator-hour the thermostat wanted, then per gateway and hour with the
- * work's share of the gateway's own meter, summed into slices at the gateways' sites.
+ * null once a task is deleted), summed into slices per UTC hour and site, with the grid data those
+ * slices need: the imported intensity of each slice's hour, and the annual versions. Each ledger
+ * row carries its site, the part the room asked for, its share of the gateway's meter and its
+ * machine time (see energy_allocations), so a slice is a grouped sum of the ledger alone.
  *
  * With `groupBy` (an expression over e, a and i, e.g. i.task_id), each slice is also split by
  * that key, given as `group` (its text, null where the expression is null: a deleted task's
  * rows for i.task_id). Every figure of a slice is a sum, so the groups' slices add up to the
- * ungrouped ones; the gateway's meter is shared between the groups by their IT energy.
+ * ungrouped ones.
  */
-export async function readSlices(db: Tx, condition: SQL): Promise<CarbonSlice[]>;
-export async function readSlices(db: Tx, condition: SQL, groupBy: SQL): Promise<Array<CarbonSlice & { group: string | null }>>;
-export async function readSlices(db: Tx, condition: SQL, groupBy: SQL = sql`null`): Promise<Array<CarbonSlice & { group: string | null }>> {
+export async function readWork(db: Tx, condition: SQL): Promise<{ slices: CarbonSlice[]; grid: GridData }>;
+export async function readWork(db: Tx, condition: SQL, groupBy: SQL): Promise<{ slices: Array<CarbonSlice & { group: string | null }>; grid: GridData }>;
+export async function readWork(db: Tx, condition: SQL, groupBy: SQL = sql`null`): Promise<{ slices: Array<CarbonSlice & { group: string | null }>; grid: GridData }> {
+  // date_bin on a fixed UTC origin is the UTC hour, and cheaper than date_trunc with a zone.
   const q = sql`
-    with work as (
-      select e.radiator_id, date_trunc('hour', e.period_end, 'UTC') as hour_start, (${groupBy})::text as grp, sum(e.energy_wh) as it_wh,
+    select w.hour_start, s.country_code as country, s.kind, w.grp, w.it_wh::bigint as it_wh,
+      (case when s.kind = 'all_year_heat_sink' then w.it_wh * 1000 else w.wanted_mwh end)::float8 / 1000 as wanted_wh,
+      w.gateway_mwh::float8 / 1000 as overhead_wh, w.machine_ms::float8 / 1000 as machine_seconds, w.instance_seconds,
+      gh.intensity_mg_per_kwh, gh.import_id
+    from (
+      select date_bin('1 hour', e.period_end, timestamptz '2000-01-01T00:00:00Z') as hour_start, e.site_id, (${groupBy})::text as grp,
+        sum(e.energy_wh) as it_wh, sum(e.wanted_energy_mwh) as wanted_mwh, sum(e.gateway_energy_mwh) as gateway_mwh,
+        sum(e.machine_ms) as machine_ms,
         -- A deleted task's attempts are gone: its core-seconds count as one-core instance time.
-        sum(e.core_seconds) as core_seconds, sum(e.core_seconds::float8 / coalesce(a.cores_assigned, 1)) as instance_seconds
+        sum(e.core_seconds::float8 / coalesce(a.cores_assigned, 1)) as instance_seconds
       from energy_allocations e
       left join instance_attempts a on a.id = e.attempt_id
       left join instances i on i.id = a.instance_id
       where ${condition}
       group by 1, 2, 3
-    ),
-    -- Per gateway and hour: a gateway's radiators are all at its building's site.
-    by_gateway as (
-      select r.gateway_id, w.hour_start, w.grp, sum(w.it_wh) as it_wh, sum(w.instance_seconds) as instance_seconds,
-        sum(w.core_seconds::float8 / h.cores) as machine_seconds,
-        sum(w.it_wh * coalesce(least(1.0, th.cores_wanted_sum::float8 / nullif(th.cores_active_sum, 0)), 0.0)) as wanted_wh
-      from work w
-      join radiators r on r.id = w.radiator_id
-      join hardware_models h on h.id = r.hardware_model_id
-      left join telemetry_hourly th on th.radiator_id = w.radiator_id and th.hour_start = w.hour_start
-      group by 1, 2, 3
-    ),
-    -- All the radiators' energy of each gateway-hour the work touched: the work's share of the gateway's meter is its part of that.
-    gateway_radiators as (
-      select g.gateway_id, g.hour_start, sum(th.energy_wh) as wh
-      from (select distinct gateway_id, hour_start from by_gateway) g
-      join radiators r on r.gateway_id = g.gateway_id
-      join telemetry_hourly th on th.radiator_id = r.id and th.hour_start = g.hour_start
-      group by 1, 2
-    )
-    select g.hour_start, s.country_code as country, s.kind, g.grp, sum(g.it_wh)::bigint as it_wh,
-      sum(case when s.kind = 'all_year_heat_sink' then g.it_wh else g.wanted_wh end)::float8 as wanted_wh,
-      sum(coalesce(gh.energy_wh::float8 * g.it_wh / nullif(gr.wh, 0), 0))::float8 as overhead_wh,
-      sum(g.machine_seconds)::float8 as machine_seconds, sum(g.instance_seconds)::float8 as instance_seconds
-    from by_gateway g
-    join gateways gw on gw.id = g.gateway_id
-    join buildings b on b.id = gw.building_id
-    join sites s on s.id = b.site_id
-    left join gateway_radiators gr on gr.gateway_id = g.gateway_id and gr.hour_start = g.hour_start
-    left join gateway_hourly gh on gh.gateway_id = g.gateway_id and gh.hour_start = g.hour_start
-    group by 1, 2, 3, 4
+    ) w
+    join sites s on s.id = w.site_id
+    left join grid_intensity_hourly gh on gh.country = s.country_code and gh.hour_start = w.hour_start
     order by 1, 2, 3, 4`;
-  const rows = await db.execute<{ hour_start: string; country: string; kind: SiteKind; grp: string | null; it_wh: string; wanted_wh: number; overhead_wh: number; machine_seconds: number; instance_seconds: number }>(q);
-  return rows.map((r) => ({
-    hourStartMs: new Date(r.hour_start).getTime(),
-    country: r.country,
-    siteKind: r.kind,
-    itEnergyWh: Number(r.it_wh),
-    wantedEnergyWh: Number(r.wanted_wh),
-    overheadEnergyWh: Number(r.overhead_wh),
-    machineSeconds: Number(r.machine_seconds),
-    instanceSeconds: Number(r.instance_seconds),
-    group: r.grp,
-  }));
-}
-
-/** The hourly intensities of the slices' hours and the annual versions of their countries. */
-export async function readGrid(db: Tx, slices: readonly CarbonSlice[]): Promise<GridData> {
-  const grid: GridData = { hourly: new Map(), annual: [] };
-  const countries = [...new Set(slices.map((s) => s.country))];
-  if (countries.length === 0) return grid;
-  const hours = [...new Set(slices.map((s) => new Date(s.hourStartMs).toISOString()))];
-  const [hourly, annual] = await Promise.all([
-    db.execute<{ country: string; hour_start: string; intensity_mg_per_kwh: number; import_id: string }>(sql`
-      select country, hour_start, intensity_mg_per_kwh, import_id from grid_intensity_hourly
-      where country = any(${pgArray(countries)}::text[]) and hour_start = any(${pgArray(hours)}::timestamptz[])`),
+  const [rows, annual] = await Promise.all([
+    db.execute<{
+      hour_start: string;
+      country: string;
+      kind: SiteKind;
+      grp: string | null;
+      it_wh: string;
+      wanted_wh: number;
+      overhead_wh: number;
+      machine_seconds: number;
+      instance_seconds: number;
+      intensity_mg_per_kwh: number | null;
+      import_id: string | null;
+    }>(q),
+    // A few rows per country and year: all of them, rather than wait for the slices' countries.
     db.execute<{ id: string; country: string; effective_from: string; intensity_mg_per_kwh: number; source: string }>(sql`
-      select id, country, effective_from::text, intensity_mg_per_kwh, source from grid_intensity_versions
-      where country = any(${pgArray(countries)}::text[])`),
+      select id, country, effective_from::text, intensity_mg_per_kwh, source from grid_intensity_versions`),
   ]);
-  for (const h of hourly) {
-    grid.hourly.set(gridKey(h.country, new Date(h.hour_start).getTime()), { mgPerKWh: h.intensity_mg_per_kwh, importId: Number(h.import_id) });
-  }
-  grid.annual = annual.map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, mgPerKWh: v.intensity_mg_per_kwh, source: v.source }));
-  return grid;
+  const grid: GridData = { hourly: new Map(), annual: [] };
+  const slices = rows.map((r) => {
+    const hourStartMs = new Date(r.hour_start).getTime();
+    if (r.intensity_mg_per_kwh !== null) grid.hourly.set(gridKey(r.country, hourStartMs), { mgPerKWh: r.intensity_mg_per_kwh, importId: Number(r.import_id) });
+    return {
+      hourStartMs,
+      country: r.country,
+      siteKind: r.kind,
+      itEnergyWh: Number(r.it_wh),
+      wantedEnergyWh: Number(r.wanted_wh),
+      overheadEnergyWh: Number(r.overhead_wh),
+      machineSeconds: Number(r.machine_seconds),
+      instanceSeconds: Number(r.instance_seconds),
+      group: r.grp,
+    };
+  });
+  const countries = new Set(slices.map((s) => s.country));
+  grid.annual = annual
+    .filter((v) => countries.has(v.country))
+    .map((v) => ({ id: Number(v.id), country: v.country, effectiveFrom: v.effective_from, mgPerKWh: v.intensity_mg_per_kwh, source: v.source }));
+  return { slices, grid };
 }
 
 /** What a label cites: the annual versions and hourly imports it used, with their sources. */

@@ -17,6 +17,8 @@ export class MeteredGateway {
   private readonly running = new Map<number, number>();
   /** Whether the platform has a reading of the meters yet: the first one opens them. */
   private opened = false;
+  /** The gateway's own meter, when reports carry it. */
+  private gatewayCounterWh = 9_000;
 
   private constructor(
     private readonly db: Db,
@@ -48,11 +50,18 @@ export class MeteredGateway {
   }
 
   /** One report, sent at `now`. */
-  async report(now: Date, content: { radiators?: Array<{ serial: string; readings: Reading[] }>; events?: DeviceEvent[] }) {
+  async report(now: Date, content: { radiators?: Array<{ serial: string; readings: Reading[] }>; events?: DeviceEvent[]; gatewayEnergyCounterWh?: number }) {
     const response = await handleReport(
       this.db,
       this.gatewayId,
-      { protocolVersion: 1, seq: ++this.seq, sentAt: now.toISOString(), radiators: content.radiators ?? [], events: content.events ?? [] },
+      {
+        protocolVersion: 1,
+        seq: ++this.seq,
+        sentAt: now.toISOString(),
+        radiators: content.radiators ?? [],
+        events: content.events ?? [],
+        ...(content.gatewayEnergyCounterWh === undefined ? {} : { gatewayEnergyCounterWh: content.gatewayEnergyCounterWh }),
+      },
       now,
     );
     this.offered = response.assignments;
@@ -62,9 +71,11 @@ export class MeteredGateway {
   /**
    * Every radiator reads its meter every `stepS` seconds from `from` up to and including `to`,
    * one report an hour (sent at its last reading): radiator i draws `whPerStep(i, atMs)` Wh in
-   * the step that ends at `atMs` (the first reading after a reset only opens the meter), with `cores` cores active and wanted. Work offered in an answer
-   * starts at the next report's first reading and ends `runS` seconds later as `outcome`
-   * (never, without `runS`).
+   * the step that ends at `atMs` (the first reading after a reset only opens the meter), with `cores` cores active and wanted
+   * (`coresWanted(atMs)` of them wanted, when given). Work offered in an answer starts at the
+   * next report's first reading and ends `runS` seconds later as `outcome` (never, without
+   * `runS`). With `gatewayWhPerReport`, each report carries the gateway's own meter, that much
+   * further each time.
    */
   async run(opts: {
     from: Date;
@@ -74,6 +85,8 @@ export class MeteredGateway {
     whPerStep: (radiatorIndex: number, atMs: number) => number;
     runS?: number;
     outcome?: "succeeded" | "failed";
+    coresWanted?: (atMs: number) => number;
+    gatewayWhPerReport?: number;
   }) {
     const stepMs = opts.stepS * 1000;
     let atMs = opts.from.getTime();
@@ -105,14 +118,16 @@ export class MeteredGateway {
             powerW: 450,
             energyCounterWh: this.counterWh[i]!,
             coresActive: opts.cores,
-            coresWanted: opts.cores,
+            coresWanted: opts.coresWanted?.(t) ?? opts.cores,
           });
         });
         this.opened = true;
       }
+      if (opts.gatewayWhPerReport !== undefined) this.gatewayCounterWh += opts.gatewayWhPerReport;
       await this.report(new Date(reportEndMs), {
         radiators: this.radiators.map((r, i) => ({ serial: r.serial, readings: readings[i]! })),
         events,
+        ...(opts.gatewayWhPerReport === undefined ? {} : { gatewayEnergyCounterWh: this.gatewayCounterWh }),
       });
       atMs = reportEndMs + stepMs;
     }

@@ -18,7 +18,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { gateways, radiators } from "./fleet";
+import { gateways, radiators, sites } from "./fleet";
 import { instanceAttempts } from "./compute";
 import { METER_ANOMALY_REASONS } from "@/server/domain/metering";
 import { organizations, users } from "./tenancy";
@@ -210,6 +210,10 @@ export const telemetryDaily = pgTable(
  * The metering ledger: the energy each attempt used, its share (by core-seconds) of each counter
  * delta of its radiator, summed per hour. What no attempt used is the hour's idle energy in
  * telemetry_hourly, so a radiator's ledger plus its idle energy is its meter. Append-only.
+ *
+ * Each row also keeps what the carbon methodology needs of the moment it was metered, so a
+ * Carbon Facts label is a grouped sum of the ledger alone: where the energy was used, the part of
+ * it the room asked for, the row's share of the gateway's own meter, and the machine time.
  */
 export const energyAllocations = pgTable(
   "energy_allocations",
@@ -230,10 +234,25 @@ export const energyAllocations = pgTable(
       .references(() => organizations.id, { onDelete: "restrict" }),
     coreSeconds: bigint("core_seconds", { mode: "number" }).notNull(),
     energyWh: bigint("energy_wh", { mode: "number" }).notNull(),
+    /** The site of the radiator's building when the energy was metered. */
+    siteId: uuid("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    /**
+     * The part of energyWh drawn while the room asked for heat, in mWh: each reading's share ×
+     * min(1, cores the thermostat wanted ÷ cores running) at that reading.
+     */
+    wantedEnergyMwh: bigint("wanted_energy_mwh", { mode: "number" }).notNull(),
+    /** The row's share of the gateway's own meter, in mWh: the report's gateway delta × energyWh ÷ all its radiators' delta. */
+    gatewayEnergyMwh: bigint("gateway_energy_mwh", { mode: "number" }).notNull(),
+    /** The radiator's time the work took, in ms: core-seconds × 1000 ÷ the radiator's cores. */
+    machineMs: bigint("machine_ms", { mode: "number" }).notNull(),
   },
   (t) => [
     index("energy_allocations_radiator_idx").on(t.radiatorId, t.periodEnd),
     index("energy_allocations_attempt_idx").on(t.attemptId),
+    // A customer's months (carbon report) read the ledger by customer and time.
+    index("energy_allocations_organization_idx").on(t.organizationId, t.periodEnd),
   ],
 );
 
