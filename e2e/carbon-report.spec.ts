@@ -51,7 +51,7 @@ test("a finished task's month: chart, table, the month's tasks, CSV and PDF, ano
   await expect(page.getByTestId("carbon-chart-summary")).toContainText("Over these twelve months: footprint");
   const table = page.getByRole("table", { name: "Carbon Facts by month" });
   await expect(table.getByRole("row")).toHaveCount(14); // header, twelve months, the total
-  await expect(page.getByRole("link", { name: "How these figures are computed" })).toHaveAttribute("href", /\/compute\/carbon\/methodology#hearth-carbon-1/);
+  await expect(page.getByRole("link", { name: "How these figures are computed" })).toHaveAttribute("href", /\/compute\/carbon\/methodology#hearth-carbon-2/);
   await expectAxeClean(page);
   await page.screenshot({ path: "test-results/carbon-report-desktop.png", fullPage: true });
 
@@ -66,7 +66,7 @@ test("a finished task's month: chart, table, the month's tasks, CSV and PDF, ano
   const monthName = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
   await table.getByRole("link", { name: monthName }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Carbon report, ${monthName}`);
-  await expect(page.getByRole("region", { name: "Carbon Facts", exact: true })).toContainText("hearth-carbon-1");
+  await expect(page.getByRole("region", { name: "Carbon Facts", exact: true })).toContainText("hearth-carbon-2");
   const tasks = page.getByRole("table", { name: `Carbon Facts of ${monthName} by task` });
   await expect(tasks.getByRole("link", { name })).toHaveAttribute("href", /\/compute\/tasks\/[0-9a-f-]{36}#carbon$/);
   await expectAxeClean(page);

@@ -45,7 +45,7 @@ test("with the fleet running: a finished task's label equals its carbon facts ov
   expect(await figure("Avoided, reported apart")).toBe(facts.saved_carbon_footprint_compute_heat);
   expect(await figure("Datacenter plus heating")).toBe(facts.equivalent_DC_carbon_footprint);
   expect(await figure("PUE")).toBe(facts.PUE);
-  await expect(label).toContainText("hearth-carbon-1");
+  await expect(label).toContainText("hearth-carbon-2");
   await label.screenshot({ path: "test-results/carbon-label.png" });
   await expectAxeClean(page);
 
@@ -57,9 +57,9 @@ test("with the fleet running: a finished task's label equals its carbon facts ov
 
   // The methodology it links to names the version, its formulas and its factors' sources.
   await page.getByRole("link", { name: "How these figures are computed" }).click();
-  await expect(page).toHaveURL(/\/compute\/carbon\/methodology#hearth-carbon-1$/);
-  await expect(page.getByRole("heading", { level: 2, name: /hearth-carbon-1/ })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Factors of hearth-carbon-1" })).toContainText("Uptime Institute");
+  await expect(page).toHaveURL(/\/compute\/carbon\/methodology#hearth-carbon-2$/);
+  await expect(page.getByRole("heading", { level: 2, name: /hearth-carbon-2/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Factors of hearth-carbon-2" })).toContainText("Uptime Institute");
   await expect(page.getByRole("list", { name: "Annual grid carbon intensity" })).toContainText("RTE");
   await expectAxeClean(page);
   expect(errors).toEqual([]);

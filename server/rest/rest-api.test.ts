@@ -614,7 +614,7 @@ describe("running tasks", () => {
       "saved_carbon_footprint_compute_heat", "saved_carbon_footprint_percent", "PUE", "ERE", "ERF", "WUE"]) {
       expect(facts.body).toHaveProperty(field);
     }
-    expect(facts.body).toMatchObject({ equivalent_datacenter_name: "average-datacenter", methodology_version: "hearth-carbon-1" });
+    expect(facts.body).toMatchObject({ equivalent_datacenter_name: "average-datacenter", methodology_version: "hearth-carbon-2" });
     const compared = await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts?comparisonDatacenter=hyperscale-datacenter`);
     expect(compared.body.equivalent_datacenter_name).toBe("hyperscale-datacenter");
     const unknown = await lumen.get(`/carbon/v1/tasks/${uuid}/carbon-facts?comparisonDatacenter=atlantis-dc`);

@@ -56,7 +56,7 @@ describe("carbon router", () => {
       saved_carbon_footprint_percent: rest.saved_carbon_footprint_percent,
       PUE: rest.PUE,
     });
-    expect(label.methodologyVersion).toBe("hearth-carbon-1");
+    expect(label.methodologyVersion).toBe("hearth-carbon-2");
     expect(label.grid.annual.map((a) => a.gPerKWh)).toEqual([21.7]);
   });
 
@@ -84,7 +84,7 @@ describe("carbon router", () => {
     const month = await api.carbon.month({ month: "2026-02" });
     expect(month.tasks).toEqual([{ taskId, name: "evening", figures: label.figures }]);
     expect(month.figures).toEqual(label.figures);
-    expect(month.methodologyVersion).toBe("hearth-carbon-1");
+    expect(month.methodologyVersion).toBe("hearth-carbon-2");
   });
 
   it("refuses a month written otherwise, a page that is not one, and a month to come, with a message", async () => {

@@ -8,8 +8,8 @@ export const metadata: Metadata = { title: "Carbon methodology" };
 
 const FORMULAS: Array<[string, string]> = [
   ["IT energy (Wh)", "E_IT = Σ ledger energy of the work's attempts: each radiator meter's delta shared between the attempts it ran, by core-seconds"],
-  ["Wanted heat (Wh)", "E_wanted = Σ over radiator-hours of E_IT × min(1, cores the thermostat wanted ÷ cores running); at an all-year site (a pool, a boiler) all of E_IT"],
-  ["Gateways' share (Wh)", "E_gw = Σ over gateway-hours of the gateway's metered energy × the work's share of that gateway's radiators' energy in the hour"],
+  ["Wanted heat (Wh)", "E_wanted = Σ over meter readings of E_IT × min(1, cores the thermostat wanted ÷ cores running at that reading); at an all-year site (a pool, a boiler) all of E_IT"],
+  ["Gateways' share (Wh)", "E_gw = Σ over the gateway's reports of its meter's delta × the work's share of the energy its radiators metered in that report"],
   ["Consumed energy (Wh)", "E = E_IT + E_gw"],
   ["Grid intensity (g/kWh)", "I = the country's hourly series for the hour the energy was metered in; the annual factor in force where the series has no value (the label counts those hours)"],
   ["Embodied emissions (g)", "M = Σ core-seconds ÷ the radiator's cores × radiator footprint ÷ radiator life"],
@@ -22,6 +22,14 @@ const FORMULAS: Array<[string, string]> = [
   ["SCI (g per instance-hour)", "(E × I + M) ÷ R with R the instance-hours: Σ core-seconds ÷ the cores each attempt had ÷ 3,600"],
   ["Rounding", "energy to the Wh, emissions to 0.01 g, ratios to 0.001, percent to 0.1, once, at the end; the label and the API round the same figures"],
 ];
+
+/** The formulas an earlier version wrote differently, by term. */
+const EARLIER_FORMULAS: Record<string, Record<string, string>> = {
+  "hearth-carbon-1": {
+    "Wanted heat (Wh)": "E_wanted = Σ over radiator-hours of E_IT × min(1, cores the thermostat wanted ÷ cores running); at an all-year site (a pool, a boiler) all of E_IT",
+    "Gateways' share (Wh)": "E_gw = Σ over gateway-hours of the gateway's metered energy × the work's share of that gateway's radiators' energy in the hour",
+  },
+};
 
 /** One factor: its name and value, then where it comes from; a list rather than a table, so that a phone shows the sources whole. */
 function FactorItem({ name, factor }: { name: string; factor: Factor }) {
@@ -44,7 +52,7 @@ function FactorItem({ name, factor }: { name: string; factor: Factor }) {
 export default async function CarbonMethodologyPage() {
   const api = await serverApi("customer", "/compute/carbon/methodology");
   const annual = await api.carbon.annualGridIntensities();
-  const versions = Object.values(METHODOLOGIES).sort((a, b) => b.publishedOn.localeCompare(a.publishedOn));
+  const versions = Object.values(METHODOLOGIES).sort((a, b) => b.publishedOn.localeCompare(a.publishedOn) || b.version.localeCompare(a.version));
   return (
     <>
       <PageTitle
@@ -63,7 +71,7 @@ export default async function CarbonMethodologyPage() {
                 {FORMULAS.map(([term, formula]) => (
                   <div key={term} className="sm:grid sm:grid-cols-4 sm:gap-4">
                     <dt className="font-medium text-stone-900">{term}</dt>
-                    <dd className="font-mono text-stone-800 sm:col-span-3">{formula}</dd>
+                    <dd className="font-mono text-stone-800 sm:col-span-3">{EARLIER_FORMULAS[m.version]?.[term] ?? formula}</dd>
                   </div>
                 ))}
               </dl>
