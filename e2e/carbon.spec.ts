@@ -45,6 +45,24 @@ test("with the fleet running: a finished task's label equals its carbon facts ov
   expect(await figure("Avoided, reported apart")).toBe(facts.saved_carbon_footprint_compute_heat);
   expect(await figure("Datacenter plus heating")).toBe(facts.equivalent_DC_carbon_footprint);
   expect(await figure("PUE")).toBe(facts.PUE);
+
+  // Carbon so far, on the task's status and in the queue, is the label's footprint to one decimal,
+  // and the API's summary gives it as the label rounds it.
+  const grams = (text: string) => numberIn(text) * (text.includes("kgCO2e") ? 1000 : 1);
+  const soFar = page.getByRole("term").getByText("Carbon so far", { exact: true }).locator("xpath=following-sibling::dd[1]");
+  const soFarText = (await soFar.innerText()).trim();
+  expect(soFarText).toMatch(/^(< )?[\d,]+(\.\d)? k?gCO2e$/);
+  const tolerance = soFarText.startsWith("<") ? 0.1 : soFarText.includes("kgCO2e") ? 50.001 : 0.051;
+  expect(Math.abs(grams(soFarText) - facts.qarnot_carbon_footprint)).toBeLessThanOrEqual(tolerance);
+  await soFar.getByRole("link").click();
+  await expect(page).toHaveURL(/#carbon$/);
+  const summary = await (await request.get(`/api/v1/tasks/${taskId}/summary`, { headers: KEY })).json();
+  expect(summary.hearth.carbonGCO2e).toBe(facts.qarnot_carbon_footprint);
+  await page.goto(`/compute/tasks?q=${encodeURIComponent(name)}`);
+  const queue = page.getByRole("table", { name: "Tasks" });
+  await expect(queue.getByRole("columnheader", { name: "Carbon so far" })).toBeVisible();
+  await expect(queue.getByRole("row", { name: new RegExp(name) })).toContainText(soFarText);
+  await page.goto(taskUrl);
   await expect(label).toContainText("hearth-carbon-2");
   await label.screenshot({ path: "test-results/carbon-label.png" });
   await expectAxeClean(page);

@@ -21,6 +21,12 @@ export function formatEnergyWh(energyWh: number): string {
   return energyWh >= 10_000 ? `${formatOneDecimal(energyWh / 1000)} kWh` : `${formatInteger(energyWh)} Wh`;
 }
 
+/** Carbon in gCO2e under a kilogram, kgCO2e above, to one decimal; a trace that would read 0 reads "< 0.1 gCO2e". */
+export function formatCarbonG(grams: number): string {
+  if (grams > 0 && grams < 0.05) return "< 0.1 gCO2e";
+  return grams >= 999.95 ? `${formatOneDecimal(grams / 1000)} kgCO2e` : `${formatOneDecimal(grams)} gCO2e`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${formatInteger(bytes)} B`;
   if (bytes < 1024 * 1024) return `${formatOneDecimal(bytes / 1024)} KiB`;

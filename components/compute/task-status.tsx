@@ -3,7 +3,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { AutoRefresh } from "./auto-refresh";
 import { formatDuration } from "@/components/format";
 import { formatEuros } from "@/server/domain/billing";
-import { formatCoreSeconds, formatEnergyWh } from "./format";
+import { formatCarbonG, formatCoreSeconds, formatEnergyWh } from "./format";
 import { TaskActions } from "./task-actions";
 import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
 import type { TaskDetail } from "./types";
@@ -32,6 +32,12 @@ export function TaskStatus({ task, active, timeZone }: { task: TaskDetail; activ
           <dd className="tabular-nums">{formatEnergyWh(task.energyWh)}</dd>
           <dt className="text-stone-600">Cost so far</dt>
           <dd className="tabular-nums">{formatEuros(task.costCents)}</dd>
+          <dt className="text-stone-600">Carbon so far</dt>
+          <dd className="tabular-nums">
+            <a href="#carbon" className="text-brand-700 underline">
+              {formatCarbonG(task.carbonGCO2e)}
+            </a>
+          </dd>
         </dl>
         <TaskActions taskId={task.id} canCancel={active && !task.cancelRequested} failed={task.counts.failed} />
       </CardContent>

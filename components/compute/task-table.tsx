@@ -2,7 +2,7 @@ import Link from "next/link";
 import { formatDateTime } from "@/components/format";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatEuros } from "@/server/domain/billing";
-import { formatCoreSeconds, formatEnergyWh } from "./format";
+import { formatCarbonG, formatCoreSeconds, formatEnergyWh } from "./format";
 import { InstanceCounts, TaskProgress, TaskStateBadge } from "./task-state";
 import type { TaskSummary } from "./types";
 
@@ -19,6 +19,7 @@ export function TaskTable({ tasks, caption, compact = false, timeZone }: { tasks
           {!compact && <Th numeric>CPU time</Th>}
           {!compact && <Th numeric>Energy</Th>}
           {!compact && <Th numeric>Cost so far</Th>}
+          {!compact && <Th numeric>Carbon so far</Th>}
           <Th>Submitted</Th>
         </tr>
       </THead>
@@ -57,12 +58,13 @@ export function TaskTable({ tasks, caption, compact = false, timeZone }: { tasks
             {!compact && <Td numeric>{formatCoreSeconds(t.coreSeconds)}</Td>}
             {!compact && <Td numeric>{formatEnergyWh(t.energyWh)}</Td>}
             {!compact && <Td numeric>{formatEuros(t.costCents)}</Td>}
+            {!compact && <Td numeric>{formatCarbonG(t.carbonGCO2e)}</Td>}
             <Td className="whitespace-nowrap">{formatDateTime(t.createdAt, timeZone)}</Td>
           </Tr>
         ))}
         {tasks.length === 0 && (
           <tr>
-            <Td colSpan={compact ? 4 : 8} className="py-6 text-center text-stone-600">
+            <Td colSpan={compact ? 4 : 9} className="py-6 text-center text-stone-600">
               No tasks here.
             </Td>
           </tr>

@@ -489,7 +489,12 @@ export const openApiDocument = {
           endDate: { type: ["string", "null"], format: "date-time" },
           tags: { type: "array", items: { type: "string" } },
           schedulingType: { type: "string" },
-          hearth: { type: "object", description: "Instance counts by state, core-seconds, energy (Wh) and cost (costCents, cents charged for its attempts that ended) so far." },
+          hearth: {
+            type: "object",
+            description:
+              "Instance counts by state, core-seconds, energy (Wh), cost (costCents, cents charged for its attempts that ended) and carbon " +
+              "(carbonGCO2e, the footprint of its Carbon Facts, qarnot_carbon_footprint) so far.",
+          },
         },
       },
       Task: {

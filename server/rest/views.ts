@@ -73,6 +73,8 @@ function hearthExtras(t: TaskSummaryView) {
     energyWh: t.energyWh,
     /** Cost so far, in cents: the charges of its attempts that ended (GET /credits/v1/tasks/{uuid}/credits gives it in euros). */
     costCents: t.costCents,
+    /** Carbon so far, in gCO2e: its Carbon Facts' qarnot_carbon_footprint (GET /carbon/v1/tasks/{uuid}/carbon-facts). */
+    carbonGCO2e: t.carbonGCO2e,
     cancelRequested: t.cancelRequested,
   };
 }

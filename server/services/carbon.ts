@@ -45,6 +45,27 @@ export async function workCarbonFacts(
   return carbonFacts(slices, grid, { datacenter });
 }
 
+/**
+ * Each task's footprint so far (a label's qarnot_carbon_footprint: gCO2e, rounded as the label
+ * rounds it), for a page of tasks in two queries run together whatever its size: the ledger's
+ * slices grouped by task with their hours' grid intensities, and the annual factors. A task
+ * without metered energy is 0. The caller has already bounded the ids to the reader's tasks.
+ */
+export async function footprintsOfTasks(db: Tx, taskIds: readonly string[]): Promise<Map<string, number>> {
+  const footprints = new Map(taskIds.map((id) => [id, 0]));
+  if (taskIds.length === 0) return footprints;
+  const { slices, grid } = await readWork(db, sql`i.task_id = any(${pgArray(taskIds)}::uuid[])`, sql`i.task_id`);
+  const byTask = new Map<string, CarbonSlice[]>();
+  for (const s of slices) {
+    if (s.group === null) continue;
+    const list = byTask.get(s.group);
+    if (list) list.push(s);
+    else byTask.set(s.group, [s]);
+  }
+  for (const [taskId, taskSlices] of byTask) footprints.set(taskId, roundedFacts(carbonFacts(taskSlices, grid)).footprintG);
+  return footprints;
+}
+
 /** Which ledger rows (over e, a, i) are the subject's, once the subject is known to be the reader's. */
 export async function ledgerCondition(db: Tx, scope: CarbonScope, subject: CarbonSubject): Promise<SQL> {
   const { condition, exists } = subjectLedger(scope, subject);

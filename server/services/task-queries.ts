@@ -4,6 +4,7 @@ import { formatRanges } from "@/server/domain/instance-ranges";
 import { encodeInstanceGrid, instanceGridVersion, type EncodedInstanceGrid, type StateRun } from "@/server/domain/instance-grid";
 import { deriveTaskState, isFinalTaskState, PRIORITY_CLASS, TASK_STATES, type InstanceStateCounts, type TaskState } from "@/server/domain/task-state";
 import type { Tx } from "@/server/db/client";
+import { footprintsOfTasks } from "./carbon";
 import { SILENT_AFTER_S } from "./scheduler";
 import { outputNamesOf } from "./task-outputs";
 import { isUuid } from "@/server/domain/text";
@@ -48,6 +49,8 @@ export type TaskSummary = {
   energyWh: number;
   /** Cost so far: what the charges ledger holds for its attempts that ended billable, in cents. */
   costCents: number;
+  /** Carbon so far: the footprint its Carbon Facts label shows (qarnot_carbon_footprint), gCO2e to 0.01 g. */
+  carbonGCO2e: number;
   cancelRequested: boolean;
 };
 
@@ -254,7 +257,7 @@ async function meterTasks(db: Tx, taskIds: string[], now?: Date): Promise<Map<st
   );
 }
 
-function summaryOf(row: TaskRow, tally: InstanceTally = emptyTally(), meter?: Meter): TaskSummary {
+function summaryOf(row: TaskRow, tally: InstanceTally = emptyTally(), meter?: Meter, carbonGCO2e = 0): TaskSummary {
   const { counts: c, progressPctSum } = tally;
   const ended = c.succeeded + c.failed + c.cancelled;
   const total = ended + c.waiting + c.queued + c.dispatched + c.running;
@@ -277,30 +280,35 @@ function summaryOf(row: TaskRow, tally: InstanceTally = emptyTally(), meter?: Me
     coreSeconds: meter?.coreSeconds ?? 0,
     energyWh: meter?.energyWh ?? 0,
     costCents: meter?.chargedCents ?? 0,
+    carbonGCO2e,
     cancelRequested: row.cancel_requested,
   };
 }
 
 /**
- * Summaries of the given tasks: instance counts and metering of these tasks only, so the cost
- * follows the page and not the account. `tallies` when the caller has counted already.
+ * Summaries of the given tasks: instance counts, metering and carbon of these tasks only, so the
+ * cost and carbon follow the page and not the account. `tallies` when the caller has counted already.
  */
 async function summarize(db: Tx, rows: TaskRow[], tallies?: Map<string, InstanceTally>): Promise<TaskSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [counted, meters] = await Promise.all([tallies ?? tallyInstances(db, ids), meterTasks(db, ids)]);
-  return rows.map((row) => summaryOf(row, counted.get(row.id), meters.get(row.id)));
+  const [counted, meters, carbon] = await Promise.all([tallies ?? tallyInstances(db, ids), meterTasks(db, ids), footprintsOfTasks(db, ids)]);
+  return rows.map((row) => summaryOf(row, counted.get(row.id), meters.get(row.id), carbon.get(row.id)));
 }
 
-/** Details of the given tasks, in two queries whatever their number. */
+/** Details of the given tasks, in a few queries whatever their number. */
 async function detail(db: Tx, rows: DetailRow[], now: Date): Promise<TaskDetail[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [tallies, meters] = await Promise.all([tallyInstances(db, ids, { numbers: true }), meterTasks(db, ids, now)]);
+  const [tallies, meters, carbon] = await Promise.all([
+    tallyInstances(db, ids, { numbers: true }),
+    meterTasks(db, ids, now),
+    footprintsOfTasks(db, ids),
+  ]);
   return rows.map((row) => {
     const tally = tallies.get(row.id) ?? emptyTally();
     const meter = meters.get(row.id);
-    const summary = summaryOf(row, tally, meter);
+    const summary = summaryOf(row, tally, meter, carbon.get(row.id));
     return {
       ...summary,
       constants: row.constants,
