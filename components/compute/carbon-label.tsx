@@ -13,7 +13,7 @@ function Row({ label, value, strong, indent }: { label: ReactNode; value: ReactN
   return (
     <div className={`flex items-baseline justify-between gap-4 border-t border-stone-300 py-1 ${indent ? "pl-4 text-sm" : ""}`}>
       <dt className={strong ? "font-semibold text-stone-900" : "text-stone-700"}>{label}</dt>
-      <dd className={`tabular-nums ${strong ? "font-semibold text-stone-900" : "text-stone-900"}`}>{value}</dd>
+      <dd className={`shrink-0 whitespace-nowrap text-right tabular-nums ${strong ? "font-semibold text-stone-900" : "text-stone-900"}`}>{value}</dd>
     </div>
   );
 }
@@ -72,7 +72,7 @@ export function CarbonLabel({ label, formAction, anchor = "carbon" }: { label: L
             ).map(([name, value]) => (
               <div key={name} className="flex justify-between gap-2 py-1 text-sm">
                 <dt className="font-semibold">{name}</dt>
-                <dd className="tabular-nums">{value}</dd>
+                <dd className="whitespace-nowrap tabular-nums">{value}</dd>
               </div>
             ))}
           </dl>

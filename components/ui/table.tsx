@@ -39,5 +39,5 @@ export function Th({ className, numeric, ...props }: ThHTMLAttributes<HTMLTableC
 }
 
 export function Td({ className, numeric, ...props }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
-  return <td className={cn("px-3 py-2", numeric && "text-right tabular-nums", className)} {...props} />;
+  return <td className={cn("px-3 py-2", numeric && "whitespace-nowrap text-right tabular-nums", className)} {...props} />;
 }
