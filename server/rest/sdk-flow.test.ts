@@ -175,6 +175,46 @@ class Connection {
     return out;
   }
 
+  /**
+   * qarnot/carbon_facts.py CarbonClient.get_task_carbon_facts, with CarbonFacts.from_json: the
+   * comparison as get_url_with_param writes it (not encoded), a 404 as MissingTaskException.
+   */
+  async taskCarbonFacts(uuid: string, datacenterName?: string) {
+    const res = await this.get(`/carbon/v1/tasks/${uuid}/carbon-facts${datacenterName ? `?comparisonDatacenter=${datacenterName}` : ""}`);
+    if (res.status === 404) throw new SdkError("MissingTaskException", errorMessage(res));
+    raiseOnError(res);
+    const json = res.json();
+    const fields = [
+      "total_consumed_energy_Wh",
+      "total_energy_it_Wh",
+      "total_reused_energy_Wh",
+      "qarnot_carbon_footprint",
+      "equivalent_DC_carbon_footprint",
+      "saved_carbon_footprint_compute",
+      "saved_carbon_footprint_heat",
+      "saved_carbon_footprint_compute_heat",
+      "saved_carbon_footprint_percent",
+      "PUE",
+      "ERE",
+      "ERF",
+      "WUE",
+    ] as const;
+    // json.get(...) would give None for a missing field: the SDK's float attributes would be None.
+    for (const f of fields) if (typeof json[f] !== "number") throw new Error(`carbon facts: ${f} is ${JSON.stringify(json[f])}`);
+    if (typeof json.equivalent_datacenter_name !== "string") throw new Error("carbon facts: equivalent_datacenter_name");
+    return { energyConsumptionWh: json.total_consumed_energy_Wh, carbonFootprintGCO2eq: json.qarnot_carbon_footprint, equivalentDatacenterName: json.equivalent_datacenter_name };
+  }
+
+  /** qarnot/credits_client.py CreditsClient: a task's consumed credits and the account's, as Credits.from_json reads them. */
+  async credits(taskUuid?: string) {
+    const res = await this.get(taskUuid ? `/credits/v1/tasks/${taskUuid}/credits` : "/credits/v1/accounts/credits");
+    if (res.status === 404) throw new SdkError("MissingTaskException", errorMessage(res));
+    raiseOnError(res);
+    const euros = res.json().credits;
+    if (typeof euros !== "number") throw new Error(`credits: ${JSON.stringify(euros)}`);
+    return { amountInEuros: euros, amountInCents: euros * 100 };
+  }
+
   async retrieveTask(uuid: string) {
     const res = await this.get(`/tasks/${uuid}`);
     if (res.status === 404) throw new SdkError("MissingTaskException", errorMessage(res));
@@ -513,6 +553,31 @@ describe("Qarnot's Python SDK, call for call", () => {
     const uuid = task.uuid!;
     await task.delete();
     await expect(conn.retrieveTask(uuid)).rejects.toThrow(/^MissingTaskException/);
+  });
+
+  it("reads a task's carbon facts and consumed credits, and the account's credits", async () => {
+    const conn = await Connection.open(server.baseUrl, key);
+    const task = new Task(conn, "sdk-carbon", "monte-carlo", 2);
+    await task.submit();
+    // Before it has run: zeros, not an error.
+    expect(await conn.taskCarbonFacts(task.uuid!)).toEqual({ energyConsumptionWh: 0, carbonFootprintGCO2eq: 0, equivalentDatacenterName: "average-datacenter" });
+    expect(await conn.credits(task.uuid!)).toEqual({ amountInEuros: 0, amountInCents: 0 });
+    await task.wait(async (round) => {
+      if (round === 0) await radiatorsPickUp();
+      else await radiatorsFinish();
+    });
+    expect((await conn.taskCarbonFacts(task.uuid!, "hyperscale-datacenter")).equivalentDatacenterName).toBe("hyperscale-datacenter");
+    // What the task's charges hold, in euros.
+    const [charged] = await db.execute<{ cents: string; charges: number }>(
+      sql`select coalesce(sum(amount_cents), 0) as cents, count(*)::int as charges from task_charges where task_id = ${task.uuid!}`,
+    );
+    expect(charged!.charges).toBe(2);
+    expect((await conn.credits(task.uuid!)).amountInEuros).toBe(Number(charged!.cents) / 100);
+    expect(typeof (await conn.credits()).amountInEuros).toBe("number");
+    await expect(conn.taskCarbonFacts("00000000-0000-4000-8000-000000000000")).rejects.toThrow(/^MissingTaskException/);
+    await expect(conn.credits("00000000-0000-4000-8000-000000000000")).rejects.toThrow(/^MissingTaskException/);
+    // An unknown comparison is the API's 400, which raise_on_error turns into QarnotGenericException.
+    await expect(conn.taskCarbonFacts(task.uuid!, "mars-1")).rejects.toThrow(/mars-1/);
   });
 
   it("follows fresh_stdout while the task runs (wait(follow_stdout=True))", async () => {
