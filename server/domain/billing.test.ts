@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { billedMinutes, billingMonthOf, estimateTaskCents, formatEuros, judgeBudget, priceAttempt, rateInForce } from "./billing";
+import {
+  billedMinutes,
+  billingMonthOf,
+  creditDrawCents,
+  estimateTaskCents,
+  formatEuros,
+  judgeBudget,
+  priceAttempt,
+  rateInForce,
+} from "./billing";
 
 describe("billing by the minute", () => {
   it("bills every started core-minute", () => {
@@ -82,6 +91,20 @@ describe("the budget guard", () => {
     // 31 Jan 23:30 UTC is 1 Feb 00:30 in Paris.
     expect(billingMonthOf(new Date("2026-01-31T23:30:00Z"))).toBe("2026-02");
     expect(billingMonthOf(new Date("2026-01-31T22:59:59Z"))).toBe("2026-01");
+  });
+});
+
+describe("prepaid credits", () => {
+  it("pay a charge as far as they go, never below zero; the rest is due", () => {
+    expect(creditDrawCents(25, 1000)).toBe(25);
+    expect(creditDrawCents(25, 25)).toBe(25);
+    expect(creditDrawCents(25, 10)).toBe(10);
+    expect(creditDrawCents(25, 0)).toBe(0);
+    // A balance below zero (written before the floor) pays nothing, and is not made worse.
+    expect(creditDrawCents(25, -40)).toBe(0);
+    expect(creditDrawCents(0, 1000)).toBe(0);
+    expect(() => creditDrawCents(-1, 1000)).toThrow(RangeError);
+    expect(() => creditDrawCents(1, 0.5)).toThrow(RangeError);
   });
 });
 

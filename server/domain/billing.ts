@@ -113,6 +113,17 @@ export function judgeBudget(opts: {
   return { kind: "over", policy: opts.budget.policy, overrunCents, message };
 }
 
+/**
+ * What a charge draws on the prepaid credits (C9): all of it while the balance covers it, else what
+ * is left, so the balance never goes below zero. The rest is due on the month's invoice. A balance
+ * already below zero (written before this rule) covers nothing.
+ */
+export function creditDrawCents(amountCents: number, balanceCents: number): number {
+  assertWhole("amountCents", amountCents);
+  if (!Number.isSafeInteger(balanceCents)) throw new RangeError(`balanceCents must be an integer: ${balanceCents}`);
+  return Math.min(amountCents, Math.max(0, balanceCents));
+}
+
 /** "2026-01" for the billing month holding `at` (BILLING_TIME_ZONE). */
 export function billingMonthOf(at: Date): string {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: BILLING_TIME_ZONE, year: "numeric", month: "2-digit" }).formatToParts(at);
