@@ -6,7 +6,7 @@
  * charges) is taken off: the rest is the amount due.
  */
 
-import { centsToEuros, formatEuros } from "./billing";
+import { centsToEuros, formatBillingMonth, formatEuros } from "./billing";
 import type { SchedulingType } from "./task-state";
 
 export type InvoiceLine = {
@@ -124,9 +124,7 @@ export function invoiceCsvRows(invoice: Invoice): Array<Array<string | number>> 
 }
 
 /** "January 2026" for "2026-01". */
-export function formatInvoiceMonth(month: string): string {
-  return new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
-}
+export const formatInvoiceMonth = formatBillingMonth;
 
 export const invoiceFileName = (month: string, extension: "csv" | "pdf") => `hearth-invoice-${month}.${extension}`;
 

@@ -8,7 +8,9 @@ import {
   grantCredits,
   lockChargesOf,
   monthChargedCents,
+  setBudget,
   taskChargedCents,
+  type Budget,
 } from "./billing";
 import { getInvoice, listInvoiceMonths } from "./invoices";
 import { finishAttempt, reclaimSilentRadiators } from "./scheduler";
@@ -24,6 +26,7 @@ let carmin: string;
 
 beforeEach(async () => {
   await resetEngine(db);
+  await db.execute(sql`delete from email_outbox where subject like 'Monthly budget reached%'`);
   lumen = await organizationIdByName(db, "Lumen Animation Studio");
   carmin = await organizationIdByName(db, "Carmin Risk Analytics");
   await wantHeat(db, await radiatorsOf(db, "Résidence Balard", 4), 4, t0);
@@ -37,6 +40,7 @@ const charges = (organizationId: string) =>
 const draws = (organizationId: string) =>
   db.execute<{ amount_cents: string }>(sql`select amount_cents from credit_entries where organization_id = ${organizationId} and kind = 'draw' order by id`);
 const grant = (organizationId: string, amountCents: number) => grantCredits(db, { organizationId, amountCents, note: "order", userId: null, now: t0 });
+const budget = (organizationId: string, value: Budget) => setBudget(db, { organizationId, budget: value, userId: null, now: t0 });
 
 /**
  * A task of `instances` monte-carlo instances (one core each, Flex at 25 c per core-hour), all
@@ -95,6 +99,14 @@ async function advisoryWaiter(): Promise<boolean> {
     where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`);
   return row!.n > 0;
 }
+
+const budgetNotices = (organizationId: string) =>
+  db.execute<{ title: string; body: string; billing_month: string; task_id: string | null; created_at: string }>(sql`
+    select title, body, billing_month, task_id, created_at from notifications
+    where organization_id = ${organizationId} and kind = 'budget_reached' order by created_at, id`);
+const budgetEmails = () =>
+  db.execute<{ to_address: string; subject: string; body_text: string }>(sql`
+    select to_address, subject, body_text from email_outbox where subject like 'Monthly budget reached%' order by subject, to_address`);
 
 describe("charges", () => {
   it("bills each ended attempt by the started core-minute at its scheduling type's rate, to the cent", async () => {
@@ -252,5 +264,79 @@ describe("prepaid credits", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     expect(await creditBalanceCents(db, lumen)).toBe(75);
     expect(await creditBalanceCents(db, carmin)).toBe(75);
+  });
+});
+
+describe("the monthly budget notice", () => {
+  it("tells the organization once, with the charge that reaches the budget; not below it, not again that month, again a later month", async () => {
+    await budget(lumen, { monthlyBudgetCents: 50, policy: "alert" });
+    const january = await started("january", 3, t0);
+    await endAfterAnHour(january[0]!, t0); // 25 c of 50: below
+    expect(await budgetNotices(lumen)).toHaveLength(0);
+    await endAfterAnHour(january[1]!, t0); // 50 c: reached
+    expect(await budgetNotices(lumen)).toEqual([
+      {
+        title: "Monthly budget reached for January 2026",
+        body: "Your charges for January 2026 stand at €0.50, exactly your monthly budget. New tasks are still accepted, with a warning, and charged as usual.",
+        billing_month: "2026-01",
+        task_id: null,
+        created_at: expect.any(String),
+      },
+    ]);
+    expect(new Date((await budgetNotices(lumen))[0]!.created_at)).toEqual(at(3600));
+    // Over it, and even over a budget raised meanwhile and reached again: not again in January.
+    await endAfterAnHour(january[2]!, t0);
+    await budget(lumen, { monthlyBudgetCents: 100, policy: "alert" });
+    const more = await started("january again", 2, at(4000));
+    await endAfterAnHour(more[0]!, at(4000));
+    await endAfterAnHour(more[1]!, at(4000)); // 125 c of 100
+    expect(await budgetNotices(lumen)).toHaveLength(1);
+
+    // February starts from nothing: its budget reached is told again, under the policy then.
+    const february = new Date("2026-02-10T10:00:00Z");
+    await budget(lumen, { monthlyBudgetCents: 40, policy: "block" });
+    const next = await started("february", 2, february);
+    await endAfterAnHour(next[0]!, february);
+    expect(await budgetNotices(lumen)).toHaveLength(1);
+    await endAfterAnHour(next[1]!, february); // 50 c of 40
+    const notices = await budgetNotices(lumen);
+    expect(notices.map((n) => n.billing_month)).toEqual(["2026-01", "2026-02"]);
+    expect(notices[1]).toMatchObject({
+      title: "Monthly budget reached for February 2026",
+      body:
+        "Your charges for February 2026 stand at €0.50, €0.10 over your monthly budget of €0.40. New tasks are refused until next month, " +
+        "or until your budget is raised; tasks already submitted run on and are charged.",
+    });
+    // Each customer user of the organization is e-mailed, once a notice; another customer hears nothing.
+    const members = await db.execute<{ email: string }>(sql`
+      select email from users where organization_id = ${lumen} and role = 'customer' order by email`);
+    expect(members.length).toBeGreaterThan(0);
+    const emails = await budgetEmails();
+    expect(emails.map((e) => [e.subject, e.to_address])).toEqual([
+      ...members.map((m) => ["Monthly budget reached for February 2026", m.email]),
+      ...members.map((m) => ["Monthly budget reached for January 2026", m.email]),
+    ]);
+    expect(emails[0]!.body_text).toContain("€0.10 over your monthly budget of €0.40");
+    expect(await budgetNotices(carmin)).toHaveLength(0);
+  });
+
+  it("says nothing without a budget, or for a month already over it", async () => {
+    const [a, b] = await started("no budget", 2, t0);
+    await endAfterAnHour(a!, t0);
+    await budget(lumen, { monthlyBudgetCents: 10, policy: "block" }); // set under what January was charged already
+    await endAfterAnHour(b!, t0);
+    expect(await budgetNotices(lumen)).toHaveLength(0);
+    expect(await budgetEmails()).toHaveLength(0);
+  });
+
+  it("is told once when two charges at once reach the budget together", async () => {
+    // Budget 40 c, two charges of 25 c: only the second reaches it, so the second must see the first.
+    await budget(lumen, { monthlyBudgetCents: 40, policy: "alert" });
+    const [a, b] = await started("together", 2, t0);
+    const { secondWaited } = await endTogether(a!, b!, t0);
+    expect(await budgetNotices(lumen)).toEqual([
+      expect.objectContaining({ billing_month: "2026-01", body: expect.stringContaining("stand at €0.50, €0.10 over your monthly budget of €0.40") }),
+    ]);
+    expect(secondWaited).toBe(true);
   });
 });

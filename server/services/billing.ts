@@ -3,7 +3,10 @@ import type { Tx } from "@/server/db/client";
 import { pgArray } from "@/server/db/sql-params";
 import {
   BILLING_TIME_ZONE,
+  billingMonthOf,
   creditDrawCents,
+  crossesBudget,
+  describeBudgetReached,
   estimateTaskCents,
   judgeBudget,
   priceAttempt,
@@ -62,7 +65,7 @@ export async function addRateVersion(
   return { id: Number(row!.id) };
 }
 
-/** First key of the two-key advisory lock that takes an organization's charges one at a time (its credits). */
+/** First key of the two-key advisory lock that takes an organization's charges one at a time (its credits, its budget). */
 const CREDITS_LOCK_NAMESPACE = 0x6877_0004;
 
 /** The advisory lock of an organization's charges, as SQL for its id (an SQL expression). */
@@ -97,8 +100,9 @@ export async function lockChargesOf(tx: Tx, attemptIds: readonly number[]): Prom
  * charged at most once (unique key).
  *
  * The charge draws on the organization's prepaid credits as far as they go (creditDrawCents: the
- * balance never goes below zero; the rest is due on the month's invoice), reading what the
- * organization's earlier charges drew: its charges take turns, under an advisory lock taken after
+ * balance never goes below zero; the rest is due on the month's invoice), and the charge that
+ * takes the month to its budget notifies the organization, once a month. Both read what the
+ * organization's earlier charges wrote: its charges take turns, under an advisory lock taken after
  * the rows the caller locked (the attempt's and its radiator's), the last lock before the charge's
  * writes; a caller that ends attempts of several organizations takes their locks first, in order
  * (lockChargesOf).
@@ -128,19 +132,28 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
     { start: new Date(a.started_at!), end: endedAt },
   );
   if (coreSeconds === 0) return;
+  const month = billingMonthOf(endedAt);
+  const { from, to } = billingMonthBounds(month);
   const [state] = await tx.execute<{
     charged: boolean;
     rate_id: string | null;
     rate_cents_per_core_hour: number | null;
     balance_cents: string;
+    month_cents: string;
+    monthly_budget_cents: string | null;
+    policy: BudgetPolicy | null;
   }>(sql`
     select exists (select 1 from task_charges where attempt_id = ${attemptId}) as charged,
       r.id as rate_id, r.rate_cents_per_core_hour,
-      (select coalesce(sum(amount_cents), 0) from credit_entries where organization_id = ${a.organization_id})::bigint as balance_cents
+      (select coalesce(sum(amount_cents), 0) from credit_entries where organization_id = ${a.organization_id})::bigint as balance_cents,
+      (select coalesce(sum(amount_cents), 0) from task_charges
+        where organization_id = ${a.organization_id} and charged_at >= ${from} and charged_at < ${to})::bigint as month_cents,
+      b.monthly_budget_cents, b.policy
     from (select 1) one
     left join lateral (select id, rate_cents_per_core_hour from rate_card_versions
       where scheduling_type = ${a.scheduling_type} and effective_from <= ${a.ended_at}
-      order by effective_from desc, id desc limit 1) r on true`);
+      order by effective_from desc, id desc limit 1) r on true
+    left join organization_budgets b on b.organization_id = ${a.organization_id}`);
   if (state!.charged) return;
   if (state!.rate_id === null) {
     console.error(`billing: no ${a.scheduling_type} rate in force at ${a.ended_at}; attempt ${attemptId} not charged`);
@@ -148,7 +161,14 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
   }
   const charge = priceAttempt(coreSeconds, state!.rate_cents_per_core_hour!);
   const drawCents = creditDrawCents(charge.amountCents, Number(state!.balance_cents));
-  // One statement: the charge and its draw (none when the credits are spent: a draw of nothing is no entry).
+  const beforeCents = Number(state!.month_cents);
+  const budgetCents = state!.monthly_budget_cents === null ? null : Number(state!.monthly_budget_cents);
+  const notice =
+    budgetCents !== null && crossesBudget({ budgetCents, beforeCents, afterCents: beforeCents + charge.amountCents })
+      ? describeBudgetReached({ month, policy: state!.policy!, budgetCents, monthChargedCents: beforeCents + charge.amountCents })
+      : null;
+  // One statement: the charge, its draw (none when the credits are spent: a draw of nothing is no
+  // entry), and the budget notice with its e-mail to each customer user of the organization.
   await tx.execute(sql`
     with charge as (
       insert into task_charges (organization_id, task_id, job_id, task_name, attempt_id, instance_number, scheduling_type,
@@ -164,8 +184,24 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
       select organization_id, 'draw', ${-drawCents}, id, charged_at from charge
     )`
         : sql``
-    }
+    }${notice ? budgetNoticeSql(notice, month) : sql``}
     select count(*) from charge`);
+}
+
+/** The budget notice's rows after the charge CTE: the notification, once per month (unique), and its e-mail. */
+function budgetNoticeSql(notice: { title: string; body: string }, month: string) {
+  const emailBody = `${notice.body}\n\nSee your invoices in Hearth, under Compute → Billing.\n\n— Hearth`;
+  return sql`, notice as (
+      insert into notifications (organization_id, kind, title, body, billing_month, created_at)
+      select organization_id, 'budget_reached', ${notice.title}, ${notice.body}, ${month}, charged_at from charge
+      on conflict (organization_id, kind, billing_month) where billing_month is not null do nothing
+      returning organization_id, created_at
+    ), email as (
+      insert into email_outbox (to_address, subject, body_text, created_at)
+      select u.email, ${notice.title}, ${emailBody}, n.created_at from notice n join users u on u.organization_id = n.organization_id
+      where u.role = 'customer'
+      order by u.email
+    )`;
 }
 
 /** The first instant of a billing month ("YYYY-MM"), and of the next, as SQL (BILLING_TIME_ZONE). */
