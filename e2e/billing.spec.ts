@@ -75,17 +75,25 @@ test("the billing page lists the months with their totals and downloads a month'
   await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
   const months = page.getByRole("table", { name: "Invoices by month" });
   await expect(months.getByText("so far")).toBeVisible();
+  await expect(months.getByRole("columnheader", { name: "Paid from credits" })).toBeVisible();
+  await expect(months.getByRole("columnheader", { name: "Due" })).toBeVisible();
   await expectAxeClean(page);
   const current = await months.getByRole("link").first().textContent();
   await months.getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(`${current}, so far`);
-  await expect(page.getByRole("table", { name: /Invoice lines/ }).getByText("Total")).toBeVisible();
+  const lines = page.getByRole("table", { name: /Invoice lines/ });
+  await expect(lines.getByText("Total")).toBeVisible();
+  // After the total: what the prepaid credits paid of it, and what is due.
+  await expect(lines.getByRole("row", { name: /Paid from prepaid credits/ })).toBeVisible();
+  await expect(lines.getByRole("row", { name: /Amount due/ })).toBeVisible();
   await expectAxeClean(page);
   const month = page.url().split("/").pop()!;
   const csv = await page.request.get(`/compute/account/billing/${month}/invoice.csv`);
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
-  expect((await csv.text()).split("\r\n")[0]).toBe("month,task,task_id,job_id,scheduling_type,rate_cents_per_core_hour,attempts,core_seconds,billed_core_minutes,amount_cents,amount_eur");
+  const csvRows = (await csv.text()).trimEnd().split("\r\n");
+  expect(csvRows[0]).toBe("month,task,task_id,job_id,scheduling_type,rate_cents_per_core_hour,attempts,core_seconds,billed_core_minutes,amount_cents,amount_eur");
+  expect(csvRows.slice(-3).map((r) => r.split(",")[1])).toEqual(["Total", "Paid from prepaid credits", "Amount due"]);
   const pdf = await page.request.get(`/compute/account/billing/${month}/invoice.pdf`);
   expect(pdf.status()).toBe(200);
   expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/compute/auto-refresh";
+import { notificationHref } from "@/components/compute/notifications";
 import { isActiveTaskState, TASK_STATE_LABELS } from "@/components/compute/format";
 import { TaskTable } from "@/components/compute/task-table";
 import { TASK_STATES } from "@/components/compute/types";
@@ -93,22 +94,25 @@ export default async function ComputeOverviewPage({ searchParams }: { searchPara
           />
           <CardContent>
             {notifications.items.length === 0 ? (
-              <p className="text-sm text-stone-600">You will be told here when a task ends or fails.</p>
+              <p className="text-sm text-stone-600">You will be told here when a task ends or fails, and when a month&apos;s charges reach your budget.</p>
             ) : (
               <ul className="flex flex-col gap-3">
-                {notifications.items.slice(0, 5).map((n) => (
-                  <li key={n.id} className="text-sm">
-                    {n.taskId ? (
-                      <Link href={`/compute/tasks/${n.taskId}`} className={n.readAt ? "text-brand-700 underline" : "font-semibold text-brand-700 underline"}>
-                        {n.title}
-                      </Link>
-                    ) : (
-                      <span className={n.readAt ? undefined : "font-semibold"}>{n.title}</span>
-                    )}
-                    {!n.readAt && <span className="sr-only"> (unread)</span>}
-                    <span className="block text-xs text-stone-600">{formatDateTime(n.createdAt, timeZone)}</span>
-                  </li>
-                ))}
+                {notifications.items.slice(0, 5).map((n) => {
+                  const href = notificationHref(n);
+                  return (
+                    <li key={n.id} className="text-sm">
+                      {href ? (
+                        <Link href={href} className={n.readAt ? "text-brand-700 underline" : "font-semibold text-brand-700 underline"}>
+                          {n.title}
+                        </Link>
+                      ) : (
+                        <span className={n.readAt ? undefined : "font-semibold"}>{n.title}</span>
+                      )}
+                      {!n.readAt && <span className="sr-only"> (unread)</span>}
+                      <span className="block text-xs text-stone-600">{formatDateTime(n.createdAt, timeZone)}</span>
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </CardContent>

@@ -250,8 +250,14 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "billing.overview": () => ({ rates: expect.objectContaining({ Flex: 25 }), creditBalanceCents: expect.any(Number) }),
   // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 1 c each.
   "billing.estimate": () => ({ estimateCents: 10, rateCentsPerCoreHour: 25 }),
-  "billing.invoices": () => listing({ month: AUTHZ_INVOICE_MONTH, totalCents: 1234 }),
-  "billing.invoice": (f) => ({ month: AUTHZ_INVOICE_MONTH, lines: [expect.objectContaining({ taskId: f.taskOfCustomer, amountCents: 1234 })], totalCents: 1234 }),
+  "billing.invoices": () => listing({ month: AUTHZ_INVOICE_MONTH, totalCents: 1234, paidFromCreditsCents: 0, dueCents: 1234 }),
+  "billing.invoice": (f) => ({
+    month: AUTHZ_INVOICE_MONTH,
+    lines: [expect.objectContaining({ taskId: f.taskOfCustomer, amountCents: 1234 })],
+    totalCents: 1234,
+    paidFromCreditsCents: 0,
+    dueCents: 1234,
+  }),
   "billing.rateCard": () => listing({ schedulingType: "Flex", rateCentsPerCoreHour: 25 }),
   "billing.addRate": () => ({ id: expect.any(Number) }),
   "billing.accounts": (f) => listing({ id: f.organizationOfCustomer }),

@@ -24,6 +24,7 @@ import {
   withTarget,
 } from "@/server/domain/heating";
 import { monthStartMs, nextMonthMs } from "@/server/domain/telemetry-months";
+import { lockChargesOf } from "@/server/services/billing";
 import { ensureTelemetryPartitions, forgetTelemetryPartitions } from "@/server/services/telemetry-partitions";
 import { PROTOCOL_VERSION, type Assignment, type RefusedReading, type Report, type ReportResponse } from "./protocol";
 
@@ -446,6 +447,13 @@ async function applyEvents(tx: Tx, report: Report, attempts: Map<number, Attempt
   let logs: Array<{ instance_id: number; attempt_id: number; stream: string; chunk_seq: number; content: string }> = [];
   let progress = new Map<number, number>();
   let starts: Array<{ attemptId: number; startedAt: Date }> = [];
+  // The attempts this report ends are charged, each under its organization's lock (billing):
+  // taken here, all in one order, while the report holds only its radiators' rows, so that two
+  // reports ending work of the same customers cannot deadlock.
+  await lockChargesOf(
+    tx,
+    report.events.filter((e) => e.type === "exit" && ACTIVE_ATTEMPT_STATES.has(attempts.get(e.attemptId)!.state)).map((e) => e.attemptId),
+  );
   // Starts, logs and progress are batched; an exit flushes them first so the order holds.
   const flush = async () => {
     if (starts.length > 0) {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { billedMinutes, billingMonthOf, estimateTaskCents, formatEuros, judgeBudget, priceAttempt, rateInForce } from "./billing";
+import {
+  billedMinutes,
+  billingMonthOf,
+  creditDrawCents,
+  crossesBudget,
+  describeBudgetReached,
+  estimateTaskCents,
+  formatEuros,
+  judgeBudget,
+  priceAttempt,
+  rateInForce,
+} from "./billing";
 
 describe("billing by the minute", () => {
   it("bills every started core-minute", () => {
@@ -82,6 +93,45 @@ describe("the budget guard", () => {
     // 31 Jan 23:30 UTC is 1 Feb 00:30 in Paris.
     expect(billingMonthOf(new Date("2026-01-31T23:30:00Z"))).toBe("2026-02");
     expect(billingMonthOf(new Date("2026-01-31T22:59:59Z"))).toBe("2026-01");
+  });
+});
+
+describe("prepaid credits", () => {
+  it("pay a charge as far as they go, never below zero; the rest is due", () => {
+    expect(creditDrawCents(25, 1000)).toBe(25);
+    expect(creditDrawCents(25, 25)).toBe(25);
+    expect(creditDrawCents(25, 10)).toBe(10);
+    expect(creditDrawCents(25, 0)).toBe(0);
+    // A balance below zero (written before the floor) pays nothing, and is not made worse.
+    expect(creditDrawCents(25, -40)).toBe(0);
+    expect(creditDrawCents(0, 1000)).toBe(0);
+    expect(() => creditDrawCents(-1, 1000)).toThrow(RangeError);
+    expect(() => creditDrawCents(1, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe("the budget notice", () => {
+  it("comes with the charge that takes the month from below its budget to at or above it", () => {
+    expect(crossesBudget({ budgetCents: 100, beforeCents: 99, afterCents: 100 })).toBe(true);
+    expect(crossesBudget({ budgetCents: 100, beforeCents: 0, afterCents: 250 })).toBe(true);
+    expect(crossesBudget({ budgetCents: 100, beforeCents: 50, afterCents: 99 })).toBe(false);
+    // Already there: the charge that reached it told.
+    expect(crossesBudget({ budgetCents: 100, beforeCents: 100, afterCents: 130 })).toBe(false);
+    expect(crossesBudget({ budgetCents: 100, beforeCents: 120, afterCents: 130 })).toBe(false);
+    expect(crossesBudget({ budgetCents: null, beforeCents: 0, afterCents: 1_000_000 })).toBe(false);
+  });
+
+  it("says where the month stands and what the policy does now", () => {
+    expect(describeBudgetReached({ month: "2026-01", policy: "alert", budgetCents: 5000, monthChargedCents: 5315 })).toEqual({
+      title: "Monthly budget reached for January 2026",
+      body: "Your charges for January 2026 stand at €53.15, €3.15 over your monthly budget of €50.00. New tasks are still accepted, with a warning, and charged as usual.",
+    });
+    expect(describeBudgetReached({ month: "2026-02", policy: "block", budgetCents: 5000, monthChargedCents: 5000 })).toEqual({
+      title: "Monthly budget reached for February 2026",
+      body:
+        "Your charges for February 2026 stand at €50.00, exactly your monthly budget. New tasks are refused until next month, " +
+        "or until your budget is raised; tasks already submitted run on and are charged.",
+    });
   });
 });
 

@@ -113,6 +113,51 @@ export function judgeBudget(opts: {
   return { kind: "over", policy: opts.budget.policy, overrunCents, message };
 }
 
+/**
+ * What a charge draws on the prepaid credits (C9): all of it while the balance covers it, else what
+ * is left, so the balance never goes below zero. The rest is due on the month's invoice. A balance
+ * already below zero (written before this rule) covers nothing.
+ */
+export function creditDrawCents(amountCents: number, balanceCents: number): number {
+  assertWhole("amountCents", amountCents);
+  if (!Number.isSafeInteger(balanceCents)) throw new RangeError(`balanceCents must be an integer: ${balanceCents}`);
+  return Math.min(amountCents, Math.max(0, balanceCents));
+}
+
+/**
+ * Whether a charge takes its month across the monthly budget: the month stood below it before the
+ * charge and at or above it after (before < budget ≤ after). A month already at or over its budget
+ * crosses nothing more; no budget, nothing to cross.
+ */
+export function crossesBudget(opts: { budgetCents: number | null; beforeCents: number; afterCents: number }): boolean {
+  return opts.budgetCents !== null && opts.beforeCents < opts.budgetCents && opts.budgetCents <= opts.afterCents;
+}
+
+/** "January 2026" for "2026-01". */
+export function formatBillingMonth(month: string): string {
+  return new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/**
+ * What the organization is told when a charge takes its month to its budget: where the month
+ * stands, and what the policy does now (an alert lets tasks through; a block refuses new ones).
+ */
+export function describeBudgetReached(opts: { month: string; policy: BudgetPolicy; budgetCents: number; monthChargedCents: number }): {
+  title: string;
+  body: string;
+} {
+  const month = formatBillingMonth(opts.month);
+  const overCents = opts.monthChargedCents - opts.budgetCents;
+  const stands =
+    `Your charges for ${month} stand at ${formatEuros(opts.monthChargedCents)}` +
+    (overCents > 0 ? `, ${formatEuros(overCents)} over your monthly budget of ${formatEuros(opts.budgetCents)}.` : ", exactly your monthly budget.");
+  const policy =
+    opts.policy === "block"
+      ? " New tasks are refused until next month, or until your budget is raised; tasks already submitted run on and are charged."
+      : " New tasks are still accepted, with a warning, and charged as usual.";
+  return { title: `Monthly budget reached for ${month}`, body: stands + policy };
+}
+
 /** "2026-01" for the billing month holding `at` (BILLING_TIME_ZONE). */
 export function billingMonthOf(at: Date): string {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: BILLING_TIME_ZONE, year: "numeric", month: "2-digit" }).formatToParts(at);

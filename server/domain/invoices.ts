@@ -2,10 +2,11 @@
  * Invoices: a month's charges of an organization, one line per task (and price: a task whose
  * attempts ended on both sides of a rate change has a line per rate). Pure: the service reads the
  * charges ledger grouped this way; here the lines are ordered, the total is their sum, and the
- * CSV's rows are written.
+ * CSV's rows are written. Of the total, what the prepaid credits paid (the draws of the month's
+ * charges) is taken off: the rest is the amount due.
  */
 
-import { centsToEuros, formatEuros } from "./billing";
+import { centsToEuros, formatBillingMonth, formatEuros } from "./billing";
 import type { SchedulingType } from "./task-state";
 
 export type InvoiceLine = {
@@ -31,6 +32,10 @@ export type Invoice = {
   inProgress: boolean;
   lines: InvoiceLine[];
   totalCents: number;
+  /** What the prepaid credits paid of the total: the draws of the month's charges (≥ 0). */
+  paidFromCreditsCents: number;
+  /** What is left to pay: the total less what the credits paid. */
+  dueCents: number;
   coreSeconds: number;
   billedMinutes: number;
 };
@@ -38,22 +43,42 @@ export type Invoice = {
 /** A line's task as an invoice names it: a deleted task says so. */
 export const lineTaskLabel = (line: Pick<InvoiceLine, "taskId" | "taskName">) => (line.taskId === null ? `${line.taskName} (deleted task)` : line.taskName);
 
-/** The invoice of a month from its lines: largest amounts first, then by name; the total is the sum of the lines. */
-export function assembleInvoice(opts: { month: string; organizationName: string; operatorName: string; inProgress: boolean; lines: InvoiceLine[] }): Invoice {
+/**
+ * The invoice of a month from its lines and what the credits paid of them: largest amounts first,
+ * then by name; the total is the sum of the lines, the amount due the total less what was paid.
+ */
+export function assembleInvoice(opts: {
+  month: string;
+  organizationName: string;
+  operatorName: string;
+  inProgress: boolean;
+  lines: InvoiceLine[];
+  paidFromCreditsCents: number;
+}): Invoice {
   const lines = [...opts.lines].sort(
     (a, b) => b.amountCents - a.amountCents || a.taskName.localeCompare(b.taskName) || (a.taskId ?? "").localeCompare(b.taskId ?? "") || a.rateCentsPerCoreHour - b.rateCentsPerCoreHour,
   );
+  const totalCents = lines.reduce((sum, l) => sum + l.amountCents, 0);
+  if (!Number.isSafeInteger(opts.paidFromCreditsCents) || opts.paidFromCreditsCents < 0 || opts.paidFromCreditsCents > totalCents) {
+    throw new RangeError(`Credits cannot pay ${opts.paidFromCreditsCents} cents of a total of ${totalCents}.`);
+  }
   return {
     month: opts.month,
     organizationName: opts.organizationName,
     operatorName: opts.operatorName,
     inProgress: opts.inProgress,
     lines,
-    totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+    totalCents,
+    paidFromCreditsCents: opts.paidFromCreditsCents,
+    dueCents: totalCents - opts.paidFromCreditsCents,
     coreSeconds: lines.reduce((sum, l) => sum + l.coreSeconds, 0),
     billedMinutes: lines.reduce((sum, l) => sum + l.billedMinutes, 0),
   };
 }
+
+/** The rows after an invoice's total, as the page, the CSV and the PDF name them. */
+export const PAID_FROM_CREDITS = "Paid from prepaid credits";
+export const AMOUNT_DUE = "Amount due";
 
 export const INVOICE_CSV_HEADER = [
   "month",
@@ -69,8 +94,14 @@ export const INVOICE_CSV_HEADER = [
   "amount_eur",
 ] as const;
 
-/** The invoice as CSV rows (header first, a total row last): cents and euros both, so that a spreadsheet sums either. */
+/**
+ * The invoice as CSV rows: the header first, a row per line, the total, then what the prepaid
+ * credits paid (negative: taken off) and the amount due. Cents and euros both, so that a
+ * spreadsheet sums either: the lines sum to the total, and the total plus the credits row is the
+ * amount due.
+ */
 export function invoiceCsvRows(invoice: Invoice): Array<Array<string | number>> {
+  const summary = (label: string, cents: number) => [invoice.month, label, "", "", "", "", "", "", "", cents, centsToEuros(cents).toFixed(2)];
   return [
     [...INVOICE_CSV_HEADER],
     ...invoice.lines.map((l) => [
@@ -87,13 +118,13 @@ export function invoiceCsvRows(invoice: Invoice): Array<Array<string | number>> 
       centsToEuros(l.amountCents).toFixed(2),
     ]),
     [invoice.month, "Total", "", "", "", "", invoice.lines.reduce((n, l) => n + l.attempts, 0), invoice.coreSeconds, invoice.billedMinutes, invoice.totalCents, centsToEuros(invoice.totalCents).toFixed(2)],
+    summary(PAID_FROM_CREDITS, -invoice.paidFromCreditsCents || 0), // never -0
+    summary(AMOUNT_DUE, invoice.dueCents),
   ];
 }
 
 /** "January 2026" for "2026-01". */
-export function formatInvoiceMonth(month: string): string {
-  return new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
-}
+export const formatInvoiceMonth = formatBillingMonth;
 
 export const invoiceFileName = (month: string, extension: "csv" | "pdf") => `hearth-invoice-${month}.${extension}`;
 

@@ -114,6 +114,14 @@ describe("GET /credits/v1/accounts/credits", () => {
     expect((await carmin.get("/credits/v1/accounts/credits")).body).toEqual({ credits: 0 });
     expect((await anonymous.get("/credits/v1/accounts/credits")).status).toBe(401);
   });
+
+  it("never answers below zero: charges the credits do not cover are due on the invoice", async () => {
+    await db.insert(creditEntries).values({ organizationId: lumenOrg, kind: "grant", amountCents: 30, note: "billing test" });
+    // Two instances of one core for an hour, 25 c each, against 30 c of credits.
+    await submit(lumen);
+    await runAll(3600);
+    expect((await lumen.get("/credits/v1/accounts/credits")).body).toEqual({ credits: 0 });
+  });
 });
 
 describe("the budget guard on POST /tasks", () => {

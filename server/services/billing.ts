@@ -1,7 +1,12 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
+import { pgArray } from "@/server/db/sql-params";
 import {
   BILLING_TIME_ZONE,
+  billingMonthOf,
+  creditDrawCents,
+  crossesBudget,
+  describeBudgetReached,
   estimateTaskCents,
   judgeBudget,
   priceAttempt,
@@ -60,58 +65,152 @@ export async function addRateVersion(
   return { id: Number(row!.id) };
 }
 
+/** First key of the two-key advisory lock that takes an organization's charges one at a time (its credits, its budget). */
+const CREDITS_LOCK_NAMESPACE = 0x6877_0004;
+
+/** The advisory lock of an organization's charges, as SQL for its id (an SQL expression). */
+const creditsLockSql = (organizationId: SQL) =>
+  sql`pg_advisory_xact_lock(${CREDITS_LOCK_NAMESPACE}::int, hashtext(${organizationId}::text))`;
+
+/**
+ * Takes, in one fixed order (by lock key), the charge locks of the organizations whose attempts
+ * the caller is about to end, for a transaction that may end attempts of several organizations
+ * (a gateway's report, the engine's overdue attempts). Each charge takes its organization's lock
+ * again (taken twice, it is held once); taken up front, in order, two such transactions cannot
+ * each hold one organization's lock and wait for the other's, nor hold it while waiting for a
+ * task or instance row that the other changed before its charge. Call it once the rows the
+ * caller locks first are held (the radiators'), before the first attempt ends.
+ */
+export async function lockChargesOf(tx: Tx, attemptIds: readonly number[]): Promise<void> {
+  if (attemptIds.length === 0) return;
+  // The subquery's order is the order the locks are taken in.
+  await tx.execute(sql`
+    select count(pg_advisory_xact_lock(${CREDITS_LOCK_NAMESPACE}::int, k.key)) from (
+      select distinct hashtext(t.organization_id::text) as key
+      from instance_attempts a join instances i on i.id = a.instance_id join tasks t on t.id = i.task_id
+      where a.id = any(${pgArray(attemptIds)}::bigint[])
+      order by 1) k`);
+}
+
 /**
  * Charges an attempt that has just ended, in the caller's transaction: its core-seconds (its cores
  * over its run, from start to end, as the metering ledger splits the same interval), billed by the
  * minute at its task's rate in force at its end. Nothing for an attempt lost (billable = false),
  * never started, of donated work, or that ran no whole core-second. Idempotent: an attempt is
- * charged at most once (unique key). The charge draws on the organization's credits.
+ * charged at most once (unique key).
+ *
+ * The charge draws on the organization's prepaid credits as far as they go (creditDrawCents: the
+ * balance never goes below zero; the rest is due on the month's invoice), and the charge that
+ * takes the month to its budget notifies the organization, once a month. Both read what the
+ * organization's earlier charges wrote: its charges take turns, under an advisory lock taken after
+ * the rows the caller locked (the attempt's and its radiator's), the last lock before the charge's
+ * writes; a caller that ends attempts of several organizations takes their locks first, in order
+ * (lockChargesOf).
  */
 export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<void> {
+  // The lock comes with the attempt, for billable work only; what it guards is read by the next
+  // statement, whose snapshot is taken once the lock is held.
   const [a] = await tx.execute<{
     cores_assigned: number;
     started_at: string | null;
     ended_at: string;
-    billable: boolean;
     instance_number: number;
     task_id: string;
     job_id: string | null;
     organization_id: string;
     task_name: string;
     scheduling_type: SchedulingType;
-    donated: boolean;
   }>(sql`
-    select a.cores_assigned, a.started_at, a.ended_at, a.billable, i.instance_number, t.id as task_id, t.job_id,
-      t.organization_id, t.name as task_name, t.scheduling_type, t.donated
+    select a.cores_assigned, a.started_at, a.ended_at, i.instance_number, t.id as task_id, t.job_id,
+      t.organization_id, t.name as task_name, t.scheduling_type, ${creditsLockSql(sql`t.organization_id`)} is null as locked
     from instance_attempts a join instances i on i.id = a.instance_id join tasks t on t.id = i.task_id
-    where a.id = ${attemptId} and a.ended_at is not null`);
-  if (!a || !a.billable || a.donated || a.started_at === null) return;
+    where a.id = ${attemptId} and a.ended_at is not null and a.billable and not t.donated and a.started_at is not null`);
+  if (!a) return;
   const endedAt = new Date(a.ended_at);
   const coreSeconds = coreSecondsInPeriod(
-    { from: new Date(a.started_at), to: endedAt, cores: a.cores_assigned },
-    { start: new Date(a.started_at), end: endedAt },
+    { from: new Date(a.started_at!), to: endedAt, cores: a.cores_assigned },
+    { start: new Date(a.started_at!), end: endedAt },
   );
   if (coreSeconds === 0) return;
-  const [rate] = await tx.execute<{ id: string; rate_cents_per_core_hour: number }>(sql`
-    select id, rate_cents_per_core_hour from rate_card_versions
-    where scheduling_type = ${a.scheduling_type} and effective_from <= ${a.ended_at}
-    order by effective_from desc, id desc limit 1`);
-  if (!rate) {
+  const month = billingMonthOf(endedAt);
+  const { from, to } = billingMonthBounds(month);
+  const [state] = await tx.execute<{
+    charged: boolean;
+    rate_id: string | null;
+    rate_cents_per_core_hour: number | null;
+    balance_cents: string;
+    month_cents: string;
+    monthly_budget_cents: string | null;
+    policy: BudgetPolicy | null;
+  }>(sql`
+    select exists (select 1 from task_charges where attempt_id = ${attemptId}) as charged,
+      r.id as rate_id, r.rate_cents_per_core_hour,
+      (select coalesce(sum(amount_cents), 0) from credit_entries where organization_id = ${a.organization_id})::bigint as balance_cents,
+      (select coalesce(sum(amount_cents), 0) from task_charges
+        where organization_id = ${a.organization_id} and charged_at >= ${from} and charged_at < ${to})::bigint as month_cents,
+      b.monthly_budget_cents, b.policy
+    from (select 1) one
+    left join lateral (select id, rate_cents_per_core_hour from rate_card_versions
+      where scheduling_type = ${a.scheduling_type} and effective_from <= ${a.ended_at}
+      order by effective_from desc, id desc limit 1) r on true
+    left join organization_budgets b on b.organization_id = ${a.organization_id}`);
+  if (state!.charged) return;
+  if (state!.rate_id === null) {
     console.error(`billing: no ${a.scheduling_type} rate in force at ${a.ended_at}; attempt ${attemptId} not charged`);
     return;
   }
-  const charge = priceAttempt(coreSeconds, rate.rate_cents_per_core_hour);
+  const charge = priceAttempt(coreSeconds, state!.rate_cents_per_core_hour!);
+  const drawCents = creditDrawCents(charge.amountCents, Number(state!.balance_cents));
+  const beforeCents = Number(state!.month_cents);
+  const budgetCents = state!.monthly_budget_cents === null ? null : Number(state!.monthly_budget_cents);
+  const notice =
+    budgetCents !== null && crossesBudget({ budgetCents, beforeCents, afterCents: beforeCents + charge.amountCents })
+      ? describeBudgetReached({ month, policy: state!.policy!, budgetCents, monthChargedCents: beforeCents + charge.amountCents })
+      : null;
+  // One statement: the charge, its draw (none when the credits are spent: a draw of nothing is no
+  // entry), and the budget notice with its e-mail to each customer user of the organization.
   await tx.execute(sql`
     with charge as (
       insert into task_charges (organization_id, task_id, job_id, task_name, attempt_id, instance_number, scheduling_type,
         core_seconds, billed_minutes, rate_version_id, rate_cents_per_core_hour, amount_cents, charged_at)
       values (${a.organization_id}, ${a.task_id}, ${a.job_id}, ${a.task_name}, ${attemptId}, ${a.instance_number}, ${a.scheduling_type},
-        ${charge.coreSeconds}, ${charge.billedMinutes}, ${rate.id}, ${rate.rate_cents_per_core_hour}, ${charge.amountCents}, ${a.ended_at})
+        ${charge.coreSeconds}, ${charge.billedMinutes}, ${state!.rate_id}, ${state!.rate_cents_per_core_hour}, ${charge.amountCents}, ${a.ended_at})
       on conflict (attempt_id) do nothing
-      returning id, organization_id, amount_cents, charged_at
-    )
-    insert into credit_entries (organization_id, kind, amount_cents, charge_id, created_at)
-    select organization_id, 'draw', -amount_cents, id, charged_at from charge`);
+      returning id, organization_id, charged_at
+    )${
+      drawCents > 0
+        ? sql`, draw as (
+      insert into credit_entries (organization_id, kind, amount_cents, charge_id, created_at)
+      select organization_id, 'draw', ${-drawCents}, id, charged_at from charge
+    )`
+        : sql``
+    }${notice ? budgetNoticeSql(notice, month) : sql``}
+    select count(*) from charge`);
+}
+
+/** The budget notice's rows after the charge CTE: the notification, once per month (unique), and its e-mail. */
+function budgetNoticeSql(notice: { title: string; body: string }, month: string) {
+  const emailBody = `${notice.body}\n\nSee your invoices in Hearth, under Compute → Billing.\n\n— Hearth`;
+  return sql`, notice as (
+      insert into notifications (organization_id, kind, title, body, billing_month, created_at)
+      select organization_id, 'budget_reached', ${notice.title}, ${notice.body}, ${month}, charged_at from charge
+      on conflict (organization_id, kind, billing_month) where billing_month is not null do nothing
+      returning organization_id, created_at
+    ), email as (
+      insert into email_outbox (to_address, subject, body_text, created_at)
+      select u.email, ${notice.title}, ${emailBody}, n.created_at from notice n join users u on u.organization_id = n.organization_id
+      where u.role = 'customer'
+      order by u.email
+    )`;
+}
+
+/** The first instant of a billing month ("YYYY-MM"), and of the next, as SQL (BILLING_TIME_ZONE). */
+export function billingMonthBounds(month: string) {
+  const first = `${month}-01 00:00:00`;
+  return {
+    from: sql`(${first}::timestamp at time zone ${BILLING_TIME_ZONE})`,
+    to: sql`((${first}::timestamp + interval '1 month') at time zone ${BILLING_TIME_ZONE})`,
+  };
 }
 
 /** The start of the billing month holding `now`, as SQL (BILLING_TIME_ZONE). */

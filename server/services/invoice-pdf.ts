@@ -1,10 +1,11 @@
 import { formatEuros } from "@/server/domain/billing";
-import { formatInvoiceMonth, lineTaskLabel, type Invoice } from "@/server/domain/invoices";
+import { AMOUNT_DUE, formatInvoiceMonth, lineTaskLabel, PAID_FROM_CREDITS, type Invoice } from "@/server/domain/invoices";
 import { CONTENT_WIDTH, INK, MUTED, openPdf, type PdfColumn } from "./pdf-document";
 
 /**
  * A month's invoice as a PDF: who is invoiced for which month, a line per task and price, the
- * total (the sum of the lines) and the billing rule. Real text, searchable and read aloud.
+ * total (the sum of the lines), what the prepaid credits paid of it, the amount due, and the
+ * billing rule. Real text, searchable and read aloud.
  */
 
 export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date }): Promise<Buffer> {
@@ -44,12 +45,15 @@ export async function renderInvoicePdf(invoice: Invoice, opts: { issuedAt: Date 
   }
   if (invoice.lines.length === 0) row(["No charges yet.", "", "", "", "", ""], "Helvetica", MUTED);
   row(["Total", "", "", n(invoice.coreSeconds), n(invoice.billedMinutes), formatEuros(invoice.totalCents)], "Helvetica-Bold");
+  row([PAID_FROM_CREDITS, "", "", "", "", formatEuros(-invoice.paidFromCreditsCents || 0)], "Helvetica");
+  row([AMOUNT_DUE, "", "", "", "", formatEuros(invoice.dueCents)], "Helvetica-Bold");
   doc.moveDown(1);
   doc.font("Helvetica").fontSize(8).fillColor(MUTED);
   write(
     "Each attempt of an instance that ended is billed for its cores over its run, by the started minute (billed minutes = " +
       "ceil(core-seconds / 60)), at its scheduling type's rate when it ended; each charge is rounded once to the cent, half up. " +
-      "Work lost to a radiator that went silent is never billed. Months are calendar months in Europe/Paris time.",
+      "Work lost to a radiator that went silent is never billed. Months are calendar months in Europe/Paris time. " +
+      "Each charge is paid from the prepaid credits as far as they go, when it is made; the rest is the amount due.",
     { width: CONTENT_WIDTH },
   );
   return finish();

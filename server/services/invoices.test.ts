@@ -4,6 +4,7 @@ import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { grantCredits } from "./billing";
 import { NotFoundError } from "./errors";
 import { renderInvoicePdf } from "./invoice-pdf";
 import { getInvoice, invoiceCsv, listInvoiceMonths } from "./invoices";
@@ -45,7 +46,9 @@ beforeEach(async () => {
 });
 
 describe("invoices", () => {
-  it("have a line per task, a deleted task's kept and named, and a total that is the sum of the lines", async () => {
+  it("have a line per task, a deleted task's kept and named, a total that is the sum of the lines, and what the credits paid of it", async () => {
+    // 60 c of prepaid credits: the first 60 c of charges are paid from them, the rest is due.
+    await grantCredits(db, { organizationId: lumen, amountCents: 60, note: "order", userId: null, now: january });
     const frames = await ran("frames", 2, 3600, january); // 2 × 25 c
     const pricing = await ran("pricing", 3, 61, january, "OnDemand"); // 3 × 2 min at 40 c = 1.33 c → 1 c each
     const gone = await ran("gone", 1, 7200, january); // 50 c
@@ -62,26 +65,33 @@ describe("invoices", () => {
     ]);
     expect(invoice.totalCents).toBe(103);
     expect(invoice.totalCents).toBe(invoice.lines.reduce((n, l) => n + l.amountCents, 0));
+    expect([invoice.paidFromCreditsCents, invoice.dueCents]).toEqual([60, 43]);
     // The ledger agrees: every charge of January is on a line.
     const [ledger] = await db.execute<{ cents: string }>(sql`
       select sum(amount_cents) as cents from task_charges where organization_id = ${lumen} and charged_at < '2026-02-01T00:00:00+01:00'`);
     expect(Number(ledger!.cents)).toBe(103);
 
     expect(await listInvoiceMonths(db, { organizationId: lumen, now: later })).toEqual([
-      { month: "2026-02", totalCents: 25, tasks: 1, inProgress: true },
-      { month: "2026-01", totalCents: 103, tasks: 3, inProgress: false },
+      // The credits were spent in January: February's charge is all due.
+      { month: "2026-02", totalCents: 25, paidFromCreditsCents: 0, dueCents: 25, tasks: 1, inProgress: true },
+      { month: "2026-01", totalCents: 103, paidFromCreditsCents: 60, dueCents: 43, tasks: 3, inProgress: false },
     ]);
 
     // No field here holds a comma or a quote: the CSV splits plainly (csv-stringify quotes those that do).
     const csv = invoiceCsv(invoice).trimEnd().split("\r\n").map((r) => r.split(","));
     expect(csv[0]).toEqual(["month", "task", "task_id", "job_id", "scheduling_type", "rate_cents_per_core_hour", "attempts", "core_seconds", "billed_core_minutes", "amount_cents", "amount_eur"]);
-    expect(csv.slice(1, -1).map((r) => [r[1], r[9], r[10]])).toEqual([
+    expect(csv.slice(1, -3).map((r) => [r[1], r[9], r[10]])).toEqual([
       ["frames", "50", "0.50"],
       ["gone (deleted task)", "50", "0.50"],
       ["pricing", "3", "0.03"],
     ]);
-    expect(csv.at(-1)).toEqual(["2026-01", "Total", "", "", "", "", "6", "14583", "246", "103", "1.03"]);
-    expect(csv.slice(1, -1).reduce((n, r) => n + Number(r[9]), 0)).toBe(Number(csv.at(-1)![9]));
+    expect(csv.at(-3)).toEqual(["2026-01", "Total", "", "", "", "", "6", "14583", "246", "103", "1.03"]);
+    expect(csv.slice(1, -3).reduce((n, r) => n + Number(r[9]), 0)).toBe(Number(csv.at(-3)![9]));
+    // After the total: what the credits paid, taken off, and the amount due.
+    expect(csv.slice(-2)).toEqual([
+      ["2026-01", "Paid from prepaid credits", "", "", "", "", "", "", "", "-60", "-0.60"],
+      ["2026-01", "Amount due", "", "", "", "", "", "", "", "43", "0.43"],
+    ]);
 
     const pdf = await renderInvoicePdf(invoice, { issuedAt: february });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
@@ -92,6 +102,8 @@ describe("invoices", () => {
     expect(text).toContain("pricing");
     expect(text).toContain("€0.40"); // OnDemand's rate per core-hour
     expect(text).toContain("€1.03");
+    expect(text).toMatch(/Paid from prepaid credits\s+-€0\.60/);
+    expect(text).toMatch(/Amount due\s+€0\.43/);
     expect(text).not.toContain("next month");
   });
 
@@ -101,7 +113,9 @@ describe("invoices", () => {
     expect(await getInvoice(db, { organizationId: carmin, month: "2026-01", now })).toMatchObject({ inProgress: true, lines: [], totalCents: 0 });
     await expect(getInvoice(db, { organizationId: carmin, month: "2025-12", now })).rejects.toBeInstanceOf(NotFoundError);
     await expect(getInvoice(db, { organizationId: carmin, month: "2026-01", now: february })).rejects.toBeInstanceOf(NotFoundError);
-    expect(await listInvoiceMonths(db, { organizationId: carmin, now })).toEqual([{ month: "2026-01", totalCents: 0, tasks: 0, inProgress: true }]);
+    expect(await listInvoiceMonths(db, { organizationId: carmin, now })).toEqual([
+      { month: "2026-01", totalCents: 0, paidFromCreditsCents: 0, dueCents: 0, tasks: 0, inProgress: true },
+    ]);
     const text = await textOf(await renderInvoicePdf(await getInvoice(db, { organizationId: carmin, month: "2026-01", now }), { issuedAt: now }));
     expect(text).toContain("Charges so far · January 2026");
     expect(text).toContain("No charges yet.");

@@ -4,34 +4,33 @@ import type { Tx } from "@/server/db/client";
 import { BILLING_TIME_ZONE, billingMonthOf, isBillingMonth } from "@/server/domain/billing";
 import { assembleInvoice, invoiceCsvRows, type Invoice } from "@/server/domain/invoices";
 import type { SchedulingType } from "@/server/domain/task-state";
+import { billingMonthBounds } from "./billing";
 import { InvalidInputError, NotFoundError } from "./errors";
 
 /**
  * Invoices by month, read from the charges ledger (server/domain/invoices.ts for the lines and the
- * total). Bounded by the caller's organization: another's months are simply not there.
+ * total) and, for what the prepaid credits paid, from the draws of the month's charges. Bounded by
+ * the caller's organization: another's months are simply not there.
  */
 
-/** The first instant of a billing month, and of the next, as SQL (BILLING_TIME_ZONE). */
-const monthBounds = (month: string) => {
-  const first = `${month}-01 00:00:00`;
-  return {
-    from: sql`(${first}::timestamp at time zone ${BILLING_TIME_ZONE})`,
-    to: sql`((${first}::timestamp + interval '1 month') at time zone ${BILLING_TIME_ZONE})`,
-  };
-};
-
-export type InvoiceMonth = { month: string; totalCents: number; tasks: number; inProgress: boolean };
+export type InvoiceMonth = { month: string; totalCents: number; paidFromCreditsCents: number; dueCents: number; tasks: number; inProgress: boolean };
 
 /** The months the organization was charged in, newest first, with the current month (so far) always first. */
 export async function listInvoiceMonths(db: Tx, opts: { organizationId: string; now: Date }): Promise<InvoiceMonth[]> {
-  const rows = await db.execute<{ month: string; total_cents: string; tasks: number }>(sql`
-    select to_char(charged_at at time zone ${BILLING_TIME_ZONE}, 'YYYY-MM') as month, sum(amount_cents)::bigint as total_cents,
-      count(distinct coalesce(task_id::text, 'deleted:' || task_name))::int as tasks
-    from task_charges where organization_id = ${opts.organizationId} and charged_at <= ${opts.now.toISOString()}
+  const rows = await db.execute<{ month: string; total_cents: string; paid_cents: string; tasks: number }>(sql`
+    select to_char(c.charged_at at time zone ${BILLING_TIME_ZONE}, 'YYYY-MM') as month, sum(c.amount_cents)::bigint as total_cents,
+      (-coalesce(sum(e.amount_cents), 0))::bigint as paid_cents,
+      count(distinct coalesce(c.task_id::text, 'deleted:' || c.task_name))::int as tasks
+    from task_charges c left join credit_entries e on e.charge_id = c.id
+    where c.organization_id = ${opts.organizationId} and c.charged_at <= ${opts.now.toISOString()}
     group by 1 order by 1 desc`);
   const current = billingMonthOf(opts.now);
-  const months = rows.map((r) => ({ month: r.month, totalCents: Number(r.total_cents), tasks: r.tasks, inProgress: r.month === current }));
-  if (!months.some((m) => m.month === current)) months.unshift({ month: current, totalCents: 0, tasks: 0, inProgress: true });
+  const months = rows.map((r) => {
+    const totalCents = Number(r.total_cents);
+    const paidFromCreditsCents = Number(r.paid_cents);
+    return { month: r.month, totalCents, paidFromCreditsCents, dueCents: totalCents - paidFromCreditsCents, tasks: r.tasks, inProgress: r.month === current };
+  });
+  if (!months.some((m) => m.month === current)) months.unshift({ month: current, totalCents: 0, paidFromCreditsCents: 0, dueCents: 0, tasks: 0, inProgress: true });
   return months;
 }
 
@@ -41,11 +40,14 @@ export async function listInvoiceMonths(db: Tx, opts: { organizationId: string; 
  */
 export async function getInvoice(db: Tx, opts: { organizationId: string; month: string; now: Date }): Promise<Invoice> {
   if (!isBillingMonth(opts.month)) throw new InvalidInputError("A month is written YYYY-MM.", "month");
-  const [org] = await db.execute<{ name: string; operator_name: string | null }>(sql`
-    select name, (select o.name from organizations o where o.kind = 'operator' order by o.created_at limit 1) as operator_name
+  const { from, to } = billingMonthBounds(opts.month);
+  const [org] = await db.execute<{ name: string; operator_name: string | null; paid_cents: string }>(sql`
+    select name, (select o.name from organizations o where o.kind = 'operator' order by o.created_at limit 1) as operator_name,
+      (select -coalesce(sum(e.amount_cents), 0) from task_charges c join credit_entries e on e.charge_id = c.id
+        where c.organization_id = ${opts.organizationId} and c.charged_at >= ${from} and c.charged_at < ${to}
+          and c.charged_at <= ${opts.now.toISOString()})::bigint as paid_cents
     from organizations where id = ${opts.organizationId}`);
   if (!org) throw new NotFoundError("Invoice");
-  const { from, to } = monthBounds(opts.month);
   const rows = await db.execute<{
     task_id: string | null;
     task_name: string;
@@ -69,6 +71,7 @@ export async function getInvoice(db: Tx, opts: { organizationId: string; month: 
     organizationName: org.name,
     operatorName: org.operator_name ?? "Hearth",
     inProgress,
+    paidFromCreditsCents: Number(org.paid_cents),
     lines: rows.map((r) => ({
       taskId: r.task_id,
       taskName: r.task_name,
@@ -83,7 +86,7 @@ export async function getInvoice(db: Tx, opts: { organizationId: string; month: 
   });
 }
 
-/** The invoice as CSV (RFC 4180, a header row, a total row last). */
+/** The invoice as CSV (RFC 4180, a header row, then the total, what the prepaid credits paid and the amount due). */
 export function invoiceCsv(invoice: Invoice): string {
   return stringify(invoiceCsvRows(invoice), { record_delimiter: "\r\n" });
 }

@@ -6,10 +6,11 @@ import type { Tx } from "@/server/db/client";
 
 /**
  * Telling customers that their work ended: an in-app notification for the organization, and an
- * e-mail per customer user through an outbox that a sender drains when SMTP is configured.
+ * e-mail per customer user through an outbox that a sender drains when SMTP is configured. The
+ * charge that takes a month to its budget tells them the same way (billing.ts, budget_reached).
  */
 
-export type NotificationKind = "task_succeeded" | "task_failed" | "task_cancelled";
+export type NotificationKind = "task_succeeded" | "task_failed" | "task_cancelled" | "budget_reached";
 
 const KIND_BY_STATE = { Success: "task_succeeded", Failure: "task_failed", Cancelled: "task_cancelled" } as const;
 
@@ -23,7 +24,7 @@ const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
 function describeEnding(
-  kind: NotificationKind,
+  kind: (typeof KIND_BY_STATE)[keyof typeof KIND_BY_STATE],
   name: string,
   counts: { total: number; succeeded: number; failed: number; cancelled: number },
 ) {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { planAssignments, type QueuedInstance, type RadiatorSlot } from "@/server/domain/scheduling";
-import { chargeEndedAttempt } from "./billing";
+import { chargeEndedAttempt, lockChargesOf } from "./billing";
 import { notifyTaskEnded } from "./notifications";
 
 /**
@@ -349,9 +349,11 @@ export async function failOverdueAttempts(db: Tx, opts: { now: Date; graceS?: nu
       where radiator_id = any(${pgArray([...new Set(overdue.map((a) => a.radiator_id))])}::uuid[])
       order by radiator_id for update skip locked`);
     const free = new Set(locked.map((r) => r.radiator_id));
+    const ending = overdue.filter((a) => free.has(a.radiator_id));
+    // Then the charges' locks of their customers, in order (see lockChargesOf).
+    await lockChargesOf(tx, ending.map((a) => Number(a.id)));
     let ended = 0;
-    for (const a of overdue) {
-      if (!free.has(a.radiator_id)) continue;
+    for (const a of ending) {
       if (await finishAttempt(tx, { attemptId: Number(a.id), outcome: "failed", exitCode: null, endedAt: new Date(a.limit_at) })) ended += 1;
     }
     return ended;

@@ -6,16 +6,11 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatDateTime } from "@/components/format";
+import { NOTIFICATION_KINDS, notificationHref } from "@/components/compute/notifications";
 import { serverApi, viewerZone } from "@/server/api/request-context";
 import { markNotificationsReadAction } from "@/server/actions/compute";
 
 export const metadata: Metadata = { title: "Notifications" };
-
-const KIND = {
-  task_succeeded: { label: "Succeeded", tone: "success" },
-  task_failed: { label: "Failed", tone: "danger" },
-  task_cancelled: { label: "Cancelled", tone: "neutral" },
-} as const;
 
 export default async function NotificationsPage() {
   const api = await serverApi("customer", "/compute/notifications");
@@ -25,7 +20,7 @@ export default async function NotificationsPage() {
     <>
       <PageTitle
         title="Notifications"
-        subtitle={`${unread > 0 ? `${unread} unread` : "All read"} · a notice each time a task ends, for everyone in your organization`}
+        subtitle={`${unread > 0 ? `${unread} unread` : "All read"} · a notice each time a task ends, and when a month's charges reach your budget, for everyone in your organization`}
       />
       {unread > 0 && (
         <form action={markNotificationsReadAction} className="mb-4">
@@ -36,18 +31,19 @@ export default async function NotificationsPage() {
       )}
       <Card>
         {items.length === 0 ? (
-          <p className="p-4 text-sm text-stone-600">Nothing yet: you will be told here when a task succeeds, fails or is cancelled.</p>
+          <p className="p-4 text-sm text-stone-600">Nothing yet: you will be told here when a task succeeds, fails or is cancelled, and when a month&apos;s charges reach your budget.</p>
         ) : (
           <ul aria-label="Notifications" className="divide-y divide-stone-100">
             {items.map((n) => {
-              const kind = KIND[n.kind as keyof typeof KIND] ?? { label: n.kind, tone: "neutral" as const };
+              const kind = NOTIFICATION_KINDS[n.kind] ?? { label: n.kind, tone: "neutral" as const };
+              const href = notificationHref(n);
               return (
                 <li key={n.id} className={cn("flex flex-wrap items-start justify-between gap-3 px-4 py-3", !n.readAt && "bg-brand-50")}>
                   <div className="min-w-0 flex-1">
                     <p className="flex flex-wrap items-center gap-2">
                       <Badge tone={kind.tone}>{kind.label}</Badge>
-                      {n.taskId ? (
-                        <Link href={`/compute/tasks/${n.taskId}`} className={cn("text-brand-700 underline", !n.readAt && "font-semibold")}>
+                      {href ? (
+                        <Link href={href} className={cn("text-brand-700 underline", !n.readAt && "font-semibold")}>
                           {n.title}
                         </Link>
                       ) : (

@@ -1,4 +1,5 @@
 import { bigint, customType, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { tasks, xid8 } from "./compute";
 import { organizations, users } from "./tenancy";
 
@@ -35,9 +36,13 @@ export const customerQuotas = pgTable("customer_quotas", {
   maxActiveInstances: integer("max_active_instances").notNull(),
 });
 
-export const notificationKind = pgEnum("notification_kind", ["task_succeeded", "task_failed", "task_cancelled"]);
+export const notificationKind = pgEnum("notification_kind", ["task_succeeded", "task_failed", "task_cancelled", "budget_reached"]);
 
-/** In-app notifications, shared by everyone in the customer organization. */
+/**
+ * In-app notifications, shared by everyone in the customer organization: a task's end (with its
+ * task), or the month's charges reaching the monthly budget (with its billing month, once per
+ * organization and month: unique).
+ */
 export const notifications = pgTable(
   "notifications",
   {
@@ -51,8 +56,14 @@ export const notifications = pgTable(
     body: text("body").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
+    /** The billing month ("YYYY-MM", Europe/Paris) a budget notice is about; null for a task's. */
+    billingMonth: text("billing_month"),
   },
-  (t) => [index("notifications_organization_idx").on(t.organizationId, t.createdAt, t.id)],
+  (t) => [
+    index("notifications_organization_idx").on(t.organizationId, t.createdAt, t.id),
+    // Notices about a month: one per organization, kind and month.
+    uniqueIndex("notifications_billing_month_idx").on(t.organizationId, t.kind, t.billingMonth).where(sql`${t.billingMonth} is not null`),
+  ],
 );
 
 /**

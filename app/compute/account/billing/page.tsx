@@ -37,7 +37,7 @@ export default async function BillingPage() {
           <CardHeader title="Prepaid credits" />
           <CardContent>
             <p className="text-2xl font-semibold tabular-nums">{formatEuros(overview.creditBalanceCents)}</p>
-            <p className="text-sm text-stone-600">Each charge draws on them; below zero, the rest is invoiced.</p>
+            <p className="text-sm text-stone-600">Each charge is paid from them as far as they go; what they do not cover is due on the month&apos;s invoice.</p>
           </CardContent>
         </Card>
         <Card>
@@ -62,6 +62,8 @@ export default async function BillingPage() {
               <Th>Month</Th>
               <Th numeric>Tasks</Th>
               <Th numeric>Total</Th>
+              <Th numeric>Paid from credits</Th>
+              <Th numeric>Due</Th>
               <Th>Downloads</Th>
             </tr>
           </THead>
@@ -78,6 +80,8 @@ export default async function BillingPage() {
                   </Td>
                   <Td numeric>{m.tasks}</Td>
                   <Td numeric>{formatEuros(m.totalCents)}</Td>
+                  <Td numeric>{formatEuros(m.paidFromCreditsCents)}</Td>
+                  <Td numeric>{formatEuros(m.dueCents)}</Td>
                   <Td className="whitespace-nowrap">
                     <a href={`/compute/account/billing/${m.month}/invoice.csv`} className="text-brand-700 underline" aria-label={`CSV of ${label}`}>
                       CSV

@@ -6,7 +6,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { formatCoreSeconds } from "@/components/compute/format";
 import { orNotFound, serverApi } from "@/server/api/request-context";
 import { formatEuros } from "@/server/domain/billing";
-import { formatInvoiceMonth } from "@/server/domain/invoices";
+import { AMOUNT_DUE, formatInvoiceMonth, PAID_FROM_CREDITS } from "@/server/domain/invoices";
 
 export async function generateMetadata({ params }: { params: Promise<{ month: string }> }): Promise<Metadata> {
   const { month } = await params;
@@ -23,7 +23,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ month:
       <PageTitle
         back={{ href: "/compute/account/billing", label: "Billing" }}
         title={invoice.inProgress ? `${label}, so far` : `Invoice, ${label}`}
-        subtitle={`${invoice.organizationName} · total ${formatEuros(invoice.totalCents)}`}
+        subtitle={`${invoice.organizationName} · total ${formatEuros(invoice.totalCents)} · ${invoice.inProgress ? "due so far" : "due"} ${formatEuros(invoice.dueCents)}`}
       />
       <p className="mb-4 text-sm">
         <a href={`/compute/account/billing/${invoice.month}/invoice.csv`} className="font-medium text-brand-700 underline">
@@ -35,7 +35,10 @@ export default async function InvoicePage({ params }: { params: Promise<{ month:
         </a>
       </p>
       <Card>
-        <CardHeader title="Lines" description="A line per task and rate. Each attempt is billed by the started core-minute, rounded once to the cent." />
+        <CardHeader
+          title="Lines"
+          description="A line per task and rate. Each attempt is billed by the started core-minute, rounded once to the cent, and paid from your prepaid credits as far as they go; the rest is due."
+        />
         <Table caption={`Invoice lines, ${label}`} scrollable>
           <THead>
             <tr>
@@ -78,6 +81,14 @@ export default async function InvoicePage({ params }: { params: Promise<{ month:
             <tr className="font-semibold">
               <Td colSpan={5}>Total</Td>
               <Td numeric>{formatEuros(invoice.totalCents)}</Td>
+            </tr>
+            <tr>
+              <Td colSpan={5}>{PAID_FROM_CREDITS}</Td>
+              <Td numeric>{formatEuros(-invoice.paidFromCreditsCents)}</Td>
+            </tr>
+            <tr className="font-semibold">
+              <Td colSpan={5}>{AMOUNT_DUE}</Td>
+              <Td numeric>{formatEuros(invoice.dueCents)}</Td>
             </tr>
           </TBody>
         </Table>
