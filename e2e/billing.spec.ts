@@ -21,16 +21,17 @@ test("a task that would overrun a blocking monthly budget is refused, saying by 
     const name = `budget ${unique()}`;
     await page.getByRole("radio", { name: /monte-carlo/ }).check();
     await page.getByLabel("Task name").fill(name);
-    // Monte-Carlo: 120 expected core-seconds an instance, 2 core-minutes at 25 c per core-hour, 1 c each.
-    await page.getByLabel("How many instances").fill("100");
+    // Monte-Carlo: 120 expected core-seconds an instance, 2 core-minutes at 25 c per core-hour, 5/6 c
+    // each, the task rounded once: 120 instances, €1.00.
+    await page.getByLabel("How many instances").fill("120");
     const estimate = page.getByRole("complementary", { name: "Estimate and jobs" });
     await expect(estimate.getByTestId("estimate-cost")).toHaveText("about €1.00");
     await expect(estimate.getByText(/Within your monthly budget of €100\.00/)).toBeVisible();
-    // OnDemand costs more: 40 c per core-hour, 1.33 c → 1 c an instance, the same here; Reserved 60 c: 2 c.
+    // Reserved costs more: 60 c per core-hour, 2 c an instance.
     await page.getByLabel("Scheduling").selectOption("Reserved");
-    await expect(estimate.getByTestId("estimate-cost")).toHaveText("about €2.00");
+    await expect(estimate.getByTestId("estimate-cost")).toHaveText("about €2.40");
     await page.getByLabel("Scheduling").selectOption("Flex");
-    await page.getByLabel("How many instances").fill("20000");
+    await page.getByLabel("How many instances").fill("24000");
     await expect(estimate.getByTestId("estimate-cost")).toHaveText("about €200.00");
     await expect(estimate.getByText(/would overrun your monthly budget of €100\.00 by €\d+\.\d\d.*It would be refused\./)).toBeVisible();
     await expectAxeClean(page);
@@ -62,7 +63,7 @@ test("the submit form's estimate works on a phone", async ({ page }) => {
   await signInAndLand(page, "customer2@hearth.test", "/compute");
   await page.goto("/compute/tasks/new");
   await page.getByRole("radio", { name: /monte-carlo/ }).check();
-  await page.getByLabel("How many instances").fill("300");
+  await page.getByLabel("How many instances").fill("360");
   await expect(page.getByTestId("estimate-cost")).toHaveText("about €3.00");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);

@@ -41,11 +41,32 @@ describe("billing by the minute", () => {
     expect(() => priceAttempt(10, -25)).toThrow(RangeError);
   });
 
-  it("estimates each instance as one run of the profile's expected core-seconds", () => {
-    // monte-carlo: 120 core-seconds → 2 minutes → 0.83 c → 1 c each.
-    expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 120, instanceCount: 1000, rateCentsPerCoreHour: 25 })).toBe(1000);
-    // 2,400 expected core-seconds per instance → 40 minutes → 16.67 c → 17 c each at Flex.
-    expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 2400, instanceCount: 250, rateCentsPerCoreHour: 25 })).toBe(4250);
+  it("rounds once per task: each charge adds what it takes the task's rounded total up by", () => {
+    // A thousand 2-minute attempts at 25 c/h: 50,000 sixtieths of a cent, 833.33 c → 833 c in all.
+    let earlier = 0;
+    let charged = 0;
+    const amounts = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const charge = priceAttempt(120, 25, earlier);
+      earlier += charge.billedMinutes * 25;
+      charged += charge.amountCents;
+      amounts.add(charge.amountCents);
+    }
+    expect(charged).toBe(833);
+    expect([...amounts].sort()).toEqual([0, 1]);
+    // Minute-long attempts are not free: the second of two 1-minute attempts at 25 c/h brings the task to 0.83 c → 1 c.
+    expect(priceAttempt(60, 25, 0).amountCents).toBe(0);
+    expect(priceAttempt(60, 25, 25).amountCents).toBe(1);
+    // Rates may differ between a task's attempts: the sum stays the exact total rounded once.
+    expect(priceAttempt(61, 40, 30).amountCents).toBe(Math.round((30 + 80) / 60) - Math.round(30 / 60));
+    expect(() => priceAttempt(60, 25, -1)).toThrow(RangeError);
+  });
+
+  it("estimates each instance as one run of the profile's expected core-seconds, the task rounded once", () => {
+    // monte-carlo: 120 core-seconds → 2 minutes each → 1,000 × 50/60 c = 833.33 c → 833 c.
+    expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 120, instanceCount: 1000, rateCentsPerCoreHour: 25 })).toBe(833);
+    // 2,400 expected core-seconds per instance → 40 minutes → 250 × 16.67 c = 4,166.67 c → 4,167 c at Flex.
+    expect(estimateTaskCents({ expectedCoreSecondsPerInstance: 2400, instanceCount: 250, rateCentsPerCoreHour: 25 })).toBe(4167);
   });
 });
 

@@ -4,8 +4,10 @@
  * Rule (C9, DOMAIN.md's "€0.25 per processor-hour, billed by the minute"): an attempt that ended
  * billable is charged for its core-seconds rounded UP to whole core-minutes,
  * billedMinutes = ceil(coreSeconds / 60) (61 core-seconds bill 2 minutes), at its scheduling
- * type's rate in cents per core-hour. The amount is computed exactly in integers and rounded once
- * per charge, half up: amountCents = round(billedMinutes × rateCentsPerCoreHour / 60).
+ * type's rate in cents per core-hour. Amounts are exact in integers (sixtieths of a cent,
+ * billedMinutes × rateCentsPerCoreHour) and rounded once per task, half up: each charge is what it
+ * adds to the task's rounded total, so a task's charges add up to its exact price rounded once
+ * (a thousand 2-minute attempts at 25 c/h cost 833 c, not 1,000 c nor 0 c).
  * Attempts lost to a silent radiator, a reboot or a gateway that never started them are never charged.
  */
 
@@ -49,12 +51,17 @@ function divideHalfUp(numerator: number, denominator: number): number {
 
 export type Charge = { coreSeconds: number; billedMinutes: number; amountCents: number };
 
-/** What an attempt that ended billable costs (see the rule above). */
-export function priceAttempt(coreSeconds: number, rateCentsPerCoreHour: number): Charge {
+/**
+ * What an attempt that ended billable costs (see the rule above), after the task's earlier charges
+ * came to `earlierSixtiethsOfCent` (Σ their billedMinutes × rateCentsPerCoreHour).
+ */
+export function priceAttempt(coreSeconds: number, rateCentsPerCoreHour: number, earlierSixtiethsOfCent = 0): Charge {
   assertWhole("rateCentsPerCoreHour", rateCentsPerCoreHour);
+  assertWhole("earlierSixtiethsOfCent", earlierSixtiethsOfCent);
   const minutes = billedMinutes(coreSeconds);
-  if (!Number.isSafeInteger(minutes * rateCentsPerCoreHour)) throw new RangeError("Charge too large to price exactly.");
-  return { coreSeconds, billedMinutes: minutes, amountCents: divideHalfUp(minutes * rateCentsPerCoreHour, 60) };
+  const total = earlierSixtiethsOfCent + minutes * rateCentsPerCoreHour;
+  if (!Number.isSafeInteger(total)) throw new RangeError("Charge too large to price exactly.");
+  return { coreSeconds, billedMinutes: minutes, amountCents: divideHalfUp(total, 60) - divideHalfUp(earlierSixtiethsOfCent, 60) };
 }
 
 /**
@@ -63,7 +70,10 @@ export function priceAttempt(coreSeconds: number, rateCentsPerCoreHour: number):
  */
 export function estimateTaskCents(opts: { expectedCoreSecondsPerInstance: number; instanceCount: number; rateCentsPerCoreHour: number }): number {
   assertWhole("instanceCount", opts.instanceCount);
-  return priceAttempt(opts.expectedCoreSecondsPerInstance, opts.rateCentsPerCoreHour).amountCents * opts.instanceCount;
+  assertWhole("rateCentsPerCoreHour", opts.rateCentsPerCoreHour);
+  const total = billedMinutes(opts.expectedCoreSecondsPerInstance) * opts.rateCentsPerCoreHour * opts.instanceCount;
+  if (!Number.isSafeInteger(total)) throw new RangeError("Estimate too large to price exactly.");
+  return divideHalfUp(total, 60);
 }
 
 /** The rate version in force at `at`: the latest effectiveFrom at or before it (ties: the latest id). */

@@ -132,12 +132,13 @@ describe("the budget guard on POST /tasks", () => {
     await submit(lumen);
     await runAll(3600);
     await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "block" }, userId: null, now: clock });
-    // Monte-Carlo: 120 expected core-seconds, 2 minutes at 25 c per core-hour: 1 c an instance.
-    const fits = await lumen.post("/tasks", { name: "fits", profile: "monte-carlo", instanceCount: 50 });
+    // Monte-Carlo: 120 expected core-seconds, 2 minutes at 25 c per core-hour: 5/6 c an instance,
+    // the task rounded once (60 instances: 50 c).
+    const fits = await lumen.post("/tasks", { name: "fits", profile: "monte-carlo", instanceCount: 60 });
     expect(fits.status).toBe(201);
     expect(fits.body.hearth).toEqual({ estimateCents: 50, estimatedCredits: 0.5, budgetAlert: null });
     const before = await taskCount();
-    const over = await lumen.post("/tasks", { name: "too much", profile: "monte-carlo", instanceCount: 60 });
+    const over = await lumen.post("/tasks", { name: "too much", profile: "monte-carlo", instanceCount: 72 });
     expect(over.status).toBe(402);
     expect(over.body.message).toBe(
       "This task's estimate of €0.60 would overrun your monthly budget of €1.00 by €0.10 (€0.50 charged this month so far).",
@@ -145,8 +146,8 @@ describe("the budget guard on POST /tasks", () => {
     expect(await taskCount()).toBe(before);
     // In a bulk submission, only the task that overruns is refused.
     const bulk = await lumen.post("/tasks", [
-      { name: "small", profile: "monte-carlo", instanceCount: 10 },
-      { name: "big", profile: "monte-carlo", instanceCount: 100 },
+      { name: "small", profile: "monte-carlo", instanceCount: 12 },
+      { name: "big", profile: "monte-carlo", instanceCount: 120 },
     ]);
     expect(bulk.status).toBe(200);
     expect(bulk.body.map((r: { statusCode: number }) => r.statusCode)).toEqual([201, 402]);
@@ -156,7 +157,7 @@ describe("the budget guard on POST /tasks", () => {
 
   it("lets a task through an alert-only budget, saying so", async () => {
     await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "alert" }, userId: null, now: clock });
-    const res = await lumen.post("/tasks", { name: "over", profile: "monte-carlo", instanceCount: 150 });
+    const res = await lumen.post("/tasks", { name: "over", profile: "monte-carlo", instanceCount: 180 });
     expect(res.status).toBe(201);
     expect(res.body.hearth).toEqual({
       estimateCents: 150,

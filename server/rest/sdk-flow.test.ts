@@ -567,12 +567,13 @@ describe("Qarnot's Python SDK, call for call", () => {
       else await radiatorsFinish();
     });
     expect((await conn.taskCarbonFacts(task.uuid!, "hyperscale-datacenter")).equivalentDatacenterName).toBe("hyperscale-datacenter");
-    // What the task's charges hold, in euros.
+    // Two one-core instances for a minute each at 25 c/h: 0.83 c, a cent for the task; what its charges hold, in euros.
     const [charged] = await db.execute<{ cents: string; charges: number }>(
       sql`select coalesce(sum(amount_cents), 0) as cents, count(*)::int as charges from task_charges where task_id = ${task.uuid!}`,
     );
     expect(charged!.charges).toBe(2);
-    expect((await conn.credits(task.uuid!)).amountInEuros).toBe(Number(charged!.cents) / 100);
+    expect(Number(charged!.cents)).toBe(1);
+    expect((await conn.credits(task.uuid!)).amountInEuros).toBe(0.01);
     expect(typeof (await conn.credits()).amountInEuros).toBe("number");
     await expect(conn.taskCarbonFacts("00000000-0000-4000-8000-000000000000")).rejects.toThrow(/^MissingTaskException/);
     await expect(conn.credits("00000000-0000-4000-8000-000000000000")).rejects.toThrow(/^MissingTaskException/);

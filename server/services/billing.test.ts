@@ -113,18 +113,20 @@ describe("charges", () => {
     // Monte-Carlo, one core per instance, Flex at 25 c per core-hour.
     const task = await createTask(db, { organizationId: lumen, profileName: "monte-carlo", name: "pricing", instanceCount: 3, now: t0 });
     await startAll(db, task.id, t0);
+    // Each charge is what it takes the task's total, rounded once, up by: 0.83 c → 1 c, then
+    // 25.83 c → 26 c, then 28.33 c → 28 c.
     await finish(db, task.id, [0], "succeeded", at(61)); // 61 core-s → 2 min → 0.83 c → 1 c
     await finish(db, task.id, [1], "failed", at(3600)); // an hour → 25 c, failed or not
-    await finish(db, task.id, [2], "succeeded", at(360)); // 6 min → 2.5 c → 3 c
+    await finish(db, task.id, [2], "succeeded", at(360)); // 6 min → 2.5 c, the task's 28.33 c → 28 c: 2 c
     const rows = await charges(lumen);
     expect(rows.map((r) => [Number(r.core_seconds), Number(r.billed_minutes), Number(r.amount_cents), r.rate_cents_per_core_hour])).toEqual([
       [61, 2, 1, 25],
       [3600, 60, 25, 25],
-      [360, 6, 3, 25],
+      [360, 6, 2, 25],
     ]);
-    expect((await getTask(db, { organizationId: lumen, taskId: task.id, now: at(3600) }))!.costCents).toBe(29);
-    expect(await taskChargedCents(db, { organizationId: lumen, taskId: task.id })).toBe(29);
-    expect(await monthChargedCents(db, lumen, at(4000))).toBe(29);
+    expect((await getTask(db, { organizationId: lumen, taskId: task.id, now: at(3600) }))!.costCents).toBe(28);
+    expect(await taskChargedCents(db, { organizationId: lumen, taskId: task.id })).toBe(28);
+    expect(await monthChargedCents(db, lumen, at(4000))).toBe(28);
     // Without prepaid credits nothing is drawn (a draw of nothing is no entry): all of it is due.
     expect(await draws(lumen)).toHaveLength(0);
     expect(await creditBalanceCents(db, lumen)).toBe(0);

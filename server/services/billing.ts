@@ -136,6 +136,7 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
   const { from, to } = billingMonthBounds(month);
   const [state] = await tx.execute<{
     charged: boolean;
+    earlier_sixtieths: string;
     rate_id: string | null;
     rate_cents_per_core_hour: number | null;
     balance_cents: string;
@@ -144,6 +145,9 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
     policy: BudgetPolicy | null;
   }>(sql`
     select exists (select 1 from task_charges where attempt_id = ${attemptId}) as charged,
+      -- The task's exact price so far, in sixtieths of a cent: its charges round once per task.
+      (select coalesce(sum(billed_minutes::bigint * rate_cents_per_core_hour), 0) from task_charges where task_id = ${a.task_id})::bigint
+        as earlier_sixtieths,
       r.id as rate_id, r.rate_cents_per_core_hour,
       (select coalesce(sum(amount_cents), 0) from credit_entries where organization_id = ${a.organization_id})::bigint as balance_cents,
       (select coalesce(sum(amount_cents), 0) from task_charges
@@ -159,7 +163,7 @@ export async function chargeEndedAttempt(tx: Tx, attemptId: number): Promise<voi
     console.error(`billing: no ${a.scheduling_type} rate in force at ${a.ended_at}; attempt ${attemptId} not charged`);
     return;
   }
-  const charge = priceAttempt(coreSeconds, state!.rate_cents_per_core_hour!);
+  const charge = priceAttempt(coreSeconds, state!.rate_cents_per_core_hour!, Number(state!.earlier_sixtieths));
   const drawCents = creditDrawCents(charge.amountCents, Number(state!.balance_cents));
   const beforeCents = Number(state!.month_cents);
   const budgetCents = state!.monthly_budget_cents === null ? null : Number(state!.monthly_budget_cents);

@@ -50,7 +50,7 @@ describe("invoices", () => {
     // 60 c of prepaid credits: the first 60 c of charges are paid from them, the rest is due.
     await grantCredits(db, { organizationId: lumen, amountCents: 60, note: "order", userId: null, now: january });
     const frames = await ran("frames", 2, 3600, january); // 2 × 25 c
-    const pricing = await ran("pricing", 3, 61, january, "OnDemand"); // 3 × 2 min at 40 c = 1.33 c → 1 c each
+    const pricing = await ran("pricing", 3, 61, january, "OnDemand"); // 3 × 2 min at 40 c = 4 c, rounded once for the task
     const gone = await ran("gone", 1, 7200, january); // 50 c
     await ran("next month", 1, 3600, february);
     await deleteTask(db, { organizationId: lumen, taskId: gone.id, now: at(january, 8000) });
@@ -61,20 +61,20 @@ describe("invoices", () => {
     expect(invoice.lines.map((l) => [l.taskId, l.taskName, l.attempts, l.coreSeconds, l.billedMinutes, l.amountCents])).toEqual([
       [frames.id, "frames", 2, 7200, 120, 50],
       [null, "gone", 1, 7200, 120, 50],
-      [pricing.id, "pricing", 3, 183, 6, 3],
+      [pricing.id, "pricing", 3, 183, 6, 4],
     ]);
-    expect(invoice.totalCents).toBe(103);
+    expect(invoice.totalCents).toBe(104);
     expect(invoice.totalCents).toBe(invoice.lines.reduce((n, l) => n + l.amountCents, 0));
-    expect([invoice.paidFromCreditsCents, invoice.dueCents]).toEqual([60, 43]);
+    expect([invoice.paidFromCreditsCents, invoice.dueCents]).toEqual([60, 44]);
     // The ledger agrees: every charge of January is on a line.
     const [ledger] = await db.execute<{ cents: string }>(sql`
       select sum(amount_cents) as cents from task_charges where organization_id = ${lumen} and charged_at < '2026-02-01T00:00:00+01:00'`);
-    expect(Number(ledger!.cents)).toBe(103);
+    expect(Number(ledger!.cents)).toBe(104);
 
     expect(await listInvoiceMonths(db, { organizationId: lumen, now: later })).toEqual([
       // The credits were spent in January: February's charge is all due.
       { month: "2026-02", totalCents: 25, paidFromCreditsCents: 0, dueCents: 25, tasks: 1, inProgress: true },
-      { month: "2026-01", totalCents: 103, paidFromCreditsCents: 60, dueCents: 43, tasks: 3, inProgress: false },
+      { month: "2026-01", totalCents: 104, paidFromCreditsCents: 60, dueCents: 44, tasks: 3, inProgress: false },
     ]);
 
     // No field here holds a comma or a quote: the CSV splits plainly (csv-stringify quotes those that do).
@@ -83,14 +83,14 @@ describe("invoices", () => {
     expect(csv.slice(1, -3).map((r) => [r[1], r[9], r[10]])).toEqual([
       ["frames", "50", "0.50"],
       ["gone (deleted task)", "50", "0.50"],
-      ["pricing", "3", "0.03"],
+      ["pricing", "4", "0.04"],
     ]);
-    expect(csv.at(-3)).toEqual(["2026-01", "Total", "", "", "", "", "6", "14583", "246", "103", "1.03"]);
+    expect(csv.at(-3)).toEqual(["2026-01", "Total", "", "", "", "", "6", "14583", "246", "104", "1.04"]);
     expect(csv.slice(1, -3).reduce((n, r) => n + Number(r[9]), 0)).toBe(Number(csv.at(-3)![9]));
     // After the total: what the credits paid, taken off, and the amount due.
     expect(csv.slice(-2)).toEqual([
       ["2026-01", "Paid from prepaid credits", "", "", "", "", "", "", "", "-60", "-0.60"],
-      ["2026-01", "Amount due", "", "", "", "", "", "", "", "43", "0.43"],
+      ["2026-01", "Amount due", "", "", "", "", "", "", "", "44", "0.44"],
     ]);
 
     const pdf = await renderInvoicePdf(invoice, { issuedAt: february });
@@ -101,9 +101,9 @@ describe("invoices", () => {
     expect(text).toContain("gone (deleted task)");
     expect(text).toContain("pricing");
     expect(text).toContain("€0.40"); // OnDemand's rate per core-hour
-    expect(text).toContain("€1.03");
+    expect(text).toContain("€1.04");
     expect(text).toMatch(/Paid from prepaid credits\s+-€0\.60/);
-    expect(text).toMatch(/Amount due\s+€0\.43/);
+    expect(text).toMatch(/Amount due\s+€0\.44/);
     expect(text).not.toContain("next month");
   });
 

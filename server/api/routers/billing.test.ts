@@ -32,9 +32,9 @@ afterAll(async () => {
 describe("billing router", () => {
   it("estimates a task before it is submitted, at today's rate", async () => {
     const api = await callerAs(db, "customer@hearth.test");
-    // 1,000 monte-carlo instances of 2 core-minutes at 40 c per core-hour (OnDemand): 1.33 c → 1 c each.
+    // 1,000 monte-carlo instances of 2 core-minutes at 40 c per core-hour (OnDemand): 1,333.33 c → 1,333 c.
     expect(await api.billing.estimate({ profile: "monte-carlo", instanceCount: 1000, schedulingType: "OnDemand" })).toMatchObject({
-      estimateCents: 1000,
+      estimateCents: 1333,
       rateCentsPerCoreHour: 40,
       expectedCoreSecondsPerInstance: 120,
       judgement: { kind: "within" },
@@ -47,7 +47,7 @@ describe("billing router", () => {
     const api = await callerAs(db, "customer@hearth.test");
     await staff.billing.setBudget({ organizationId: lumen, budget: { monthlyBudgetCents: 500, policy: "block" } });
     expect(await api.billing.overview()).toMatchObject({ budget: { monthlyBudgetCents: 500, policy: "block" }, monthChargedCents: 0 });
-    const refused = await refusalOf(api.compute.submitTask({ profile: "monte-carlo", name: "too big", instanceCount: 600 }));
+    const refused = await refusalOf(api.compute.submitTask({ profile: "monte-carlo", name: "too big", instanceCount: 720 }));
     expect(refused.code).toBe("PAYMENT_REQUIRED");
     expect(refused.message).toBe("This task's estimate of €6.00 would overrun your monthly budget of €5.00 by €1.00.");
     expect(await db.execute(sql`select 1 from tasks where organization_id = ${lumen}`)).toHaveLength(0);
