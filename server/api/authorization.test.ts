@@ -248,8 +248,8 @@ const answers: Record<string, (f: Fixtures) => unknown> = {
   "gridIntensity.importHourly": () => ({ hours: 1, replaced: 0, firstHourStart: new Date("2000-01-01T00:00:00Z") }),
   // Names nothing of the account but its figures; today's Flex rate is the rate card's.
   "billing.overview": () => ({ rates: expect.objectContaining({ Flex: 25 }), creditBalanceCents: expect.any(Number) }),
-  // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 1 c each.
-  "billing.estimate": () => ({ estimateCents: 10, rateCentsPerCoreHour: 25 }),
+  // Ten monte-carlo instances of 2 core-minutes at 25 c per core-hour: 8.33 c, rounded once: 8 c.
+  "billing.estimate": () => ({ estimateCents: 8, rateCentsPerCoreHour: 25 }),
   "billing.invoices": () => listing({ month: AUTHZ_INVOICE_MONTH, totalCents: 1234, paidFromCreditsCents: 0, dueCents: 1234 }),
   "billing.invoice": (f) => ({
     month: AUTHZ_INVOICE_MONTH,

@@ -107,8 +107,8 @@ describe("createTask", () => {
 describe("the default quota", () => {
   it("limits an account without a quota row: instances per request, and active instances", async () => {
     const base = { organizationId: lumen, profileName: "monte-carlo", name: "mc", constants: { paths: "1000" }, now };
-    // Each with its estimate: 100,000 monte-carlo instances of 2 core-minutes at 25 c per core-hour, 1 c each.
-    expect(await createTasks(db, [{ ...base, instanceCount: 100_000 }])).toEqual([{ task: expect.anything(), estimateCents: 100_000, budgetAlert: null }]);
+    // Each with its estimate: 100,000 monte-carlo instances of 2 core-minutes at 25 c per core-hour, 5/6 c each.
+    expect(await createTasks(db, [{ ...base, instanceCount: 100_000 }])).toEqual([{ task: expect.anything(), estimateCents: 83_333, budgetAlert: null }]);
     // One request: the task that passes 100,000 instances is refused, those before it stand.
     const [kept, over] = await createTasks(db, [
       { ...base, name: "kept", instanceCount: 60_000 },
