@@ -6,7 +6,8 @@
  *
  * Settings (flag, or environment variable):
  *   --speed         HEARTH_SIM_SPEED         simulated seconds per real second once live (default 1)
- *   --seed          HEARTH_SIM_SEED          seed of weather, households and outages (default 1)
+ *   --seed          HEARTH_SIM_SEED          seed of weather, households, outages and the demo customers'
+ *                                            past work (default 1)
  *   --history-days  HEARTH_SIM_HISTORY_DAYS  days of history filled before going live, on a fleet
  *                                            never simulated (default 62: the whole previous calendar
  *                                            month, whatever today's date; 0: none). A fleet simulated
@@ -18,6 +19,10 @@
  *   --history-days last-month                from the day before the 1st of the previous month: that
  *                                            month whole, in every zone
  *   --no-live                                stop once the history is filled (and its months closed)
+ *   --no-demo-work  HEARTH_SIM_DEMO_WORK=0   leave out the demo customers' past work: by default, filling
+ *                                            the whole fleet's history (not --history-gateways), the demo
+ *                                            customers submit a handful of tasks a week as the simulated
+ *                                            clock passes them (server/sim/demo-work.ts); none once live
  *   --url           HEARTH_SIM_URL           send reports over HTTP to this platform instead of
  *                                            calling the protocol handler in this process (speed 1 only)
  *   --workers       HEARTH_SIM_WORKERS       worker threads running the profiles' programs (default 1)
@@ -34,6 +39,7 @@ import { closeDb, createDb } from "../server/db/client";
 import { createProfilePool } from "../server/profiles/worker";
 import { loadFleet, newestReadingMs, radiatorCount } from "../server/sim/fleet";
 import { CredentialsRevokedError, HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "../server/sim/simulation";
+import { DemoWork } from "../server/sim/demo-work";
 import { importSimulatedWeather } from "../server/sim/weather-feed";
 import { closeSimulatedHistory } from "../server/services/refunds";
 import type { Db } from "../server/db/client";
@@ -54,6 +60,7 @@ type Settings = {
   workers: number;
   engine: boolean;
   live: boolean;
+  demoWork: boolean;
 };
 
 /** Days back to the day before the 1st of the previous month (UTC), so that month is whole in every zone. */
@@ -67,7 +74,7 @@ function settings(argv: string[]): Settings {
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--no-engine" || arg === "--no-live") switches.add(arg);
+    if (arg === "--no-engine" || arg === "--no-live" || arg === "--no-demo-work") switches.add(arg);
     else if (arg.startsWith("--") && arg.includes("=")) flags.set(arg.slice(2, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
     else if (arg.startsWith("--") && i + 1 < argv.length) flags.set(arg.slice(2), argv[++i]!);
     else throw new Error(`unknown argument ${arg}`);
@@ -96,6 +103,7 @@ function settings(argv: string[]): Settings {
     workers: number("workers", flags.get("workers") ?? env.HEARTH_SIM_WORKERS, 1, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 64),
     engine: !switches.has("--no-engine") && env.HEARTH_SIM_ENGINE !== "0",
     live: !switches.has("--no-live"),
+    demoWork: !switches.has("--no-demo-work") && env.HEARTH_SIM_DEMO_WORK !== "0",
   };
 }
 
@@ -144,6 +152,9 @@ async function main() {
     // A fleet heard of before resumes at its last reading (its meters and rooms as reported; the
     // repeated reading of that instant is ignored by the platform), filling the gap since.
     const startMs = newest === null ? historyStart : Math.max(historyStart, Math.floor(newest / MINUTE_MS) * MINUTE_MS);
+    // The demo customers' work of the history (a gap filled after a restart included); none live.
+    const workload = s.demoWork && now - startMs >= HOUR_MS ? await DemoWork.load(db, { seed: s.seed, fromMs: startMs, toMs: now, log: say }) : null;
+    if (workload && workload.size > 0) say(`demo customers: ${workload.size} task(s) to submit over the history`);
     const sim = await Simulation.create({
       db,
       fleet,
@@ -152,6 +163,7 @@ async function main() {
       baseUrl: s.url,
       runner: pool,
       engineTicks: s.engine,
+      workload: workload ?? undefined,
       log: say,
     });
     if (newest !== null && newest > now + MAX_CLOCK_AHEAD_MS && s.speed <= 1) {
@@ -179,6 +191,10 @@ async function main() {
     };
 
     await fillHistory(db, sim, abort.signal);
+    if (workload && workload.size > 0) {
+      const { submitted, refused } = workload.stats;
+      say(`demo customers: ${submitted} task(s) submitted in the history${refused > 0 ? `, ${refused} already there or refused` : ""}`);
+    }
     if (abort.signal.aborted || !s.live) return;
 
     say(`live at ${s.speed}× from ${new Date(sim.nowMs).toISOString()}: a reading and a report a minute`);

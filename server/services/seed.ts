@@ -104,6 +104,9 @@ const ORG = {
 } as const;
 type OrgKey = keyof typeof ORG;
 
+/** The customer organizations with demo sign-in accounts (the simulator plays their past work: server/sim/demo-work.ts). */
+export const DEMO_CUSTOMERS = { lumen: ORG.lumen, carmin: ORG.carmin } as const;
+
 const ORGANIZATIONS: ReadonlyArray<{ key: OrgKey; kind: "customer" | "landlord" | "operator" }> = [
   { key: "operator", kind: "operator" },
   { key: "lumen", kind: "customer" },

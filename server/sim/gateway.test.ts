@@ -50,7 +50,7 @@ describe("the simulated gateway", () => {
     );
 
     const round = await gateway.report(start, ctx);
-    expect(round).toEqual({ reports: 1, failed: false, refused: false });
+    expect(round).toEqual({ reports: 1, assigned: 0, failed: false, refused: false });
     expect(gateway.refusedReadings).toBe(1);
     expect(log).toEqual([expect.stringMatching(new RegExp(`report 1: reading of ${first!.serial} at .* refused \\(ahead_of_clock: .*\\); not sent again`))]);
     expect(gateway.hasPending()).toBe(false);

@@ -42,8 +42,8 @@ export function gatewayMeterWh(spec: GatewaySpec, nowMs: number): number {
   return Math.floor((drawW * sinceMs) / 3_600_000);
 }
 
-/** What one round did; `refused`: the credential was refused (401) in this round. */
-export type GatewayRound = { reports: number; failed: boolean; refused: boolean };
+/** What one round did; `assigned`: work the answers gave its radiators; `refused`: the credential was refused (401) in this round. */
+export type GatewayRound = { reports: number; assigned: number; failed: boolean; refused: boolean };
 
 export class SimGateway {
   readonly serial: string;
@@ -119,7 +119,7 @@ export class SimGateway {
    * next round.
    */
   async report(nowMs: number, ctx: RunContext): Promise<GatewayRound> {
-    const round: GatewayRound = { reports: 0, failed: false, refused: false };
+    const round: GatewayRound = { reports: 0, assigned: 0, failed: false, refused: false };
     if (this.refused) return round;
     this.collect();
     for (let i = 0; i < MAX_REPORTS_PER_ROUND; i++) {
@@ -144,6 +144,7 @@ export class SimGateway {
         if (answer.success) {
           this.noteRefusedReadings(seq, answer.data.refusedReadings ?? []);
           this.apply(answer.data, nowMs, ctx);
+          round.assigned += answer.data.assignments.length;
         } else this.log(`${this.serial}: the answer to report ${seq} is not a v1 answer (${answer.error.issues[0]?.message}); ignored`);
         continue;
       }

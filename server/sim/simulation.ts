@@ -39,11 +39,12 @@ export const LIVE_CADENCE: Cadence = Object.freeze({ readingS: 60, reportS: 60 }
 /**
  * Fast-forward (history): a reading every 15 minutes, the physics still every minute. 15 times
  * fewer rows than live (a month of the demo fleet is 2 million readings, not 30 million), and the
- * hourly rollups and charts are as exact. Reports every hour while the fleet runs work (or the
- * engine just dispatched some), so work is started and ended within the hour; once a day while
- * it runs none (96 readings per radiator, under the protocol's 100 per report), because the
- * platform's cost is largely per report: a month of history for the demo fleet fills in about 80 s
- * on a 2-core machine, instead of about 2 minutes reporting 6-hourly or 10 reporting hourly.
+ * hourly rollups and charts are as exact. Every gateway reports once a day (96 readings per
+ * radiator, under the protocol's 100 per report), and on the hour after work was submitted or
+ * the engine dispatched some; in between, every hour, the gateways whose radiators run work, so
+ * work is started and ended within the hour. The platform's cost is largely per report: a month
+ * of history for the demo fleet fills in about 80 s on a 2-core machine, instead of about
+ * 2 minutes reporting 6-hourly or 10 reporting hourly.
  */
 export const HISTORY_CADENCE: Cadence = Object.freeze({ readingS: 900, reportS: 3600, quietReportS: 24 * 3600 });
 
@@ -71,10 +72,19 @@ export type SimulationOptions = {
   concurrency?: number;
   /** Physics before the start, without readings, for rooms never simulated before (ms). Default 2 days; 0 for none. */
   warmUpMs?: number;
+  /** Work customers submit as the clock passes it (the demo customers' past work in the history fill). */
+  workload?: Workload;
   log?: (line: string) => void;
   /** Every report sent and its status (tests compare them between runs). */
   onReport?: (gatewaySerial: string, body: string, status: number) => void;
 };
+
+/**
+ * Tasks submitted at their own times, as a customer would: `submitDue` creates those due by then
+ * (through the tasks service) and says how many; `waiting` says whether any of them still has
+ * instances in the queue (what the customer sees of its tasks).
+ */
+export type Workload = { readonly nextAtMs: number; submitDue(nowMs: number): Promise<number>; waiting(): Promise<boolean> };
 
 export type RoundStats = { reports: number; failedGateways: number; offlineGateways: number; reclaimed: number; assigned: number };
 
@@ -88,6 +98,7 @@ export class Simulation {
   private readonly engineTicks: boolean;
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
+  private readonly workload: Workload | null;
   /** The simulated clock (ms since the epoch): the next step starts here. */
   nowMs: number;
   /** Totals since start. */
@@ -102,6 +113,7 @@ export class Simulation {
     this.engineTicks = opts.engineTicks ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.log = opts.log ?? (() => {});
+    this.workload = opts.workload ?? null;
     this.nowMs = Math.floor(opts.startMs / (STEP_S * 1000)) * STEP_S * 1000;
     this.world = new World(fleet, { seed: opts.seed ?? 1, stepS: STEP_S, outages: opts.outages, startMs: this.nowMs });
     this.ctx = { runner: opts.runner, profileCoreSeconds: fleet.profileCoreSeconds };
@@ -168,12 +180,24 @@ export class Simulation {
 
   /** The last engine tick dispatched work: the gateways learn it at their next report. */
   private dispatched = false;
+  /** The workload submitted work that has not all been dispatched yet: the next round hands it out. */
+  private submitted = false;
 
-  /** Whether any radiator runs work, any gateway holds events or the engine just dispatched: the fast-forward then reports often. */
+  /**
+   * Whether any radiator runs work, any gateway holds events, the engine just dispatched or the
+   * workload's work waits in the queue: the fast-forward then reports often.
+   */
   busy(): boolean {
-    if (this.dispatched) return true;
+    if (this.dispatched || this.submitted) return true;
     for (const r of this.world.radiators) if (r.attempts.size > 0 || r.events.length > 0) return true;
     for (const g of this.gateways) if (g.hasPendingEvents()) return true;
+    return false;
+  }
+
+  /** Whether a gateway's radiators run work or hold events, or the gateway has events to send. */
+  private hasWork(g: SimGateway): boolean {
+    if (g.hasPendingEvents()) return true;
+    for (const r of g.radiators) if (r.attempts.size > 0 || r.events.length > 0) return true;
     return false;
   }
 
@@ -183,10 +207,12 @@ export class Simulation {
    */
   async step(cadence: Cadence, force: { reading?: boolean; report?: boolean } = {}): Promise<void> {
     const t = this.nowMs;
+    if (this.workload && this.workload.nextAtMs <= t && (await this.workload.submitDue(t)) > 0) this.submitted = true;
     const reading = force.reading || t % (cadence.readingS * 1000) === 0;
-    const reporting =
-      force.report ||
-      (t % (cadence.reportS * 1000) === 0 && (!cadence.quietReportS || t % (cadence.quietReportS * 1000) === 0 || this.busy()));
+    // Every gateway reports on the cadence (and after the engine dispatched work: they learn it so);
+    // with a quiet cadence, in between, only those with work to tell about or to take (see reportRound).
+    const everyone = force.report || !cadence.quietReportS || t % (cadence.quietReportS * 1000) === 0 || this.dispatched;
+    const reporting = force.report || (t % (cadence.reportS * 1000) === 0 && (everyone || this.busy()));
     // Power first (a radiator whose breaker trips now loses its work before it could end), then
     // the work that ends by now, then the thermostats with the cores that are left.
     this.world.power(t);
@@ -199,7 +225,7 @@ export class Simulation {
       for (const r of this.world.radiators) if (!r.off) this.stats.readings += 1;
     }
     this.stats.physicsMs += performance.now() - p0;
-    if (reporting) await this.reportRound(t);
+    if (reporting) await this.reportRound(t, everyone ? "all" : "work");
     const p1 = performance.now();
     this.world.integrate();
     this.stats.physicsMs += performance.now() - p1;
@@ -207,8 +233,15 @@ export class Simulation {
     this.stats.steps += 1;
   }
 
-  /** Every gateway with internet reports (a few at once); then the engine's tick at the simulated time. */
-  async reportRound(t: number): Promise<RoundStats> {
+  /**
+   * A reporting round at `t`, then the engine's tick at the simulated time. "all": every gateway
+   * with internet reports, a few at once. "work" (between a quiet cadence's rounds): the gateways
+   * whose radiators run work or hold events report; and while the workload's work waits in the
+   * queue, the others too, one after another, taking it in the platform's answers, until none is
+   * left (the rest stay quiet: the work went to the first ones, as it would to the first gateways
+   * reporting after a submission).
+   */
+  async reportRound(t: number, scope: "all" | "work" = "all"): Promise<RoundStats> {
     const round: RoundStats = { reports: 0, failedGateways: 0, offlineGateways: 0, reclaimed: 0, assigned: 0 };
     const queue = this.gateways.filter((g) => {
       const down = this.world.internetDown(g.serial, t);
@@ -216,18 +249,30 @@ export class Simulation {
       return !down;
     });
     const r0 = performance.now();
-    let next = 0;
     const refused: string[] = [];
-    const worker = async () => {
-      while (next < queue.length) {
-        const gateway = queue[next++]!;
-        const result = await gateway.report(t, this.ctx);
-        round.reports += result.reports;
-        if (result.failed) round.failedGateways += 1;
-        if (result.refused) refused.push(gateway.serial);
-      }
+    const report = async (gateway: SimGateway) => {
+      const result = await gateway.report(t, this.ctx);
+      round.reports += result.reports;
+      if (result.failed) round.failedGateways += 1;
+      if (result.refused) refused.push(gateway.serial);
+      return result;
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    if (scope === "all") {
+      let next = 0;
+      const worker = async () => {
+        while (next < queue.length) await report(queue[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+      this.submitted = this.submitted && this.workload !== null && (await this.workload.waiting());
+    } else {
+      let waiting = this.submitted && this.workload !== null && (await this.workload.waiting());
+      for (const gateway of queue) {
+        if (!waiting && !this.hasWork(gateway)) continue;
+        const result = await report(gateway);
+        if (waiting && result.assigned > 0) waiting = await this.workload!.waiting();
+      }
+      this.submitted = waiting;
+    }
     if (this.gateways.every((g) => g.refused)) throw new CredentialsRevokedError();
     if (refused.length > 0) {
       this.log(`${refused.length} gateway(s) had their credential refused (401) and stop reporting: ${refused.sort().slice(0, 5).join(", ")}${refused.length > 5 ? ", …" : ""}`);
