@@ -5,7 +5,7 @@ import { parisLocalMs } from "@/server/domain/household";
 import { createProfilePool, type ProfilePool } from "@/server/profiles/worker";
 import { DEMO_CUSTOMERS } from "@/server/services/seed";
 import { resetEngine, useTestDb } from "@/server/test/db";
-import { DemoWork, demoWorkSchedule } from "./demo-work";
+import { DEMO_PREPAID_CREDITS, DemoWork, demoWorkSchedule } from "./demo-work";
 import { HISTORY_CADENCE, Simulation } from "./simulation";
 
 const db = useTestDb();
@@ -129,7 +129,14 @@ describe("the demo customers' work in a filled history", () => {
     expect(check!.charged_elsewhen).toBe(0);
     expect(Date.parse(check!.latest_charge)).toBeLessThan(TO_MS);
     expect(check!.charged_cents).toBeGreaterThan(0);
-    expect(check!.drawn_cents).toBe(check!.charged_cents);
+    // Lumen's prepaid credits pay its charges as far as they go; Carmin has none, and pays in full.
+    const [lumenCharged] = await db.execute<{ cents: number; granted: number }>(sql`
+      select coalesce(sum(c.amount_cents), 0)::int as cents,
+        (select coalesce(sum(amount_cents), 0)::int from credit_entries e where e.organization_id = o.id and e.kind = 'grant') as granted
+      from organizations o left join task_charges c on c.organization_id = o.id where o.name = ${DEMO_CUSTOMERS.lumen} group by o.id`);
+    expect(lumenCharged!.granted).toBe(DEMO_PREPAID_CREDITS[DEMO_CUSTOMERS.lumen]);
+    expect(lumenCharged!.cents).toBeGreaterThan(0);
+    expect(check!.drawn_cents).toBe(Math.min(lumenCharged!.cents, lumenCharged!.granted));
     expect(check!.draws_elsewhen).toBe(0);
     expect(check!.ledger_wh).toBeGreaterThan(0);
     expect(check!.ledger_wh).toBe(check!.attempt_wh);

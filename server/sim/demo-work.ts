@@ -3,6 +3,7 @@ import type { Db } from "@/server/db/client";
 import { jsonb, pgArray } from "@/server/db/sql-params";
 import { parisUtcOffsetMinutes } from "@/server/domain/household";
 import { hashUnit, seedFromString } from "@/server/domain/random";
+import { grantCredits } from "@/server/services/billing";
 import { InvalidInputError } from "@/server/services/errors";
 import { markNotificationsRead } from "@/server/services/notifications";
 import { DEMO_CUSTOMERS } from "@/server/services/seed";
@@ -29,7 +30,14 @@ import type { Workload } from "./simulation";
  *
  * The sizes are kept small: the radiators run the profiles' real programs (in a worker thread)
  * and the history fill waits for them.
+ *
+ * Lumen bought prepaid credits before its first task (DEMO_PREPAID_CREDITS): its charges draw on
+ * them until they run out, and the rest is due on its invoices; Carmin pays every invoice in full.
  */
+
+/** The prepaid credits a demo customer bought at the start of the history, in cents. */
+export const DEMO_PREPAID_CREDITS: Readonly<Record<string, number>> = { [DEMO_CUSTOMERS.lumen]: 2000 };
+const DEMO_PREPAID_NOTE = "Prepaid credits, bought before the first task";
 
 export type PlannedTask = {
   /** Submission time (ms since the epoch): a whole minute, in the customer's office hours. */
@@ -161,6 +169,7 @@ export class DemoWork implements Workload {
   private constructor(
     private readonly db: Db,
     private readonly plan: ReadonlyArray<PlannedTask & { organizationId: string }>,
+    private readonly grants: Array<{ organizationId: string; amountCents: number; atMs: number }>,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -177,7 +186,11 @@ export class DemoWork implements Workload {
       const organizationId = ids.get(p.organization);
       return organizationId ? [{ ...p, organizationId }] : [];
     });
-    return new DemoWork(db, plan, opts.log ?? (() => {}));
+    const grants = Object.entries(DEMO_PREPAID_CREDITS).flatMap(([name, amountCents]) => {
+      const organizationId = ids.get(name);
+      return organizationId && plan.length > 0 ? [{ organizationId, amountCents, atMs: opts.fromMs }] : [];
+    });
+    return new DemoWork(db, plan, grants, opts.log ?? (() => {}));
   }
 
   /** How many tasks the schedule holds. */
@@ -192,6 +205,7 @@ export class DemoWork implements Workload {
 
   /** Submits the tasks due by `nowMs`, each at its own submission time; returns how many were created. */
   async submitDue(nowMs: number): Promise<number> {
+    await this.grantPrepaidCredits();
     let created = 0;
     while (this.next < this.plan.length && this.plan[this.next]!.atMs <= nowMs) {
       const p = this.plan[this.next++]!;
@@ -211,6 +225,16 @@ export class DemoWork implements Workload {
       }
     }
     return created;
+  }
+
+  /** The prepaid credits bought before the first task: once, also across runs of the simulator. */
+  private async grantPrepaidCredits() {
+    for (const g of this.grants.splice(0)) {
+      const [bought] = await this.db.execute(sql`
+        select 1 from credit_entries where organization_id = ${g.organizationId} and kind = 'grant' and note = ${DEMO_PREPAID_NOTE}`);
+      if (bought) continue;
+      await grantCredits(this.db, { organizationId: g.organizationId, amountCents: g.amountCents, note: DEMO_PREPAID_NOTE, userId: null, now: new Date(g.atMs) });
+    }
   }
 
   /** Whether a task it submitted still has instances in the queue, as its customer sees on the task's page. */
