@@ -1,11 +1,11 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatewayCredentials, gateways, heatingChanges, radiators, radiatorStates, roomHeating } from "@/server/db/schema";
+import { gateways, heatingChanges, radiators, radiatorStates, roomHeating } from "@/server/db/schema";
 import { initialHeating } from "@/server/domain/heating";
 import { issueGatewayCredential } from "@/server/services/gateway-credentials";
 import { heatingColumnsOf, heatingRoom, setHeatingMode, setHeatingProgramme, setHeatingTarget } from "@/server/services/heating";
 import { dwellingOfResident } from "@/server/services/home";
-import { resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
+import { leaveFleetAsSeeded, resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
 import { handleDeviceRequest } from "./http";
 import type { Reading, ReportResponse } from "./protocol";
 
@@ -90,9 +90,7 @@ afterAll(async () => {
     .update(roomHeating)
     .set(heatingColumnsOf(initialHeating("out_at_work")))
     .where(sql`${roomHeating.roomId} in (select id from rooms where dwelling_id = ${resident.dwellingId})`);
-  await db.delete(gatewayCredentials).where(eq(gatewayCredentials.gatewayId, gatewayId));
-  await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-  await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
+  await leaveFleetAsSeeded(db, { gatewayIds: [gatewayId] });
 });
 
 describe("heating through the gateway protocol", () => {

@@ -15,7 +15,7 @@ import {
 } from "@/server/db/schema";
 import { MAX_OFFERS } from "@/server/services/scheduler";
 import { createTask, deleteTask } from "@/server/services/tasks";
-import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
+import { leaveFleetAsSeeded, organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
 import { serveHandler, type TestHttpServer } from "@/server/test/http-server";
 import { authenticateGateway, issueGatewayCredential, revokeGatewayCredential } from "@/server/services/gateway-credentials";
 import { handleDeviceRequest } from "./http";
@@ -112,10 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Leave the seeded fleet as other test files expect it: no engine rows, never seen.
-  await resetEngine(db);
-  await db.delete(gatewayCredentials).where(sql`${gatewayCredentials.gatewayId} in (${gwA.gatewayId}, ${gwB.gatewayId})`);
-  await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-  await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
+  await leaveFleetAsSeeded(db, { gatewayIds: [gwA.gatewayId, gwB.gatewayId] });
 });
 
 beforeEach(async () => {

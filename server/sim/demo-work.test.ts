@@ -1,10 +1,9 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatewayCredentials, gateways } from "@/server/db/schema";
 import { parisLocalMs } from "@/server/domain/household";
 import { createProfilePool, type ProfilePool } from "@/server/profiles/worker";
 import { DEMO_CUSTOMERS } from "@/server/services/seed";
-import { resetEngine, useTestDb } from "@/server/test/db";
+import { leaveFleetAsSeeded, resetEngine, useTestDb } from "@/server/test/db";
 import { DEMO_PREPAID_CREDITS, DemoWork, demoWorkSchedule } from "./demo-work";
 import { HISTORY_CADENCE, Simulation } from "./simulation";
 
@@ -55,11 +54,7 @@ describe("the demo customers' work in a filled history", () => {
 
   afterAll(async () => {
     await pool.close();
-    await resetEngine(db);
-    const ids = (await db.select({ id: gateways.id }).from(gateways).where(inArray(gateways.serial, GATEWAYS))).map((g) => g.id);
-    await db.delete(gatewayCredentials).where(inArray(gatewayCredentials.gatewayId, ids));
-    await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-    await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
+    await leaveFleetAsSeeded(db, { gatewaySerials: GATEWAYS });
   });
 
   beforeEach(async () => {

@@ -1,11 +1,11 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatewayCredentials, gateways, heatingChanges, radiators, roomHeating } from "@/server/db/schema";
+import { gateways, heatingChanges, radiators, roomHeating } from "@/server/db/schema";
 import { initialHeating } from "@/server/domain/heating";
 import { createProfilePool, type ProfilePool } from "@/server/profiles/worker";
 import { heatingColumnsOf, heatingHome, heatingRoom, setHeatingMode, setHeatingTarget } from "@/server/services/heating";
 import { dwellingOfResident } from "@/server/services/home";
-import { resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
+import { leaveFleetAsSeeded, resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
 import { LIVE_CADENCE, Simulation } from "./simulation";
 
 const db = useTestDb();
@@ -51,10 +51,7 @@ afterAll(async () => {
   await resetEngine(db);
   await db.delete(heatingChanges);
   await asSeeded();
-  const ids = (await db.select({ id: gateways.id }).from(gateways).where(inArray(gateways.serial, [GATEWAY]))).map((g) => g.id);
-  await db.delete(gatewayCredentials).where(inArray(gatewayCredentials.gatewayId, ids));
-  await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-  await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
+  await leaveFleetAsSeeded(db, { gatewaySerials: [GATEWAY] });
 });
 
 const heatingRoomsOfFlat = async () => (await heatingHome(db, { dwellingId: resident.dwellingId })).rooms;

@@ -1,12 +1,12 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/server/db/client";
-import { gatewayCredentials, gateways, instanceAttempts, instances } from "@/server/db/schema";
+import { gateways, instanceAttempts, instances } from "@/server/db/schema";
 import { createProfilePool, type ProfilePool } from "@/server/profiles/worker";
 import { SILENT_AFTER_S } from "@/server/services/scheduler";
 import { createTask } from "@/server/services/tasks";
 import { issueGatewayCredential, revokeGatewayCredential } from "@/server/services/gateway-credentials";
-import { organizationIdByName, resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
+import { leaveFleetAsSeeded, organizationIdByName, resetEngine, useTestDb, userIdByEmail } from "@/server/test/db";
 import { loadFleet, type FleetSpec } from "./fleet";
 import { HISTORY_CADENCE, LIVE_CADENCE, Simulation } from "./simulation";
 
@@ -29,11 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool.close();
   // Leave the seeded fleet as other test files expect it.
-  await resetEngine(db);
-  const ids = (await db.select({ id: gateways.id }).from(gateways).where(inArray(gateways.serial, GATEWAYS))).map((g) => g.id);
-  await db.delete(gatewayCredentials).where(inArray(gatewayCredentials.gatewayId, ids));
-  await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-  await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
+  await leaveFleetAsSeeded(db, { gatewaySerials: GATEWAYS });
 });
 
 beforeEach(async () => {

@@ -1,9 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { loadSessionUser } from "@/server/auth/authenticate";
 import { closeDb, createDb, type Db } from "@/server/db/client";
-import { organizations, users, userSessions } from "@/server/db/schema";
+import { gatewayCredentials, gateways, organizations, users, userSessions } from "@/server/db/schema";
 
 /**
  * The test database: a fresh, migrated and seeded PostgreSQL database made by `npm test`
@@ -41,6 +41,22 @@ export async function resetEngine(db: Db) {
   await db.execute(sql`truncate instance_logs, instance_outputs, energy_allocations, meter_anomalies, instance_attempts, instances,
     task_dependencies, tasks, jobs, radiator_states, telemetry_readings, telemetry_hourly, telemetry_daily, gateway_reports,
     notifications, log_read_cursors, task_artifacts, credit_entries, task_charges, organization_budgets`);
+}
+
+/**
+ * Leaves the seeded fleet as other test files expect it, after a file that drove gateways: no
+ * engine rows, the credentials issued to those gateways (by id or serial) gone, nothing seen.
+ */
+export async function leaveFleetAsSeeded(db: Db, drove: { gatewayIds?: readonly string[]; gatewaySerials?: readonly string[] }) {
+  await resetEngine(db);
+  const ids = [...(drove.gatewayIds ?? [])];
+  if (drove.gatewaySerials && drove.gatewaySerials.length > 0) {
+    const bySerial = await db.select({ id: gateways.id }).from(gateways).where(inArray(gateways.serial, [...drove.gatewaySerials]));
+    ids.push(...bySerial.map((g) => g.id));
+  }
+  if (ids.length > 0) await db.delete(gatewayCredentials).where(inArray(gatewayCredentials.gatewayId, ids));
+  await db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
+  await db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
 }
 
 export async function organizationIdByName(db: Db, name: string) {
