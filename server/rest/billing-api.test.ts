@@ -1,11 +1,9 @@
-import { inArray } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { apiKeys, creditEntries } from "@/server/db/schema";
+import { beforeEach, describe, expect, it } from "vitest";
+import { creditEntries } from "@/server/db/schema";
 import { setBudget } from "@/server/services/billing";
-import { createApiKey } from "@/server/services/api-keys";
-import { organizationIdByName, resetEngine, userIdByEmail, useTestDb } from "@/server/test/db";
-import { ApiClient, serveRest, TestFleet, type RestServer } from "./testing";
+import { useTestDb } from "@/server/test/db";
+import { useRestHarness, type ApiClient } from "./testing";
 
 /**
  * Billing over the Qarnot-compatible API, over real HTTP against a real database: what a task has
@@ -15,39 +13,9 @@ import { ApiClient, serveRest, TestFleet, type RestServer } from "./testing";
 
 const db = useTestDb();
 let clock = new Date("2026-01-15T10:00:00Z");
-let server: RestServer;
-let lumen: ApiClient;
-let carmin: ApiClient;
-let anonymous: ApiClient;
-let lumenOrg: string;
-let carminOrg: string;
-const keyIds: string[] = [];
-const fleet = new TestFleet(db);
 const tick = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-
-beforeAll(async () => {
-  server = await serveRest(db, () => ({ now: () => clock }));
-  lumenOrg = await organizationIdByName(db, "Lumen Animation Studio");
-  carminOrg = await organizationIdByName(db, "Carmin Risk Analytics");
-  const a = await createApiKey(db, { organizationId: lumenOrg, userId: await userIdByEmail(db, "customer@hearth.test"), name: "billing test" });
-  const b = await createApiKey(db, { organizationId: carminOrg, userId: await userIdByEmail(db, "customer2@hearth.test"), name: "billing test" });
-  keyIds.push(a.id, b.id);
-  lumen = new ApiClient(server.baseUrl, a.key);
-  carmin = new ApiClient(server.baseUrl, b.key);
-  anonymous = new ApiClient(server.baseUrl, null);
-  await fleet.load();
-});
-
-afterAll(async () => {
-  await server.close();
-  await resetEngine(db);
-  await db.delete(apiKeys).where(inArray(apiKeys.id, keyIds));
-  await fleet.forget();
-});
-
-beforeEach(async () => {
-  await resetEngine(db);
-  fleet.reset();
+const { lumen, carmin, anonymous, fleet } = useRestHarness(db, { keyName: "billing test", options: () => ({ now: () => clock }) });
+beforeEach(() => {
   clock = new Date("2026-01-15T10:00:00Z");
 });
 
@@ -105,7 +73,7 @@ describe("GET /credits/v1/tasks/{uuid}/credits", () => {
 
 describe("GET /credits/v1/accounts/credits", () => {
   it("answers the account's prepaid balance in euros: grants less what its charges drew", async () => {
-    await db.insert(creditEntries).values({ organizationId: lumenOrg, kind: "grant", amountCents: 1000, note: "billing test" });
+    await db.insert(creditEntries).values({ organizationId: lumen.organizationId, kind: "grant", amountCents: 1000, note: "billing test" });
     expect((await lumen.get("/credits/v1/accounts/credits")).body).toEqual({ credits: 10 });
     await submit(lumen);
     await runAll(3600);
@@ -116,7 +84,7 @@ describe("GET /credits/v1/accounts/credits", () => {
   });
 
   it("never answers below zero: charges the credits do not cover are due on the invoice", async () => {
-    await db.insert(creditEntries).values({ organizationId: lumenOrg, kind: "grant", amountCents: 30, note: "billing test" });
+    await db.insert(creditEntries).values({ organizationId: lumen.organizationId, kind: "grant", amountCents: 30, note: "billing test" });
     // Two instances of one core for an hour, 25 c each, against 30 c of credits.
     await submit(lumen);
     await runAll(3600);
@@ -125,13 +93,13 @@ describe("GET /credits/v1/accounts/credits", () => {
 });
 
 describe("the budget guard on POST /tasks", () => {
-  const taskCount = async () => Number((await db.execute<{ n: string }>(sql`select count(*) as n from tasks where organization_id = ${lumenOrg}`))[0]!.n);
+  const taskCount = async () => Number((await db.execute<{ n: string }>(sql`select count(*) as n from tasks where organization_id = ${lumen.organizationId}`))[0]!.n);
 
   it("answers each task's estimate, and 402 saying by how much a blocking budget would be overrun; nothing is created", async () => {
     // €0.50 charged this month: two instances of one core for an hour at 25 c.
     await submit(lumen);
     await runAll(3600);
-    await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "block" }, userId: null, now: clock });
+    await setBudget(db, { organizationId: lumen.organizationId, budget: { monthlyBudgetCents: 100, policy: "block" }, userId: null, now: clock });
     // Monte-Carlo: 120 expected core-seconds, 2 minutes at 25 c per core-hour: 5/6 c an instance,
     // the task rounded once (60 instances: 50 c).
     const fits = await lumen.post("/tasks", { name: "fits", profile: "monte-carlo", instanceCount: 60 });
@@ -156,7 +124,7 @@ describe("the budget guard on POST /tasks", () => {
   });
 
   it("lets a task through an alert-only budget, saying so", async () => {
-    await setBudget(db, { organizationId: lumenOrg, budget: { monthlyBudgetCents: 100, policy: "alert" }, userId: null, now: clock });
+    await setBudget(db, { organizationId: lumen.organizationId, budget: { monthlyBudgetCents: 100, policy: "alert" }, userId: null, now: clock });
     const res = await lumen.post("/tasks", { name: "over", profile: "monte-carlo", instanceCount: 180 });
     expect(res.status).toBe(201);
     expect(res.body.hearth).toEqual({

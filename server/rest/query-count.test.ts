@@ -1,13 +1,11 @@
-import { inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { apiKeys } from "@/server/db/schema";
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
 import { jsonb } from "@/server/db/sql-params";
-import { createApiKey } from "@/server/services/api-keys";
 import { LOG_FETCH_BYTES } from "@/server/services/task-logs";
-import { organizationIdByName, resetEngine, userIdByEmail } from "@/server/test/db";
+import { resetEngine } from "@/server/test/db";
 import { useCountingDb } from "@/server/test/query-count";
 import { TokenBucketLimiter } from "./rate-limit";
-import { ApiClient, serveRest, TestFleet, type RestServer } from "./testing";
+import { useRestHarness, type ApiClient } from "./testing";
 
 /**
  * How many statements one REST request sends to PostgreSQL, counted on the database client the
@@ -18,33 +16,10 @@ import { ApiClient, serveRest, TestFleet, type RestServer } from "./testing";
 const counting = useCountingDb();
 const db = counting.db;
 let clock = new Date("2026-01-15T10:00:00Z");
-let server: RestServer;
-let lumen: ApiClient;
-const keyIds: string[] = [];
-const fleet = new TestFleet(db);
-
 const tick = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-
-beforeAll(async () => {
-  const limiter = new TokenBucketLimiter(1e6, 1e6);
-  server = await serveRest(db, () => ({ now: () => clock, limiter }));
-  const lumenOrg = await organizationIdByName(db, "Lumen Animation Studio");
-  const key = await createApiKey(db, { organizationId: lumenOrg, userId: await userIdByEmail(db, "customer@hearth.test"), name: "query count" });
-  keyIds.push(key.id);
-  lumen = new ApiClient(server.baseUrl, key.key);
-  await fleet.load();
-});
-
-afterAll(async () => {
-  await server.close();
-  await resetEngine(db);
-  await db.delete(apiKeys).where(inArray(apiKeys.id, keyIds));
-  await fleet.forget();
-});
-
-beforeEach(async () => {
-  await resetEngine(db);
-  fleet.reset();
+const limiter = new TokenBucketLimiter(1e6, 1e6);
+const { lumen, fleet } = useRestHarness(db, { keyName: "query count", options: () => ({ now: () => clock, limiter }), customers: ["lumen"] });
+beforeEach(() => {
   clock = new Date("2026-01-15T10:00:00Z");
 });
 

@@ -1,13 +1,13 @@
-import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
 import { apiKeys, customerQuotas } from "@/server/db/schema";
 import { createApiKey, hashApiKey, revokeApiKey } from "@/server/services/api-keys";
-import { organizationIdByName, resetEngine, userIdByEmail, useTestDb } from "@/server/test/db";
+import { useTestDb } from "@/server/test/db";
 import { INPUT_LIMITS } from "./input";
 import { openApiDocument } from "./openapi";
 import { TokenBucketLimiter } from "./rate-limit";
 import { ROUTES } from "./routes";
-import { ApiClient, SDK_DATETIME, SDK_TIMESPAN, serveRest, TestFleet, type RestServer } from "./testing";
+import { ApiClient, SDK_DATETIME, SDK_TIMESPAN, useRestHarness } from "./testing";
 
 /**
  * The REST API's contract, over real HTTP against a real database: every route, every error
@@ -20,42 +20,12 @@ const db = useTestDb();
 let clock = new Date("2026-01-15T10:00:00Z");
 let limiter = new TokenBucketLimiter(1e6, 1e6);
 let limiterMs = 0;
-let server: RestServer;
-let lumen: ApiClient; // customer@hearth.test's organization
-let carmin: ApiClient; // customer2@hearth.test's organization
-let anonymous: ApiClient;
-let lumenOrg: string;
-let carminOrg: string;
-const keyIds: string[] = [];
-const fleet = new TestFleet(db);
-
 const tick = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-
-beforeAll(async () => {
-  server = await serveRest(db, () => ({ now: () => clock, limiter, nowMs: () => limiterMs }));
-  lumenOrg = await organizationIdByName(db, "Lumen Animation Studio");
-  carminOrg = await organizationIdByName(db, "Carmin Risk Analytics");
-  const a = await createApiKey(db, { organizationId: lumenOrg, userId: await userIdByEmail(db, "customer@hearth.test"), name: "rest test" });
-  const b = await createApiKey(db, { organizationId: carminOrg, userId: await userIdByEmail(db, "customer2@hearth.test"), name: "rest test" });
-  keyIds.push(a.id, b.id);
-  lumen = new ApiClient(server.baseUrl, a.key);
-  carmin = new ApiClient(server.baseUrl, b.key);
-  anonymous = new ApiClient(server.baseUrl, null);
-  await fleet.load();
+const { server, lumen, carmin, anonymous, fleet, keyIds } = useRestHarness(db, {
+  keyName: "rest test",
+  options: () => ({ now: () => clock, limiter, nowMs: () => limiterMs }),
 });
-
-afterAll(async () => {
-  await server.close();
-  await resetEngine(db);
-  await db.delete(apiKeys).where(inArray(apiKeys.id, keyIds));
-  await db.delete(customerQuotas).where(inArray(customerQuotas.organizationId, [lumenOrg, carminOrg]));
-  await fleet.forget();
-});
-
-beforeEach(async () => {
-  await resetEngine(db);
-  await db.delete(customerQuotas).where(inArray(customerQuotas.organizationId, [lumenOrg, carminOrg]));
-  fleet.reset();
+beforeEach(() => {
   clock = new Date("2026-01-15T10:00:00Z");
   limiter = new TokenBucketLimiter(1e6, 1e6);
 });
@@ -176,11 +146,11 @@ describe("authentication", () => {
     const unknown = await new ApiClient(server.baseUrl, "hk_notakeyatall").get("/info");
     expect(unknown).toMatchObject({ status: 401, body: { message: "Unknown or revoked API key." } });
 
-    const extra = await createApiKey(db, { organizationId: lumenOrg, userId: null, name: "to revoke" });
+    const extra = await createApiKey(db, { organizationId: lumen.organizationId, userId: null, name: "to revoke" });
     keyIds.push(extra.id);
     const client = new ApiClient(server.baseUrl, extra.key);
     expect((await client.get("/info")).status).toBe(200);
-    await revokeApiKey(db, { organizationId: lumenOrg, id: extra.id, now: clock });
+    await revokeApiKey(db, { organizationId: lumen.organizationId, id: extra.id, now: clock });
     expect((await client.get("/info")).status).toBe(401);
   });
 });
@@ -229,7 +199,7 @@ describe("account", () => {
       hearth: { maxActiveInstances: 200_000, maxInstancesPerRequest: 100_000 },
     });
     expect(info.computingQuotas.user.flex).toEqual({ maxCores: null, runningCoresCount: 3, maxInstances: 200_000, runningInstancesCount: 3 });
-    await db.insert(customerQuotas).values({ organizationId: lumenOrg, maxActiveInstances: 40 });
+    await db.insert(customerQuotas).values({ organizationId: lumen.organizationId, maxActiveInstances: 40 });
     info = (await lumen.get("/info")).body;
     expect(info.maxInstances).toBe(40);
     expect(info.computingQuotas.organization).toMatchObject({ name: "Lumen Animation Studio", flex: { maxInstances: 40 } });
@@ -355,7 +325,7 @@ describe("submitting tasks", () => {
   });
 
   it("answers 403 when the quota of active instances would be exceeded", async () => {
-    await db.insert(customerQuotas).values({ organizationId: lumenOrg, maxActiveInstances: 5 });
+    await db.insert(customerQuotas).values({ organizationId: lumen.organizationId, maxActiveInstances: 5 });
     await submit(lumen, { instanceCount: 4 });
     const over = await lumen.post("/tasks", taskBody({ instanceCount: 2 }));
     expect(over.status).toBe(403);
@@ -392,7 +362,7 @@ describe("submitting tasks", () => {
     expect(res.body[2]).toMatchObject({ statusCode: 201 });
     expect((await lumen.get(`/tasks/${res.body[2].uuid}`)).body.name).toBe("c");
 
-    await db.insert(customerQuotas).values({ organizationId: lumenOrg, maxActiveInstances: 4 });
+    await db.insert(customerQuotas).values({ organizationId: lumen.organizationId, maxActiveInstances: 4 });
     const quota = await lumen.post("/tasks", [taskBody({ instanceCount: 1 }), taskBody({ instanceCount: 1 })]);
     expect(quota.body.map((r: { statusCode: number }) => r.statusCode)).toEqual([201, 403]);
 
@@ -840,7 +810,7 @@ describe("jobs", () => {
 
 describe("database state", () => {
   it("keeps keys hashed", async () => {
-    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, keyIds[0]!));
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, lumen.keyId));
     const key = lumen.key!;
     expect(row!.keyHash).toBe(hashApiKey(key));
     expect(JSON.stringify(row)).not.toContain(key);

@@ -1,11 +1,10 @@
-import { inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { apiKeys, customerQuotas } from "@/server/db/schema";
-import { createApiKey } from "@/server/services/api-keys";
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { customerQuotas } from "@/server/db/schema";
 import type { Assignment } from "@/server/services/scheduler";
-import { organizationIdByName, resetEngine, userIdByEmail, useTestDb } from "@/server/test/db";
+import { useTestDb } from "@/server/test/db";
 import { TokenBucketLimiter } from "./rate-limit";
-import { SDK_DATETIME, SDK_TIMESPAN, serveRest, TestFleet, type RestServer } from "./testing";
+import { SDK_DATETIME, SDK_TIMESPAN, useRestHarness } from "./testing";
 
 /**
  * Replays the HTTP calls of Qarnot's Python SDK (qarnot-sdk-python: connection.py, task.py,
@@ -19,33 +18,13 @@ const db = useTestDb();
 let clock = new Date("2026-01-15T10:00:00Z");
 let limiter = new TokenBucketLimiter(1e6, 1e6);
 let limiterMs = 0;
-let server: RestServer;
-let key = "";
-let lumenOrg = "";
-const keyIds: string[] = [];
-const fleet = new TestFleet(db);
 const tick = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-
-beforeAll(async () => {
-  server = await serveRest(db, () => ({ now: () => clock, limiter, nowMs: () => limiterMs }));
-  lumenOrg = await organizationIdByName(db, "Lumen Animation Studio");
-  const created = await createApiKey(db, { organizationId: lumenOrg, userId: await userIdByEmail(db, "customer@hearth.test"), name: "sdk" });
-  key = created.key;
-  keyIds.push(created.id);
-  await fleet.load();
+const { server, lumen, fleet } = useRestHarness(db, {
+  keyName: "sdk",
+  options: () => ({ now: () => clock, limiter, nowMs: () => limiterMs }),
+  customers: ["lumen"],
 });
-
-afterAll(async () => {
-  await server.close();
-  await resetEngine(db);
-  await db.delete(apiKeys).where(inArray(apiKeys.id, keyIds));
-  await db.delete(customerQuotas).where(inArray(customerQuotas.organizationId, [lumenOrg]));
-  await fleet.forget();
-});
-
-beforeEach(async () => {
-  await resetEngine(db);
-  fleet.reset();
+beforeEach(() => {
   clock = new Date("2026-01-15T10:00:00Z");
   limiter = new TokenBucketLimiter(1e6, 1e6);
 });
@@ -512,7 +491,7 @@ async function radiatorsFinish() {
 
 describe("Qarnot's Python SDK, call for call", () => {
   it("connects, submits, waits, reads state and stdout, fresh stdout, and deletes", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     expect(conn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /settings"]);
 
     const task = new Task(conn, "sdk-demo", "monte-carlo", 3);
@@ -556,7 +535,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("reads a task's carbon facts and consumed credits, and the account's credits", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const task = new Task(conn, "sdk-carbon", "monte-carlo", 2);
     await task.submit();
     // Before it has run: zeros, not an error.
@@ -582,7 +561,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("follows fresh_stdout while the task runs (wait(follow_stdout=True))", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const task = new Task(conn, "follow", "monte-carlo", 1);
     await task.submit();
     await radiatorsPickUp();
@@ -593,7 +572,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("aborts a running task, then deletes it once it has stopped", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const task = new Task(conn, "to abort", "monte-carlo", "0-1");
     await task.submit();
     await radiatorsPickUp();
@@ -613,7 +592,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("submits in bulk with submit_tasks and lists with all_tasks", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const tasks = [new Task(conn, "a", "monte-carlo", 1), new Task(conn, "b", "render", "1-4"), new Task(conn, "c", "monte-carlo", 2)];
     await conn.submitTasks(tasks);
     expect(tasks.map((t) => t.state)).toEqual(["Submitted", "Submitted", "Submitted"]);
@@ -628,7 +607,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("creates a job, submits tasks in it, lists, terminates and deletes it", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const job = new Job(conn, "sdk job", "sdk-job");
     await job.submit();
     expect(job.state).toBe("Active");
@@ -650,7 +629,7 @@ describe("Qarnot's Python SDK, call for call", () => {
   });
 
   it("reads user info and profiles as the SDK parses them", async () => {
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     const info = await conn.userInfo();
     expect(info).toMatchObject({ email: "customer@hearth.test", taskCount: 0, runningInstanceCount: 0, maxFlexInstances: 200_000, reserved: [], projects: [] });
     const profiles = await conn.profiles();
@@ -662,10 +641,10 @@ describe("Qarnot's Python SDK, call for call", () => {
   it("raises the SDK's exceptions: bad key, missing task, quota, and retries 429", async () => {
     await expect(Connection.open(server.baseUrl, "hk_wrong")).rejects.toThrow(/^UnauthorizedException/);
 
-    const conn = await Connection.open(server.baseUrl, key);
+    const conn = await Connection.open(server.baseUrl, lumen.key);
     await expect(conn.retrieveTask("6f1c2e8a-2b7d-4c55-9b1e-0d3f5a7c9e21")).rejects.toThrow(/^MissingTaskException: No task/);
 
-    await db.insert(customerQuotas).values({ organizationId: lumenOrg, maxActiveInstances: 2 });
+    await db.insert(customerQuotas).values({ organizationId: lumen.organizationId, maxActiveInstances: 2 });
     const big = new Task(conn, "too big", "monte-carlo", 3);
     await expect(big.submit()).rejects.toThrow(/^UnauthorizedException: .*quota of 2/);
     const bad = new Task(conn, "bad", "monte-carlo", 1);

@@ -1,16 +1,20 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Db } from "@/server/db/client";
-import { gateways, radiators, radiatorStates } from "@/server/db/schema";
+import { apiKeys, customerQuotas, gateways, radiators, radiatorStates } from "@/server/db/schema";
 import type { DeviceEvent } from "@/server/device/protocol";
 import { handleReport } from "@/server/device/report";
+import { createApiKey } from "@/server/services/api-keys";
 import { assignWork, type Assignment } from "@/server/services/scheduler";
+import { leaveFleetAsSeeded, organizationIdByName, resetEngine, userIdByEmail } from "@/server/test/db";
 import { serveHandler } from "@/server/test/http-server";
 import { handleRestRequest, type RestOptions } from "./http";
 
 /**
  * For the REST API's tests (not used by the app): the API served over real HTTP with node:http,
- * a client that speaks to it as an SDK does, and a small fleet to run instances on, driven
- * through the scheduler and the device protocol's report handler.
+ * a client that speaks to it as an SDK does, a small fleet to run instances on, driven through
+ * the scheduler and the device protocol's report handler, and the harness of a test file
+ * (useRestHarness) that sets these up for seeded customers and cleans up after them.
  */
 
 export type RestServer = { baseUrl: string; close: () => Promise<void> };
@@ -27,8 +31,8 @@ export type Reply = { status: number; headers: Headers; body: any; text: string 
 /** A client of the API, as Qarnot's SDK is: the bare key in Authorization, JSON bodies. */
 export class ApiClient {
   constructor(
-    readonly baseUrl: string,
-    readonly key: string | null,
+    public baseUrl: string,
+    public key: string | null,
   ) {}
 
   async call(method: string, path: string, opts: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Reply> {
@@ -126,12 +130,69 @@ export class TestFleet {
     outcome,
     exitCode,
   });
+}
 
-  /** Leaves the seeded fleet as other test files expect it: never seen. */
-  async forget() {
-    await this.db.execute(sql`update radiators set last_seen_at = null where last_seen_at is not null`);
-    await this.db.execute(sql`update gateways set last_seen_at = null where last_seen_at is not null`);
-  }
+const CUSTOMERS = {
+  lumen: { organization: "Lumen Animation Studio", email: "customer@hearth.test" },
+  carmin: { organization: "Carmin Risk Analytics", email: "customer2@hearth.test" },
+};
+type CustomerName = keyof typeof CUSTOMERS;
+
+/** A seeded customer's client, with the API key useRestHarness made for it. */
+export class CustomerClient extends ApiClient {
+  declare key: string;
+  organizationId = "";
+  keyId = "";
+}
+
+/**
+ * What a REST test file stands on. Before its tests: the API served on `db` with the file's own
+ * `options` (its clock, its limiter), an API key named `keyName` for each of `customers` ("lumen":
+ * Lumen Animation Studio's customer@hearth.test, "carmin": Carmin Risk Analytics's
+ * customer2@hearth.test; both unless told) and the seeded fleet loaded. Before each test: the
+ * engine emptied, those customers' quotas removed, the fleet's reports numbered from 1. After
+ * them all: the server closed, the fleet left as seeded, the keys (and any pushed on `keyIds`)
+ * and the quotas deleted. What it returns is filled in before the tests: read it in them.
+ */
+export function useRestHarness<C extends CustomerName = CustomerName>(
+  db: Db,
+  opts: { keyName: string; options: () => RestOptions; customers?: readonly C[] },
+) {
+  const names = opts.customers ?? (Object.keys(CUSTOMERS) as C[]);
+  const customers = Object.fromEntries(names.map((name) => [name, new CustomerClient("", "")])) as Record<C, CustomerClient>;
+  const server = { baseUrl: "" };
+  const anonymous = new ApiClient("", null);
+  const fleet = new TestFleet(db);
+  const keyIds: string[] = [];
+  let served: RestServer | undefined;
+  const deleteQuotas = () => db.delete(customerQuotas).where(inArray(customerQuotas.organizationId, names.map((name) => customers[name].organizationId)));
+
+  beforeAll(async () => {
+    served = await serveRest(db, opts.options);
+    server.baseUrl = anonymous.baseUrl = served.baseUrl;
+    for (const name of names) {
+      const organizationId = await organizationIdByName(db, CUSTOMERS[name].organization);
+      const made = await createApiKey(db, { organizationId, userId: await userIdByEmail(db, CUSTOMERS[name].email), name: opts.keyName });
+      keyIds.push(made.id);
+      Object.assign(customers[name], { baseUrl: served.baseUrl, key: made.key, keyId: made.id, organizationId });
+    }
+    await fleet.load();
+  });
+
+  afterAll(async () => {
+    await served?.close();
+    await leaveFleetAsSeeded(db, {});
+    await db.delete(apiKeys).where(inArray(apiKeys.id, keyIds));
+    await deleteQuotas();
+  });
+
+  beforeEach(async () => {
+    await resetEngine(db);
+    await deleteQuotas();
+    fleet.reset();
+  });
+
+  return { server, anonymous, fleet, keyIds, ...customers };
 }
 
 /** Python's datetime.strptime formats the SDK tries for creationDate: "%Y-%m-%dT%H:%M:%SZ", then with ".%f". */
