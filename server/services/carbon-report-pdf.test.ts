@@ -1,11 +1,9 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { carbonFacts, CURRENT_METHODOLOGY, roundedFacts } from "@/server/domain/carbon";
 import { renderCarbonReportPdf } from "./carbon-report-pdf";
 import type { CarbonMonth } from "./carbon-report";
+import { readPdfText } from "@/server/test/pdf-text";
 
-const STANDARD_FONTS = `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`;
 
 const zeros = roundedFacts(carbonFacts([], { hourly: new Map(), annual: [] }));
 const line = (consumedEnergyWh: number, footprintG: number, savedTotalG: number) => ({ ...zeros, consumedEnergyWh, itEnergyWh: consumedEnergyWh, footprintG, savedTotalG });
@@ -33,16 +31,6 @@ const report = (tasks: CarbonMonth["tasks"]): CarbonMonth => ({
   pages: 1,
 });
 
-async function textOf(pdf: Buffer): Promise<{ text: string; pages: number }> {
-  const document = await getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: STANDARD_FONTS, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= document.numPages; n++) {
-    const content = await (await document.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
-  }
-  await document.destroy();
-  return { text: pages.join("\n").replace(/[\u00a0\u202f]/g, " "), pages: document.numPages };
-}
 
 describe("renderCarbonReportPdf", () => {
   it("writes the month's totals, its tasks, the methodology version and the grid's sources as text", async () => {
@@ -54,7 +42,7 @@ describe("renderCarbonReportPdf", () => {
       new Date("2026-02-03T09:00:00Z"),
     );
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-    const { text } = await textOf(pdf);
+    const { text } = await readPdfText(pdf);
     for (const expected of [
       "Lumen Animation Studio",
       "Carbon report",
@@ -80,9 +68,9 @@ describe("renderCarbonReportPdf", () => {
   });
 
   it("says so for a month without work, and runs a long month over pages", async () => {
-    expect((await textOf(await renderCarbonReportPdf(report([])))).text).toContain("No work was metered this month.");
+    expect((await readPdfText(await renderCarbonReportPdf(report([])))).text).toContain("No work was metered this month.");
     const many = Array.from({ length: 120 }, (_, i) => ({ taskId: `t${i}`, name: `task ${i + 1}`, figures: line(100, 2, 9) }));
-    const { text, pages } = await textOf(await renderCarbonReportPdf(report(many)));
+    const { text, pages } = await readPdfText(await renderCarbonReportPdf(report(many)));
     expect(pages).toBeGreaterThan(1);
     expect(text).toContain("task 120");
     expect(text).toContain(`Page ${pages} of ${pages}`);

@@ -1,6 +1,4 @@
-import path from "node:path";
 import { sql } from "drizzle-orm";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { finish, radiatorsOf, startAll, wantHeat } from "@/server/test/compute-fixtures";
 import { organizationIdByName, resetEngine, useTestDb } from "@/server/test/db";
@@ -9,26 +7,17 @@ import { NotFoundError } from "./errors";
 import { renderInvoicePdf } from "./invoice-pdf";
 import { getInvoice, invoiceCsv, listInvoiceMonths } from "./invoices";
 import { createTask, deleteTask } from "./tasks";
+import { readPdfText } from "@/server/test/pdf-text";
 
 /** Invoices by month from the charges ledger: totals are the sum of the lines; CSV and PDF say the same. */
 const db = useTestDb();
-const STANDARD_FONTS = `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`;
 const january = new Date("2026-01-15T10:00:00Z");
 const february = new Date("2026-02-10T10:00:00Z");
 const at = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
 let lumen: string;
 let carmin: string;
 
-async function textOf(pdf: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: STANDARD_FONTS, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= document.numPages; n++) {
-    const content = await (await document.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
-  }
-  await document.destroy();
-  return pages.join("\n").replace(/[\u00a0\u202f]/g, " ");
-}
+const textOf = async (pdf: Buffer) => (await readPdfText(pdf)).text;
 
 /** A task of `instances` monte-carlo instances that each run `seconds` from `from`. */
 async function ran(name: string, instances: number, seconds: number, from: Date, schedulingType: "Flex" | "OnDemand" = "Flex") {

@@ -1,12 +1,10 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { formatEuros } from "@/server/domain/refund-statements";
 import type { Statement } from "./refund-statements";
 import { pdfText } from "./pdf-document";
 import { renderStatementPdf } from "./statement-pdf";
+import { readPdfText } from "@/server/test/pdf-text";
 
-const STANDARD_FONTS = `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`;
 const WHOLE_IBAN = "FR7630006000011234567890189";
 
 /** A statement as the service answers it: two radiators split at a tariff change, a gateway, an adjustment. */
@@ -49,17 +47,7 @@ const statement: Statement = {
   comparison: { homeWhPerM2: 2_890, buildingWhPerM2: 3_120, dwellings: 12, minimumDwellings: 5 },
 };
 
-/** The PDF's text, page after page, as a screen reader or a search would read it; spaces made plain. */
-async function textOf(pdf: Buffer): Promise<string> {
-  const document = await getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: STANDARD_FONTS, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= document.numPages; n++) {
-    const content = await (await document.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
-  }
-  await document.destroy();
-  return pages.join("\n").replace(/[\u00a0\u202f]/g, " ");
-}
+const textOf = async (pdf: Buffer) => (await readPdfText(pdf)).text;
 
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
