@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { expectAxeClean, signInAndLand, unique, watchConsole } from "./helpers";
+import { expectAxeClean, signInAndLand, submitRenderTask, unique, watchConsole } from "./helpers";
 
 /**
  * With the fleet running: the customer's carbon report shows its months as a chart and a table,
@@ -24,12 +24,7 @@ test("a finished task's month: chart, table, the month's tasks, CSV and PDF, ano
   const errors = watchConsole(page);
   await page.setViewportSize({ width: 1280, height: 900 });
   await signInAndLand(page, "customer@hearth.test", "/compute");
-  await page.goto("/compute/tasks/new");
-  await page.getByRole("radio", { name: /render/ }).check();
-  await page.getByLabel("Task name").fill(name);
-  await page.getByLabel("Frames", { exact: true }).fill("1-2");
-  await page.getByRole("button", { name: "Submit task" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await submitRenderTask(page, name);
 
   // Once the fleet has run it and metered its energy, the month's CSV has its line.
   const month = currentMonth();

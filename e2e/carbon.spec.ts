@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAxeClean, signInAndLand, unique, watchConsole } from "./helpers";
+import { expectAxeClean, signInAndLand, submitRenderTask, unique, watchConsole } from "./helpers";
 
 /**
  * With the fleet running: a finished task's Carbon Facts label shows the numbers the REST API
@@ -15,12 +15,7 @@ test("with the fleet running: a finished task's label equals its carbon facts ov
   const errors = watchConsole(page);
   const name = `Carbon ${unique()}`;
   await signInAndLand(page, "customer@hearth.test", "/compute");
-  await page.goto("/compute/tasks/new");
-  await page.getByRole("radio", { name: /render/ }).check();
-  await page.getByLabel("Task name").fill(name);
-  await page.getByLabel("Frames", { exact: true }).fill("1-2");
-  await page.getByRole("button", { name: "Submit task" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await submitRenderTask(page, name);
   const taskUrl = page.url();
   const taskId = taskUrl.split("/").pop()!;
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAndLand, unique, watchConsole } from "./helpers";
+import { signInAndLand, submitRenderTask, unique, watchConsole } from "./helpers";
 
 /** A customer clones a task into the submit form and submits the copy; another account cannot clone it. */
 
@@ -53,12 +53,7 @@ test("with the fleet running: all outputs of a task download as one zip with its
   const errors = watchConsole(page);
   const name = `Zip ${unique()}`;
   await signInAndLand(page, "customer@hearth.test", "/compute");
-  await page.goto("/compute/tasks/new");
-  await page.getByRole("radio", { name: /render/ }).check();
-  await page.getByLabel("Task name").fill(name);
-  await page.getByLabel("Frames", { exact: true }).fill("1-2");
-  await page.getByRole("button", { name: "Submit task" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await submitRenderTask(page, name);
   const taskUrl = page.url();
   await expect(async () => {
     await page.goto(taskUrl);

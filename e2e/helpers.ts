@@ -50,6 +50,16 @@ export async function submitContainerTask(page: Page, name: string, instances: n
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
 }
 
+/** Submits a small render (two frames by default) from the form, and lands on its page. */
+export async function submitRenderTask(page: Page, name: string, frames = "1-2") {
+  await page.goto("/compute/tasks/new");
+  await page.getByRole("radio", { name: /render/ }).check();
+  await page.getByLabel("Task name").fill(name);
+  await page.getByLabel("Frames", { exact: true }).fill(frames);
+  await page.getByRole("button", { name: "Submit task" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+}
+
 /** Cancels the whole task from its page, then waits on the notifications page for its ending to be notified. */
 export async function cancelTaskUntilNotified(page: Page, name: string) {
   await page.locator("summary", { hasText: "Cancel task…" }).click();
