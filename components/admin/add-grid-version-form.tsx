@@ -1,16 +1,13 @@
 "use client";
 
-import { useActionState } from "react";
 import { addGridVersionAction } from "@/server/actions/grid-intensity";
-import type { FormState } from "@/server/actions/form-state";
+import { FormDone, useFormAction } from "@/components/ui/form-action";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 
 /** A new annual figure of a country's grid intensity (the methodology's fallback where no hourly series covers an hour). */
 export function AddGridVersionForm() {
-  const [state, action, pending] = useActionState<FormState, FormData>(addGridVersionAction, { error: null });
-  const typed = state.values ?? {};
-  const errors = state.fieldErrors ?? {};
+  const { state, action, pending, typed, errors } = useFormAction(addGridVersionAction);
   return (
     // A refused form comes back with what was typed: React resets a form after its action, to these values.
     <form key={JSON.stringify(typed)} action={action} className="grid grid-cols-1 gap-4 sm:grid-cols-2">
@@ -37,11 +34,7 @@ export function AddGridVersionForm() {
         error={errors.source}
       />
       <FormFooter className="sm:col-span-2" label="Add annual figure" pendingLabel="Adding…" pending={pending} error={state.error} />
-      {state.message && (
-        <p role="status" className="text-sm text-green-800 sm:col-span-2">
-          {state.message}
-        </p>
-      )}
+      <FormDone state={state} />
     </form>
   );
 }

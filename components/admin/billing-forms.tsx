@@ -1,27 +1,31 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useId } from "react";
 import { addRateAction, grantCreditsAction, setBudgetAction } from "@/server/actions/billing";
-import type { FormState } from "@/server/actions/form-state";
+import { FormDone, useFormAction } from "@/components/ui/form-action";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 
 type Organization = { id: string; name: string };
 
-function Done({ state }: { state: FormState }) {
-  return state.message ? (
-    <p role="status" className="text-sm text-green-800 sm:col-span-2">
-      {state.message}
-    </p>
-  ) : null;
+/** The customer organization a staff form acts on. */
+function CustomerSelect({ id, organizations, value, error }: { id: string; organizations: Organization[]; value?: string; error?: string }) {
+  return (
+    <Select
+      id={`${id}-organization`}
+      name="organizationId"
+      label="Customer"
+      defaultValue={value}
+      options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+      error={error}
+    />
+  );
 }
 
 /** A new rate for a scheduling type, from a later day. */
 export function AddRateForm() {
-  const [state, action, pending] = useActionState<FormState, FormData>(addRateAction, { error: null });
-  const typed = state.values ?? {};
-  const errors = state.fieldErrors ?? {};
+  const { state, action, pending, typed, errors } = useFormAction(addRateAction);
   return (
     <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
       <Select
@@ -53,27 +57,18 @@ export function AddRateForm() {
       />
       <Input id="rate-label" name="label" label="Label" required defaultValue={typed.label} error={errors.label} />
       <FormFooter className="sm:col-span-2" label="Add rate version" pendingLabel="Adding…" pending={pending} error={state.fieldErrors ? null : state.error} />
-      <Done state={state} />
+      <FormDone state={state} />
     </form>
   );
 }
 
 /** An organization's monthly budget and what overrunning it does. */
 export function BudgetForm({ organizations }: { organizations: Organization[] }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(setBudgetAction, { error: null });
-  const typed = state.values ?? {};
-  const errors = state.fieldErrors ?? {};
+  const { state, action, pending, typed, errors } = useFormAction(setBudgetAction);
   const id = useId();
   return (
     <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
-      <Select
-        id={`${id}-organization`}
-        name="organizationId"
-        label="Customer"
-        defaultValue={typed.organizationId}
-        options={organizations.map((o) => ({ value: o.id, label: o.name }))}
-        error={errors.organizationId}
-      />
+      <CustomerSelect id={id} organizations={organizations} value={typed.organizationId} error={errors.organizationId} />
       <Select
         id={`${id}-policy`}
         name="policy"
@@ -88,31 +83,22 @@ export function BudgetForm({ organizations }: { organizations: Organization[] })
       />
       <Input id={`${id}-budgetEuros`} name="budgetEuros" label="Monthly budget (€)" inputMode="decimal" defaultValue={typed.budgetEuros} hint="E.g. 500.00." error={errors.budgetEuros} />
       <FormFooter className="sm:col-span-2" label="Save budget" pendingLabel="Saving…" pending={pending} error={state.fieldErrors ? null : state.error} />
-      <Done state={state} />
+      <FormDone state={state} />
     </form>
   );
 }
 
 /** Prepaid credits for an organization. */
 export function GrantCreditsForm({ organizations }: { organizations: Organization[] }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(grantCreditsAction, { error: null });
-  const typed = state.values ?? {};
-  const errors = state.fieldErrors ?? {};
+  const { state, action, pending, typed, errors } = useFormAction(grantCreditsAction);
   const id = useId();
   return (
     <form key={JSON.stringify(typed)} action={action} className="grid gap-4 sm:grid-cols-2">
-      <Select
-        id={`${id}-organization`}
-        name="organizationId"
-        label="Customer"
-        defaultValue={typed.organizationId}
-        options={organizations.map((o) => ({ value: o.id, label: o.name }))}
-        error={errors.organizationId}
-      />
+      <CustomerSelect id={id} organizations={organizations} value={typed.organizationId} error={errors.organizationId} />
       <Input id={`${id}-amountEuros`} name="amountEuros" label="Amount (€)" inputMode="decimal" required defaultValue={typed.amountEuros} error={errors.amountEuros} />
       <Input id={`${id}-note`} name="note" label="Why" hint="An order number, a gift…" required className="sm:col-span-2" defaultValue={typed.note} error={errors.note} />
       <FormFooter className="sm:col-span-2" label="Grant credits" pendingLabel="Granting…" pending={pending} error={state.fieldErrors ? null : state.error} />
-      <Done state={state} />
+      <FormDone state={state} />
     </form>
   );
 }
